@@ -1,0 +1,461 @@
+//! SVG line charts drawn from measured data, for the book.
+//!
+//! The book needs a handful of simple charts (speedup against workers,
+//! memory per task against tasks). A plotting crate would cost every reader
+//! compile time for that, so this module writes the SVG text by hand, with
+//! std only. The output is deterministic (same data, same bytes) so charts
+//! can be committed and diffed like any other file.
+
+use crate::report::group_thousands;
+use std::fmt::Write as _;
+
+/// One line on a chart. A named line rather than bare points, because the
+/// legend is what lets a reader tell the runtimes apart.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// Shown in the legend.
+    pub name: String,
+    /// `(x, y)` pairs in drawing order; points that cannot be drawn
+    /// (non-finite, or non-positive on a log axis) are skipped, not fatal,
+    /// because one failed measurement should not lose the whole chart.
+    pub points: Vec<(f64, f64)>,
+    /// A second cue besides colour, for print and colour-blind readers
+    /// (e.g. dashed for a baseline or a theoretical limit).
+    pub dashed: bool,
+}
+
+/// A whole chart: what the book embeds as one figure.
+#[derive(Clone, Debug)]
+pub struct LineChart {
+    /// Heading drawn at the top, so the figure still makes sense when copied.
+    pub title: String,
+    /// Label under the horizontal axis; include the unit.
+    pub x_label: String,
+    /// Label beside the vertical axis; include the unit.
+    pub y_label: String,
+    /// Log scale for x: task counts spanning 1 000 to 100 000 would
+    /// otherwise crowd every point but the last into the left edge.
+    pub log_x: bool,
+    /// Log scale for y, for the same reason as `log_x`.
+    pub log_y: bool,
+    /// The lines, each coloured by its position in this list.
+    pub series: Vec<Series>,
+}
+
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 420.0;
+// The plot area; the space to the right of it holds the legend.
+const LEFT: f64 = 88.0;
+const RIGHT: f64 = 540.0;
+const TOP: f64 = 50.0;
+const BOTTOM: f64 = 360.0;
+/// Okabe–Ito colours, told apart by most colour-blind readers. Its yellow
+/// is left out: it is nearly invisible on white.
+const PALETTE: [&str; 7] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+];
+
+impl LineChart {
+    /// Draws the chart as a self-contained SVG 1.1 document.
+    pub fn to_svg(&self) -> String {
+        let plotted: Vec<Vec<(f64, f64)>> = (self.series.iter())
+            .map(|s| {
+                let ok = |v: f64, log: bool| v.is_finite() && (!log || v > 0.0);
+                let keep =
+                    |&&(x, y): &&(f64, f64)| ok(x, self.log_x) && ok(y, self.log_y);
+                s.points.iter().filter(keep).copied().collect()
+            })
+            .collect();
+        let all: Vec<(f64, f64)> = plotted.iter().flatten().copied().collect();
+
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" \
+             width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
+             font-family=\"sans-serif\" font-size=\"12\">",
+            w = num(WIDTH),
+            h = num(HEIGHT)
+        );
+        let _ =
+            writeln!(out, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
+        let (mid_x, mid_y) = ((LEFT + RIGHT) / 2.0, (TOP + BOTTOM) / 2.0);
+        text(
+            &mut out,
+            WIDTH / 2.0,
+            28.0,
+            "middle",
+            &self.title,
+            " font-size=\"16\" font-weight=\"bold\"",
+        );
+        if all.is_empty() {
+            text(
+                &mut out,
+                mid_x,
+                mid_y,
+                "middle",
+                "no data",
+                " fill=\"#666\"",
+            );
+            out.push_str("</svg>\n");
+            return out;
+        }
+        let x_axis = Axis::new(all.iter().map(|p| p.0), self.log_x);
+        let y_axis = Axis::new(all.iter().map(|p| p.1), self.log_y);
+        let to_px = |(x, y): (f64, f64)| {
+            let px = LEFT + x_axis.frac(x) * (RIGHT - LEFT);
+            (px, BOTTOM - y_axis.frac(y) * (BOTTOM - TOP))
+        };
+
+        // Grid and tick labels first, so the data lines are drawn over them.
+        for &t in &x_axis.ticks {
+            let x = to_px((t, y_axis.lo)).0;
+            line(&mut out, (x, TOP), (x, BOTTOM), "#e5e5e5");
+            text(&mut out, x, BOTTOM + 18.0, "middle", &x_axis.label(t), "");
+        }
+        for &t in &y_axis.ticks {
+            let y = to_px((x_axis.lo, t)).1;
+            line(&mut out, (LEFT, y), (RIGHT, y), "#e5e5e5");
+            text(&mut out, LEFT - 8.0, y + 4.0, "end", &y_axis.label(t), "");
+        }
+        line(&mut out, (LEFT, BOTTOM), (RIGHT, BOTTOM), "#333");
+        line(&mut out, (LEFT, TOP), (LEFT, BOTTOM), "#333");
+        text(
+            &mut out,
+            mid_x,
+            HEIGHT - 16.0,
+            "middle",
+            &self.x_label,
+            " font-size=\"13\"",
+        );
+        let rotate = format!(
+            " font-size=\"13\" transform=\"rotate(-90 22 {})\"",
+            num(mid_y)
+        );
+        text(&mut out, 22.0, mid_y, "middle", &self.y_label, &rotate);
+
+        for (i, (series, points)) in self.series.iter().zip(&plotted).enumerate() {
+            let colour = PALETTE[i % PALETTE.len()];
+            let dash = if series.dashed {
+                " stroke-dasharray=\"6 4\""
+            } else {
+                ""
+            };
+            if !points.is_empty() {
+                let pts: Vec<String> = (points.iter())
+                    .map(|&p| to_px(p))
+                    .map(|(x, y)| format!("{},{}", num(x), num(y)))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"{dash} \
+                     points=\"{}\"/>",
+                    pts.join(" ")
+                );
+                for &p in points {
+                    circle(&mut out, to_px(p), colour);
+                }
+            }
+            // Legend entry: a short sample of the line, then the name.
+            let (lx, ly) = (RIGHT + 16.0, TOP + 8.0 + 20.0 * i as f64);
+            let _ = writeln!(
+                out,
+                "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{colour}\" \
+                 stroke-width=\"2\"{dash}/>",
+                num(lx),
+                num(lx + 24.0),
+                y = num(ly)
+            );
+            circle(&mut out, (lx + 12.0, ly), colour);
+            text(&mut out, lx + 30.0, ly + 4.0, "start", &series.name, "");
+        }
+        out.push_str("</svg>\n");
+        out
+    }
+}
+
+/// An axis with its range and ticks already chosen, so drawing only maps
+/// values to a fraction of the plot.
+struct Axis {
+    lo: f64,
+    hi: f64,
+    log: bool,
+    /// Gap between ticks on a linear axis; decides how many decimals to show.
+    step: f64,
+    ticks: Vec<f64>,
+}
+
+impl Axis {
+    /// `values` must not be empty; the caller shows "no data" instead.
+    fn new(values: impl Iterator<Item = f64>, log: bool) -> Axis {
+        let (min, max) =
+            values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        if log {
+            Axis::log(min, max)
+        } else {
+            Axis::linear(min, max)
+        }
+    }
+
+    /// From zero (counts and speedups read wrongly on a cut axis), with
+    /// a 1, 2 or 5 × 10^k step giving at most 8 ticks.
+    fn linear(min: f64, max: f64) -> Axis {
+        let lo = min.min(0.0);
+        let mut hi = max.max(0.0);
+        if hi == lo {
+            hi = lo + 1.0; // every value is zero
+        }
+        hi += (hi - lo) * 0.05; // keep the top point off the frame
+        let mut exp = (hi - lo).log10().floor() as i32 - 2;
+        loop {
+            for m in [1.0, 2.0, 5.0] {
+                let step = m * 10f64.powi(exp);
+                let (first, last) = ((lo / step).floor(), (hi / step).ceil());
+                if last - first <= 7.0 {
+                    return Axis {
+                        lo: first * step,
+                        hi: last * step,
+                        log: false,
+                        step,
+                        ticks: (first as i64..=last as i64)
+                            .map(|i| i as f64 * step)
+                            .collect(),
+                    };
+                }
+            }
+            exp += 1;
+        }
+    }
+
+    /// Whole powers of ten, every `k`-th one if there are more than 8.
+    fn log(min: f64, max: f64) -> Axis {
+        // The nudges keep 1000.log10() = 2.9999… from adding a decade.
+        let first = (min.log10() + 1e-9).floor() as i32;
+        let last = ((max.log10() - 1e-9).ceil() as i32).max(first + 1);
+        let every = ((last - first) as u32).div_ceil(7) as i32;
+        let last = first + (last - first + every - 1) / every * every;
+        let ticks: Vec<f64> = (first..=last)
+            .step_by(every as usize)
+            .map(|e| 10f64.powi(e))
+            .collect();
+        Axis {
+            lo: ticks[0],
+            hi: ticks[ticks.len() - 1],
+            log: true,
+            step: 0.0,
+            ticks,
+        }
+    }
+
+    /// Where `v` falls, from 0 at `lo` to 1 at `hi`.
+    fn frac(&self, v: f64) -> f64 {
+        let scale = |v: f64| if self.log { v.log10() } else { v };
+        (scale(v) - scale(self.lo)) / (scale(self.hi) - scale(self.lo))
+    }
+
+    /// Tick labels group thousands ("100 000"), as the book's tables do.
+    fn label(&self, v: f64) -> String {
+        let step = if self.log { v } else { self.step };
+        if v.abs() >= 1e15 {
+            format!("{v:e}")
+        } else if step >= 1.0 {
+            let sign = if v < -0.5 { "-" } else { "" };
+            format!("{sign}{}", group_thousands(v.abs().round() as u64))
+        } else {
+            let decimals = (-step.log10() - 1e-9).ceil() as usize;
+            format!("{v:.decimals$}")
+        }
+    }
+}
+
+/// A coordinate with at most one decimal: a small, stable file.
+fn num(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r == r.trunc() {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+fn line(out: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), colour: &str) {
+    let (x1, y1, x2, y2) = (num(x1), num(y1), num(x2), num(y2));
+    let _ = writeln!(
+        out,
+        "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\" stroke=\"{colour}\"/>"
+    );
+}
+
+fn circle(out: &mut String, (x, y): (f64, f64), colour: &str) {
+    let (x, y) = (num(x), num(y));
+    let _ = writeln!(
+        out,
+        "<circle cx=\"{x}\" cy=\"{y}\" r=\"3\" fill=\"{colour}\"/>"
+    );
+}
+
+/// `extra` is raw attributes, each with a leading space; `words` is escaped.
+fn text(out: &mut String, x: f64, y: f64, anchor: &str, words: &str, extra: &str) {
+    let (x, y, words) = (num(x), num(y), escape(words));
+    let _ = writeln!(
+        out,
+        "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\"{extra}>{words}</text>"
+    );
+}
+
+/// Titles and names are free text; a stray `<` or `&` must not break the file.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(name: &str, points: &[(f64, f64)], dashed: bool) -> Series {
+        let points = points.to_vec();
+        Series {
+            name: name.into(),
+            points,
+            dashed,
+        }
+    }
+
+    fn chart(series: Vec<Series>) -> LineChart {
+        LineChart {
+            title: "Speedup".into(),
+            x_label: "workers".into(),
+            y_label: "speedup (×)".into(),
+            log_x: false,
+            log_y: false,
+            series,
+        }
+    }
+
+    fn sample() -> LineChart {
+        let measured = [(1.0, 1.0), (2.0, 1.93), (4.0, 3.61), (8.0, 5.9)];
+        chart(vec![
+            series("rayon", &measured, false),
+            series("ideal", &[(1.0, 1.0), (8.0, 8.0)], true),
+        ])
+    }
+
+    #[test]
+    fn is_one_svg_document_naming_every_series() {
+        let svg = sample().to_svg();
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains(">rayon</text>") && svg.contains(">ideal</text>"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    #[test]
+    fn only_dashed_series_are_dashed() {
+        let mut c = sample();
+        assert_eq!(c.to_svg().matches("stroke-dasharray").count(), 2);
+        c.series[1].dashed = false;
+        assert!(!c.to_svg().contains("stroke-dasharray"));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let mut c = sample();
+        c.title = "a <b> & 'c'".into();
+        c.series[0].name = "\"x\"".into();
+        let svg = c.to_svg();
+        assert!(svg.contains(">a &lt;b&gt; &amp; &apos;c&apos;</text>"));
+        assert!(svg.contains(">&quot;x&quot;</text>"));
+        assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn log_axis_ticks_are_powers_of_ten() {
+        let mut c = chart(vec![series(
+            "threads",
+            &[(1000.0, 9.0), (10_000.0, 8.5), (100_000.0, 8.4), (0.0, 1.0)],
+            false,
+        )]);
+        c.log_x = true;
+        let svg = c.to_svg();
+        for label in [">1 000<", ">10 000<", ">100 000<"] {
+            assert!(svg.contains(label), "{label} missing");
+        }
+        assert!(!svg.contains(">1 000 000<"), "no decade beyond the data");
+        // The point at x = 0 cannot be drawn on a log axis.
+        assert_eq!(svg.matches("<circle").count(), 3 + 1);
+    }
+
+    #[test]
+    fn non_finite_points_are_skipped() {
+        let points = [(1.0, 1.0), (2.0, f64::NAN), (3.0, 2.0), (4.0, 3.0)];
+        let svg = chart(vec![series("s", &points, false)]).to_svg();
+        let start = svg.find("points=\"").unwrap() + "points=\"".len();
+        let attr = &svg[start..start + svg[start..].find('"').unwrap()];
+        assert_eq!(attr.split(' ').count(), 3);
+        assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn one_polyline_per_series_with_points() {
+        let c = chart(vec![
+            series("a", &[(1.0, 2.0), (2.0, 3.0)], false),
+            series("empty", &[], false),
+            series("single", &[(5.0, 5.0)], true),
+            series("nan", &[(f64::NAN, 1.0)], false),
+        ]);
+        assert_eq!(c.to_svg().matches("<polyline").count(), 2);
+    }
+
+    #[test]
+    fn output_is_deterministic_and_short() {
+        let svg = sample().to_svg();
+        assert_eq!(svg, sample().to_svg());
+        // No number carries more than two decimals.
+        let long = svg
+            .as_bytes()
+            .windows(4)
+            .any(|w| w[0] == b'.' && w[1..].iter().all(u8::is_ascii_digit));
+        assert!(!long);
+    }
+
+    #[test]
+    fn no_data_is_still_a_document() {
+        let svg = chart(vec![]).to_svg();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        assert!(svg.contains(">no data</text>"));
+        let all_equal = chart(vec![series("z", &[(3.0, 0.0), (3.0, 0.0)], false)]);
+        let svg = all_equal.to_svg();
+        assert!(svg.contains("<polyline") && !svg.contains("NaN"));
+    }
+
+    #[test]
+    fn linear_ticks_are_nice_and_few() {
+        for (min, max) in [
+            (0.0, 3.9),
+            (1.0, 8.0),
+            (-7.0, 2.0),
+            (0.0, 0.013),
+            (5.0, 5.0),
+        ] {
+            let axis = Axis::linear(min, max);
+            let n = axis.ticks.len();
+            assert!((4..=8).contains(&n), "{min}..{max}: {n} ticks");
+            assert!(axis.lo <= min && axis.hi > max);
+            let m = axis.step / 10f64.powi(axis.step.log10().floor() as i32);
+            assert!([1.0, 2.0, 5.0].iter().any(|k| (m - k).abs() < 1e-9));
+        }
+        assert_eq!(Axis::linear(0.0, 0.5).label(0.1), "0.1");
+        assert_eq!(Axis::linear(0.0, 90_000.0).label(20_000.0), "20 000");
+    }
+}

@@ -1,0 +1,51 @@
+//! How an exercise is checked.
+//!
+//! Each exercise is a function the learner completes. Its check runs the
+//! function and describes what it returned as text; an insta snapshot holds
+//! the text the reference solution produces. An unsolved stub panics at its
+//! `todo!()`, which [`attempt`] turns into text that can never match.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// The marker an unsolved stub still contains.
+pub const UNSOLVED_MARKER: &str = "todo!(";
+
+/// Runs `work` and describes its result with `describe`; a panic becomes
+/// "not solved yet: MESSAGE" instead of ending the check.
+pub fn attempt<T>(
+    work: impl FnOnce() -> T,
+    describe: impl FnOnce(T) -> String,
+) -> String {
+    match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(value) => describe(value),
+        Err(payload) => format!("not solved yet: {}", panic_message(&payload)),
+    }
+}
+
+/// The text of a panic payload (`panic!` with a string or a format).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    }
+}
+
+/// Whether an exercise's source still holds its stub.
+pub fn is_unsolved(source: &str) -> bool {
+    source.contains(UNSOLVED_MARKER)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_text() {
+        let text = attempt(|| -> u32 { panic!("nope {}", 1) }, |v| v.to_string());
+        assert_eq!(text, "not solved yet: nope 1");
+        assert_eq!(attempt(|| 7, |v| v.to_string()), "7");
+    }
+}

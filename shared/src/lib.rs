@@ -1,0 +1,26 @@
+//! What every chapter of *Concurrency, Measured* shares.
+//!
+//! Layout:
+//! - [`workload`]: the article's two jobs — a simulated download (I/O-bound)
+//!   and the sum of `i * i` below `n` (CPU-bound) — so every chapter measures
+//!   the same work.
+//! - [`measure`]: repeat a run, take the median and the spread, read wall and
+//!   CPU time. One noisy run proves nothing on a shared machine.
+//! - [`memory`]: what the kernel says a process holds (RSS, PSS, kernel
+//!   stacks), read from `/proc`.
+//! - [`report`]: the tables a chapter prints and the JSON it emits, with a
+//!   redacted form for snapshot tests.
+//! - [`cli`]: the options every chapter accepts and the one-line errors (exit
+//!   status 2) for the ones it does not.
+//! - [`machine`]: what the figures were measured on.
+//! - [`chart`]: SVG line charts drawn from measured data, for the book.
+//! - [`exercise`]: how a learner's attempt is checked against a snapshot.
+
+pub mod chart;
+pub mod cli;
+pub mod exercise;
+pub mod machine;
+pub mod measure;
+pub mod memory;
+pub mod report;
+pub mod workload;

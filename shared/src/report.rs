@@ -1,0 +1,333 @@
+//! What a section prints and what `--json` emits.
+//!
+//! A section returns a [`SectionReport`]: its claim, then tables, notes and
+//! checks, plus [`Record`]s for the machine-readable output. Measured cells
+//! are typed, so the same report renders in full for a reader and
+//! [`Render::Redacted`] for a snapshot test: figures vary from run to run,
+//! the shape, the counts and whether each check held must not.
+
+use crate::measure::Spread;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// How to render measured values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Render {
+    /// Every figure, for a reader.
+    Plain,
+    /// Figures replaced by their kind (`[time]`, `[ratio]`, …), for tests.
+    Redacted,
+}
+
+/// One cell of a table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Words, shown as they are.
+    Text(String),
+    /// A count that does not vary between runs (shown even when redacted).
+    Count(u64),
+    /// A count that may vary between runs, such as threads seen.
+    Tally(u64),
+    /// A duration in seconds, measured once.
+    Seconds(f64),
+    /// A duration measured several times: median, and the range.
+    Timing(Spread),
+    /// A ratio such as a speedup ("1.93×").
+    Ratio(f64),
+    /// A size in bytes.
+    Bytes(f64),
+    /// A measured number without a unit (e.g. cores kept busy).
+    Number(f64),
+    /// A figure that could not be measured here, and why.
+    Missing(String),
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::Text(s.into())
+    }
+
+    fn render(&self, how: Render) -> String {
+        let redacted = how == Render::Redacted;
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Count(n) => group_thousands(*n),
+            Cell::Missing(why) => format!("— ({why})"),
+            Cell::Seconds(_) | Cell::Timing(_) if redacted => "[time]".into(),
+            Cell::Ratio(_) if redacted => "[ratio]".into(),
+            Cell::Tally(_) if redacted => "[count]".into(),
+            Cell::Tally(n) => group_thousands(*n),
+            Cell::Bytes(_) if redacted => "[bytes]".into(),
+            Cell::Number(_) if redacted => "[number]".into(),
+            Cell::Seconds(s) => format_seconds(*s),
+            Cell::Timing(t) => format!(
+                "{} ({}–{})",
+                format_seconds(t.median),
+                format_seconds(t.min),
+                format_seconds(t.max)
+            ),
+            Cell::Ratio(r) => format!("{r:.2}×"),
+            Cell::Bytes(b) => format_bytes(*b),
+            Cell::Number(n) => format!("{n:.2}"),
+        }
+    }
+}
+
+/// A table with a title and one header per column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(title: impl Into<String>, headers: &[&str]) -> Table {
+        Table {
+            title: title.into(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.headers.len(), "row width");
+        self.rows.push(row);
+    }
+
+    fn render(&self, how: Render, out: &mut String) {
+        let cells: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|c| c.render(how)).collect())
+            .collect();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
+        for row in &cells {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(width(cell));
+            }
+        }
+        let _ = writeln!(out, "{}", self.title);
+        let line = |cells: &[String], out: &mut String| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
+                .collect();
+            let _ = writeln!(out, "  {}", padded.join("  ").trim_end());
+        };
+        line(&self.headers, out);
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        line(&rule, out);
+        for row in &cells {
+            line(row, out);
+        }
+    }
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// A claim the section checked on this run, and whether it held.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Check {
+    pub holds: bool,
+    pub claim: String,
+}
+
+/// A part of a section's report, in the order it is printed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Table(Table),
+    /// A sentence that explains what the figures mean.
+    Note(String),
+    Check(Check),
+}
+
+/// One result for `--json`: which section, workload and model, and the
+/// figures measured (`wall_s`, `speedup`, …).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Record {
+    pub section: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workload: Option<String>,
+    pub model: String,
+    #[serde(flatten)]
+    pub values: BTreeMap<String, Value>,
+}
+
+impl Record {
+    pub fn new(section: &str, workload: Option<&str>, model: &str) -> Record {
+        Record {
+            section: section.to_string(),
+            workload: workload.map(str::to_string),
+            model: model.to_string(),
+            values: BTreeMap::new(),
+        }
+    }
+
+    /// Adds one figure; non-finite numbers become `null`.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Record {
+        self.values.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// A figure as a number, if the record has it.
+    pub fn number(&self, key: &str) -> Option<f64> {
+        self.values.get(key)?.as_f64()
+    }
+}
+
+/// Everything one section found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SectionReport {
+    pub section: String,
+    /// What the section shows, in one sentence.
+    pub claim: String,
+    pub blocks: Vec<Block>,
+    pub records: Vec<Record>,
+}
+
+impl SectionReport {
+    pub fn new(section: &str, claim: impl Into<String>) -> SectionReport {
+        SectionReport {
+            section: section.to_string(),
+            claim: claim.into(),
+            blocks: Vec::new(),
+            records: Vec::new(),
+        }
+    }
+
+    pub fn table(&mut self, table: Table) {
+        self.blocks.push(Block::Table(table));
+    }
+
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.blocks.push(Block::Note(text.into()));
+    }
+
+    /// Records whether `claim` held on this run and returns `holds`.
+    pub fn check(&mut self, holds: bool, claim: impl Into<String>) -> bool {
+        let claim = claim.into();
+        self.blocks.push(Block::Check(Check { holds, claim }));
+        holds
+    }
+
+    pub fn record(&mut self, record: Record) {
+        self.records.push(record);
+    }
+
+    /// Every check of the report, in order.
+    pub fn checks(&self) -> impl Iterator<Item = &Check> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Check(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    pub fn render(&self, how: Render) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "== {} ==", self.section);
+        let _ = writeln!(out, "{}", self.claim);
+        for block in &self.blocks {
+            out.push('\n');
+            match block {
+                Block::Table(t) => t.render(how, &mut out),
+                Block::Note(n) => {
+                    let _ = writeln!(out, "{n}");
+                }
+                Block::Check(c) => {
+                    let mark = if c.holds { "ok  " } else { "FAIL" };
+                    let _ = writeln!(out, "[{mark}] {}", c.claim);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// "1.23 s", "45.6 ms", "789 µs", "12 ns": three significant figures.
+pub fn format_seconds(s: f64) -> String {
+    let (value, unit) = if s >= 1.0 {
+        (s, "s")
+    } else if s >= 1e-3 {
+        (s * 1e3, "ms")
+    } else if s >= 1e-6 {
+        (s * 1e6, "µs")
+    } else {
+        (s * 1e9, "ns")
+    };
+    format!("{} {unit}", three_figures(value))
+}
+
+/// "512 B", "8.0 KiB", "1.25 MiB", "2.00 GiB".
+pub fn format_bytes(b: f64) -> String {
+    const KIB: f64 = 1024.0;
+    if b.abs() < KIB {
+        format!("{b:.0} B")
+    } else if b.abs() < KIB * KIB {
+        format!("{} KiB", three_figures(b / KIB))
+    } else if b.abs() < KIB * KIB * KIB {
+        format!("{} MiB", three_figures(b / KIB / KIB))
+    } else {
+        format!("{} GiB", three_figures(b / KIB / KIB / KIB))
+    }
+}
+
+fn three_figures(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// "100000" → "100 000", the way the article writes large counts.
+pub fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_figures() {
+        assert_eq!(format_seconds(1.234), "1.23 s");
+        assert_eq!(format_seconds(0.0456), "45.6 ms");
+        assert_eq!(format_seconds(0.000_789), "789 µs");
+        assert_eq!(format_bytes(8192.0), "8.00 KiB");
+        assert_eq!(group_thousands(100_000), "100 000");
+        assert_eq!(group_thousands(999), "999");
+    }
+
+    #[test]
+    fn redaction_hides_figures_and_keeps_shape() {
+        let mut report = SectionReport::new("demo", "A claim.");
+        let mut t = Table::new("Title", &["model", "n", "wall"]);
+        t.push(vec![
+            Cell::text("threads"),
+            Cell::Count(1000),
+            Cell::Seconds(0.5),
+        ]);
+        report.table(t);
+        report.check(true, "it held");
+        let text = report.render(Render::Redacted);
+        assert!(text.contains("threads  1 000  [time]"), "{text}");
+        assert!(text.contains("[ok  ] it held"), "{text}");
+        assert!(!text.contains("500 ms"));
+    }
+}
