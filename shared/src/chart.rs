@@ -54,15 +54,22 @@ const BOTTOM: f64 = 360.0;
 const PALETTE: [&str; 7] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
 ];
+const GRID: &str = " stroke=\"#e5e5e5\"";
+const FRAME: &str = " stroke=\"#333\"";
+const DASH: &str = " stroke-dasharray=\"6 4\"";
+const MIDDLE: &str = " text-anchor=\"middle\"";
+const END: &str = " text-anchor=\"end\"";
+const TITLE: &str = " text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"";
 
 impl LineChart {
     /// Draws the chart as a self-contained SVG 1.1 document.
     pub fn to_svg(&self) -> String {
+        let drawable = |v: f64, log: bool| v.is_finite() && (!log || v > 0.0);
         let plotted: Vec<Vec<(f64, f64)>> = (self.series.iter())
             .map(|s| {
-                let ok = |v: f64, log: bool| v.is_finite() && (!log || v > 0.0);
-                let keep =
-                    |&&(x, y): &&(f64, f64)| ok(x, self.log_x) && ok(y, self.log_y);
+                let keep = |&&(x, y): &&(f64, f64)| {
+                    drawable(x, self.log_x) && drawable(y, self.log_y)
+                };
                 s.points.iter().filter(keep).copied().collect()
             })
             .collect();
@@ -72,31 +79,14 @@ impl LineChart {
         let _ = writeln!(
             out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" \
-             width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
-             font-family=\"sans-serif\" font-size=\"12\">",
-            w = num(WIDTH),
-            h = num(HEIGHT)
+             width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
+             font-family=\"sans-serif\" font-size=\"12\">"
         );
-        let _ =
-            writeln!(out, "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-        let (mid_x, mid_y) = ((LEFT + RIGHT) / 2.0, (TOP + BOTTOM) / 2.0);
-        text(
-            &mut out,
-            WIDTH / 2.0,
-            28.0,
-            "middle",
-            &self.title,
-            " font-size=\"16\" font-weight=\"bold\"",
-        );
+        out.push_str("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        text(&mut out, (WIDTH / 2.0, 28.0), &self.title, TITLE);
+        let middle = ((LEFT + RIGHT) / 2.0, (TOP + BOTTOM) / 2.0);
         if all.is_empty() {
-            text(
-                &mut out,
-                mid_x,
-                mid_y,
-                "middle",
-                "no data",
-                " fill=\"#666\"",
-            );
+            text(&mut out, middle, "no data", MIDDLE);
             out.push_str("</svg>\n");
             return out;
         }
@@ -107,67 +97,53 @@ impl LineChart {
             (px, BOTTOM - y_axis.frac(y) * (BOTTOM - TOP))
         };
 
-        // Grid and tick labels first, so the data lines are drawn over them.
-        for &t in &x_axis.ticks {
-            let x = to_px((t, y_axis.lo)).0;
-            line(&mut out, (x, TOP), (x, BOTTOM), "#e5e5e5");
-            text(&mut out, x, BOTTOM + 18.0, "middle", &x_axis.label(t), "");
+        // Grid and tick labels first, so the data is drawn over them.
+        for (t, label) in &x_axis.ticks {
+            let x = to_px((*t, y_axis.lo)).0;
+            line(&mut out, (x, TOP), (x, BOTTOM), GRID);
+            text(&mut out, (x, BOTTOM + 18.0), label, MIDDLE);
         }
-        for &t in &y_axis.ticks {
-            let y = to_px((x_axis.lo, t)).1;
-            line(&mut out, (LEFT, y), (RIGHT, y), "#e5e5e5");
-            text(&mut out, LEFT - 8.0, y + 4.0, "end", &y_axis.label(t), "");
+        for (t, label) in &y_axis.ticks {
+            let y = to_px((x_axis.lo, *t)).1;
+            line(&mut out, (LEFT, y), (RIGHT, y), GRID);
+            text(&mut out, (LEFT - 8.0, y + 4.0), label, END);
         }
-        line(&mut out, (LEFT, BOTTOM), (RIGHT, BOTTOM), "#333");
-        line(&mut out, (LEFT, TOP), (LEFT, BOTTOM), "#333");
+        line(&mut out, (LEFT, BOTTOM), (RIGHT, BOTTOM), FRAME);
+        line(&mut out, (LEFT, TOP), (LEFT, BOTTOM), FRAME);
+        let axis_label = format!("{MIDDLE} font-size=\"13\"");
         text(
             &mut out,
-            mid_x,
-            HEIGHT - 16.0,
-            "middle",
+            (middle.0, HEIGHT - 16.0),
             &self.x_label,
-            " font-size=\"13\"",
+            &axis_label,
         );
-        let rotate = format!(
-            " font-size=\"13\" transform=\"rotate(-90 22 {})\"",
-            num(mid_y)
-        );
-        text(&mut out, 22.0, mid_y, "middle", &self.y_label, &rotate);
+        let turned =
+            format!("{axis_label} transform=\"rotate(-90 22 {})\"", middle.1);
+        text(&mut out, (22.0, middle.1), &self.y_label, &turned);
 
         for (i, (series, points)) in self.series.iter().zip(&plotted).enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
-            let dash = if series.dashed {
-                " stroke-dasharray=\"6 4\""
-            } else {
-                ""
-            };
+            let dash = if series.dashed { DASH } else { "" };
+            let stroke = format!(" stroke=\"{colour}\" stroke-width=\"2\"{dash}");
             if !points.is_empty() {
                 let pts: Vec<String> = (points.iter())
                     .map(|&p| to_px(p))
                     .map(|(x, y)| format!("{},{}", num(x), num(y)))
                     .collect();
+                let pts = pts.join(" ");
                 let _ = writeln!(
                     out,
-                    "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"{dash} \
-                     points=\"{}\"/>",
-                    pts.join(" ")
+                    "<polyline fill=\"none\"{stroke} points=\"{pts}\"/>"
                 );
                 for &p in points {
                     circle(&mut out, to_px(p), colour);
                 }
             }
             // Legend entry: a short sample of the line, then the name.
-            let (lx, ly) = (RIGHT + 16.0, TOP + 8.0 + 20.0 * i as f64);
-            let _ = writeln!(
-                out,
-                "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{colour}\" \
-                 stroke-width=\"2\"{dash}/>",
-                num(lx),
-                num(lx + 24.0),
-                y = num(ly)
-            );
-            circle(&mut out, (lx + 12.0, ly), colour);
-            text(&mut out, lx + 30.0, ly + 4.0, "start", &series.name, "");
+            let (x, y) = (RIGHT + 16.0, TOP + 8.0 + 20.0 * i as f64);
+            line(&mut out, (x, y), (x + 24.0, y), &stroke);
+            circle(&mut out, (x + 12.0, y), colour);
+            text(&mut out, (x + 30.0, y + 4.0), &series.name, "");
         }
         out.push_str("</svg>\n");
         out
@@ -180,9 +156,8 @@ struct Axis {
     lo: f64,
     hi: f64,
     log: bool,
-    /// Gap between ticks on a linear axis; decides how many decimals to show.
-    step: f64,
-    ticks: Vec<f64>,
+    /// Each tick's value and its label.
+    ticks: Vec<(f64, String)>,
 }
 
 impl Axis {
@@ -197,29 +172,34 @@ impl Axis {
         }
     }
 
-    /// From zero (counts and speedups read wrongly on a cut axis), with
-    /// a 1, 2 or 5 × 10^k step giving at most 8 ticks.
+    /// From zero (bars and speedups mislead on a cut axis), with a
+    /// 1, 2 or 5 × 10^k step: round numbers a reader can interpolate.
     fn linear(min: f64, max: f64) -> Axis {
-        let lo = min.min(0.0);
-        let mut hi = max.max(0.0);
+        let (mut lo, mut hi) = (min.min(0.0), max.max(0.0));
         if hi == lo {
-            hi = lo + 1.0; // every value is zero
+            hi = 1.0; // every value is zero
         }
-        hi += (hi - lo) * 0.05; // keep the top point off the frame
+        // Keep the extreme points off the frame.
+        let pad = (hi - lo) * 0.05;
+        (lo, hi) = (if lo < 0.0 { lo - pad } else { lo }, hi + pad);
         let mut exp = (hi - lo).log10().floor() as i32 - 2;
         loop {
             for m in [1.0, 2.0, 5.0] {
                 let step = m * 10f64.powi(exp);
                 let (first, last) = ((lo / step).floor(), (hi / step).ceil());
                 if last - first <= 7.0 {
+                    // At most 8 ticks; the step before gave more than 8,
+                    // and this one is at most 2.5 times as wide: at least 4.
+                    let ticks = (first as i64..=last as i64)
+                        .map(|i| i as f64 * step)
+                        .map(|t| (t, tick_label(t, step)))
+                        .collect();
+                    let (lo, hi) = (first * step, last * step);
                     return Axis {
-                        lo: first * step,
-                        hi: last * step,
+                        lo,
+                        hi,
                         log: false,
-                        step,
-                        ticks: (first as i64..=last as i64)
-                            .map(|i| i as f64 * step)
-                            .collect(),
+                        ticks,
                     };
                 }
             }
@@ -227,22 +207,23 @@ impl Axis {
         }
     }
 
-    /// Whole powers of ten, every `k`-th one if there are more than 8.
+    /// Whole powers of ten, every `k`-th one if there would be more than 8.
     fn log(min: f64, max: f64) -> Axis {
-        // The nudges keep 1000.log10() = 2.9999… from adding a decade.
+        // The nudges stop a rounding error (2.9999… for 1000) adding a decade.
         let first = (min.log10() + 1e-9).floor() as i32;
         let last = ((max.log10() - 1e-9).ceil() as i32).max(first + 1);
-        let every = ((last - first) as u32).div_ceil(7) as i32;
+        let every = (last - first + 6) / 7;
         let last = first + (last - first + every - 1) / every * every;
-        let ticks: Vec<f64> = (first..=last)
+        let ticks: Vec<(f64, String)> = (first..=last)
             .step_by(every as usize)
             .map(|e| 10f64.powi(e))
+            .map(|t| (t, tick_label(t, t)))
             .collect();
+        let (lo, hi) = (10f64.powi(first), 10f64.powi(last));
         Axis {
-            lo: ticks[0],
-            hi: ticks[ticks.len() - 1],
+            lo,
+            hi,
             log: true,
-            step: 0.0,
             ticks,
         }
     }
@@ -252,37 +233,34 @@ impl Axis {
         let scale = |v: f64| if self.log { v.log10() } else { v };
         (scale(v) - scale(self.lo)) / (scale(self.hi) - scale(self.lo))
     }
-
-    /// Tick labels group thousands ("100 000"), as the book's tables do.
-    fn label(&self, v: f64) -> String {
-        let step = if self.log { v } else { self.step };
-        if v.abs() >= 1e15 {
-            format!("{v:e}")
-        } else if step >= 1.0 {
-            let sign = if v < -0.5 { "-" } else { "" };
-            format!("{sign}{}", group_thousands(v.abs().round() as u64))
-        } else {
-            let decimals = (-step.log10() - 1e-9).ceil() as usize;
-            format!("{v:.decimals$}")
-        }
-    }
 }
 
-/// A coordinate with at most one decimal: a small, stable file.
-fn num(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    if r == r.trunc() {
-        format!("{}", r as i64)
+/// Whole numbers grouped by thousands ("100 000"), as the book's tables
+/// write them; fractions with as many decimals as the `step` needs.
+fn tick_label(v: f64, step: f64) -> String {
+    if v.abs() >= 1e15 {
+        format!("{v:e}")
+    } else if step >= 1.0 {
+        let sign = if v < -0.5 { "-" } else { "" };
+        format!("{sign}{}", group_thousands(v.abs().round() as u64))
     } else {
-        format!("{r:.1}")
+        let decimals = (-step.log10() - 1e-9).ceil() as usize;
+        format!("{v:.decimals$}")
     }
 }
 
-fn line(out: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), colour: &str) {
+/// A coordinate with at most one decimal: a small file, the same every run.
+fn num(v: f64) -> String {
+    // Display drops a trailing ".0"; adding 0.0 turns -0 into 0.
+    format!("{}", (v * 10.0).round() / 10.0 + 0.0)
+}
+
+/// `attrs` are raw attributes, each with a leading space.
+fn line(out: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), attrs: &str) {
     let (x1, y1, x2, y2) = (num(x1), num(y1), num(x2), num(y2));
     let _ = writeln!(
         out,
-        "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\" stroke=\"{colour}\"/>"
+        "<line x1=\"{x1}\" y1=\"{y1}\" x2=\"{x2}\" y2=\"{y2}\"{attrs}/>"
     );
 }
 
@@ -294,29 +272,20 @@ fn circle(out: &mut String, (x, y): (f64, f64), colour: &str) {
     );
 }
 
-/// `extra` is raw attributes, each with a leading space; `words` is escaped.
-fn text(out: &mut String, x: f64, y: f64, anchor: &str, words: &str, extra: &str) {
+/// `words` are escaped; `attrs` are raw attributes, each with a leading space.
+fn text(out: &mut String, (x, y): (f64, f64), words: &str, attrs: &str) {
     let (x, y, words) = (num(x), num(y), escape(words));
-    let _ = writeln!(
-        out,
-        "<text x=\"{x}\" y=\"{y}\" text-anchor=\"{anchor}\"{extra}>{words}</text>"
-    );
+    let _ = writeln!(out, "<text x=\"{x}\" y=\"{y}\"{attrs}>{words}</text>");
 }
 
 /// Titles and names are free text; a stray `<` or `&` must not break the file.
+/// `&` goes first, so the other replacements are not escaped twice.
 fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }
 
 #[cfg(test)]
@@ -437,6 +406,11 @@ mod tests {
         let all_equal = chart(vec![series("z", &[(3.0, 0.0), (3.0, 0.0)], false)]);
         let svg = all_equal.to_svg();
         assert!(svg.contains("<polyline") && !svg.contains("NaN"));
+        let mut one_decade = chart(vec![series("p", &[(1000.0, 5.0)], false)]);
+        (one_decade.log_x, one_decade.log_y) = (true, true);
+        let svg = one_decade.to_svg();
+        assert!(svg.contains(">1 000<") && svg.contains(">10 000<"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
     }
 
     #[test]
@@ -448,14 +422,16 @@ mod tests {
             (0.0, 0.013),
             (5.0, 5.0),
         ] {
-            let axis = Axis::linear(min, max);
-            let n = axis.ticks.len();
+            let Axis { lo, hi, ticks, .. } = Axis::linear(min, max);
+            let n = ticks.len();
             assert!((4..=8).contains(&n), "{min}..{max}: {n} ticks");
-            assert!(axis.lo <= min && axis.hi > max);
-            let m = axis.step / 10f64.powi(axis.step.log10().floor() as i32);
-            assert!([1.0, 2.0, 5.0].iter().any(|k| (m - k).abs() < 1e-9));
+            assert!(lo <= min && hi > max);
+            let step = ticks[1].0 - ticks[0].0;
+            let m = step / 10f64.powi(step.log10().floor() as i32);
+            assert!([1.0, 2.0, 5.0].iter().any(|k| (m - k).abs() < 1e-6));
         }
-        assert_eq!(Axis::linear(0.0, 0.5).label(0.1), "0.1");
-        assert_eq!(Axis::linear(0.0, 90_000.0).label(20_000.0), "20 000");
+        assert_eq!(tick_label(0.1, 0.1), "0.1");
+        assert_eq!(tick_label(0.3000000000000001, 0.1), "0.3");
+        assert_eq!(tick_label(-20_000.0, 5000.0), "-20 000");
     }
 }

@@ -18,7 +18,7 @@ pub fn attempt<T>(
 ) -> String {
     match catch_unwind(AssertUnwindSafe(work)) {
         Ok(value) => describe(value),
-        Err(payload) => format!("not solved yet: {}", panic_message(&payload)),
+        Err(payload) => format!("not solved yet: {}", panic_message(&*payload)),
     }
 }
 

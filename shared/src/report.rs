@@ -231,22 +231,51 @@ impl SectionReport {
     pub fn render(&self, how: Render) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "== {} ==", self.section);
-        let _ = writeln!(out, "{}", self.claim);
+        out += &wrap(&self.claim, "", WIDTH);
+        let mut previous_was_check = false;
         for block in &self.blocks {
-            out.push('\n');
+            let is_check = matches!(block, Block::Check(_));
+            if !(is_check && previous_was_check) {
+                out.push('\n');
+            }
+            previous_was_check = is_check;
             match block {
                 Block::Table(t) => t.render(how, &mut out),
-                Block::Note(n) => {
-                    let _ = writeln!(out, "{n}");
-                }
+                Block::Note(n) => out += &wrap(n, "", WIDTH),
                 Block::Check(c) => {
-                    let mark = if c.holds { "ok  " } else { "FAIL" };
-                    let _ = writeln!(out, "[{mark}] {}", c.claim);
+                    let mark = if c.holds { "[ok]   " } else { "[FAIL] " };
+                    out += mark;
+                    out += wrap(&c.claim, "       ", WIDTH).trim_start();
                 }
             }
         }
         out
     }
+}
+
+/// Prose is wrapped to this many columns; tables are as wide as they need.
+const WIDTH: usize = 80;
+
+/// Wraps `text` at spaces to `width` columns, indenting lines after the
+/// first by `indent`.
+pub fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty()
+            && line.chars().count() + 1 + word.chars().count() > width
+        {
+            out += &line;
+            out.push('\n');
+            line = indent.to_string();
+        } else if !line.is_empty() && line != indent {
+            line.push(' ');
+        }
+        line += word;
+    }
+    out += &line;
+    out.push('\n');
+    out
 }
 
 /// "1.23 s", "45.6 ms", "789 µs", "12 ns": three significant figures.
@@ -315,6 +344,12 @@ mod tests {
     }
 
     #[test]
+    fn wraps_prose_at_spaces() {
+        let text = wrap("aaa bbb ccc ddd", "  ", 9);
+        assert_eq!(text, "aaa bbb\n  ccc ddd\n");
+    }
+
+    #[test]
     fn redaction_hides_figures_and_keeps_shape() {
         let mut report = SectionReport::new("demo", "A claim.");
         let mut t = Table::new("Title", &["model", "n", "wall"]);
@@ -327,7 +362,7 @@ mod tests {
         report.check(true, "it held");
         let text = report.render(Render::Redacted);
         assert!(text.contains("threads  1 000  [time]"), "{text}");
-        assert!(text.contains("[ok  ] it held"), "{text}");
+        assert!(text.contains("[ok]   it held"), "{text}");
         assert!(!text.contains("500 ms"));
     }
 }

@@ -25,7 +25,7 @@ pub mod solutions;
 pub mod worker;
 
 use shared::cli::{Chapter, Options, Section};
-use shared::report::Record;
+use shared::report::{Record, SectionReport};
 use sizes::Sizes;
 use std::sync::OnceLock;
 use worker::WorkerCommand;
@@ -145,14 +145,22 @@ impl Context {
         self.cores
     }
 
-    /// The first record of `section` for `model` (and `workload`, if given).
+    /// Keeps `record` for `table` and adds it to `report` for `--json`.
+    pub fn keep(&mut self, report: &mut SectionReport, record: Record) {
+        self.records.push(record.clone());
+        report.record(record);
+    }
+
+    /// The latest record of `section` for `model` (and `workload`, if
+    /// given). Sections record counts in increasing order, so this is also
+    /// the largest count measured.
     pub fn find(
         &self,
         section: &str,
         workload: Option<&str>,
         model: &str,
     ) -> Option<&Record> {
-        self.records.iter().find(|r| {
+        self.records.iter().rev().find(|r| {
             r.section == section
                 && r.model == model
                 && (workload.is_none() || r.workload.as_deref() == workload)

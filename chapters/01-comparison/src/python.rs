@@ -115,7 +115,8 @@ pub fn add_rows(
             })
             .collect();
         table.push(cells);
-        context.records.push(
+        context.keep(
+            report,
             Record::new(section, Some(workload), &row.model)
                 .with("wall_s", wall.median)
                 .with("wall_min_s", wall.min)

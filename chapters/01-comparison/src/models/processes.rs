@@ -27,7 +27,7 @@ pub fn run_jobs(
     drop(queue);
     let (done, replies) = unbounded();
     let mut pids = Vec::new();
-    let outcome = thread::scope(|scope| -> anyhow::Result<Vec<Reply>> {
+    thread::scope(|scope| -> anyhow::Result<Vec<Reply>> {
         for _ in 0..workers.max(1).min(count.max(1)) {
             let (next_job, done) = (next_job.clone(), done.clone());
             let mut worker = Worker::start(command)?;
@@ -59,8 +59,7 @@ pub fn run_jobs(
             .into_iter()
             .map(|r| r.expect("every job answered"))
             .collect())
-    });
-    outcome
+    })
 }
 
 fn kill(pid: u32) {

@@ -63,7 +63,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             .with("n", sizes.cpu_n)
             .with("speedup", speedup)
             .with("cores_busy", busy);
-        context.records.push(timed_record(record, &timing));
+        context.keep(&mut report, timed_record(record, &timing));
     }
     crate::python::add_rows(context, "cpu", &mut table, &mut report)?;
     report.table(table);

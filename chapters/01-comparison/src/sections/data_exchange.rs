@@ -68,7 +68,8 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             Cell::Count(n as u64),
             Cell::Timing(spread),
         ]);
-        context.records.push(
+        context.keep(
+            &mut report,
             Record::new("data-exchange", None, through)
                 .with("between", between)
                 .with("round_trips", n)

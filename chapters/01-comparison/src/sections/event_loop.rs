@@ -162,7 +162,8 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             Cell::Seconds(lag.median),
             Cell::Seconds(lag.max),
         ]);
-        context.records.push(
+        context.keep(
+            &mut report,
             Record::new("event-loop", Some("cpu"), placement.name())
                 .with("job_s", lag.job.median)
                 .with("median_lag_s", lag.median)

@@ -79,7 +79,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             .with("delay_s", delay.as_secs_f64())
             .with("speedup", speedup)
             .with("threads_seen", threads.len());
-        context.records.push(timed_record(record, &timing));
+        context.keep(&mut report, timed_record(record, &timing));
     }
     crate::python::add_rows(context, "io", &mut table, &mut report)?;
     report.table(table);

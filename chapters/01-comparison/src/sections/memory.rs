@@ -63,9 +63,14 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
                 Cell::Seconds(probe.wall_s),
                 Cell::Bytes(probe.bytes),
                 Cell::Bytes(per),
-                Cell::Bytes(probe.kernel_bytes / count as f64),
+                if matches!(kind, "threads" | "processes") {
+                    Cell::Bytes(probe.kernel_bytes / count as f64)
+                } else {
+                    Cell::text("none") // a task is not a kernel object
+                },
             ]);
-            context.records.push(
+            context.keep(
+                &mut report,
                 Record::new("memory", Some("io"), kind)
                     .with("units", count)
                     .with("delay_s", delay.as_secs_f64())
@@ -103,12 +108,20 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     report.note(format!(
         "A thread's stack is reserved at {} but only the pages it touches count; \
          the kernel also keeps a stack and bookkeeping per thread (the last column, \
-         read machine-wide, so noisy). This machine allows {} threads and {} pids \
-         in all.",
+         read machine-wide, so noisy). Every thread and process takes a pid, so \
+         this machine's limits cap how many can wait at once:",
         format_bytes(2.0 * 1024.0 * 1024.0),
-        limits.threads_max.map_or("?".into(), |n| n.to_string()),
-        limits.pid_max.map_or("?".into(), |n| n.to_string()),
     ));
+    let mut caps = Table::new("This machine's limits", &["limit", "value"]);
+    for (name, value) in [
+        ("kernel.threads-max", limits.threads_max),
+        ("kernel.pid_max", limits.pid_max),
+        ("vm.max_map_count", limits.map_count),
+    ] {
+        let cell = value.map_or(Cell::Missing("unknown".into()), Cell::Tally);
+        caps.push(vec![Cell::text(name), cell]);
+    }
+    report.table(caps);
     Ok(report)
 }
 

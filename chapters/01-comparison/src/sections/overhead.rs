@@ -111,7 +111,8 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             Cell::Count(*n as u64),
             Cell::Timing(per_unit),
         ]);
-        context.records.push(
+        context.keep(
+            &mut report,
             Record::new("overhead", None, unit)
                 .with("units", *n)
                 .with("per_unit_s", per_unit.median)

@@ -28,17 +28,20 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     }
     let mut report = SectionReport::new(
         "table",
-        "The article's comparison, row by row: Python's verdict (threading / \
-         multiprocessing / asyncio), then what this machine measured for Rust.",
+        "The article's comparison, row by row: Python's verdict for threading, \
+         multiprocessing and asyncio, each beside what this machine measured for \
+         its Rust counterpart.",
     );
     let mut table = Table::new(
-        "Threads vs processes vs async — Python's verdict, Rust's measurements",
+        "The article's verdicts for Python, and what Rust measured here",
         &[
             "",
-            "Python: threading / multiprocessing / asyncio",
+            "threading",
             "Rust threads",
+            "multiprocessing",
             "Rust processes",
-            "Rust async (tokio)",
+            "asyncio",
+            "Rust tokio",
         ],
     );
     let mut missing = 0;
@@ -53,35 +56,42 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
                 Cell::Missing("not measured".into())
             }
         };
+    let text = Cell::text;
     let rows = vec![
         vec![
-            Cell::text("primary model"),
-            Cell::text(
-                "threads in one process / processes / one thread, cooperative",
-            ),
-            Cell::text("OS threads, no GIL"),
-            Cell::text("worker processes, pipes"),
-            Cell::text("tasks on one thread per core"),
+            text("primary model"),
+            text("threads, 1 process"),
+            text("OS threads"),
+            text("processes"),
+            text("worker processes"),
+            text("1 thread, cooperative"),
+            text("tasks, thread per core"),
         ],
         vec![
-            Cell::text("CPU parallelism (cores busy)"),
-            Cell::text("none: the GIL / true / none"),
+            text("CPU parallelism¹"),
+            text("none (GIL)"),
             figure("cpu-bound", "threads", "cores_busy", Cell::Number),
+            text("true"),
             figure("cpu-bound", "processes", "cores_busy", Cell::Number),
+            text("none"),
             figure("cpu-bound", "tokio", "cores_busy", Cell::Number),
         ],
         vec![
-            Cell::text("I/O-bound (N waits, wall)"),
-            Cell::text("good / possible, heavier / excellent"),
+            text("I/O-bound²"),
+            text("good"),
             figure("io-bound", "threads", "wall_s", Cell::Seconds),
+            text("possible, heavier"),
             figure("io-bound", "processes", "wall_s", Cell::Seconds),
+            text("excellent"),
             figure("io-bound", "tokio", "wall_s", Cell::Seconds),
         ],
         vec![
-            Cell::text("CPU-bound (speedup; async: lag it causes)"),
-            Cell::text("poor / excellent / poor, blocks the loop"),
+            text("CPU-bound³"),
+            text("poor"),
             figure("cpu-bound", "rayon", "speedup", Cell::Ratio),
+            text("excellent"),
             figure("cpu-bound", "processes", "speedup", Cell::Ratio),
+            text("poor, blocks loop"),
             figure(
                 "event-loop",
                 "directly in a task",
@@ -90,29 +100,31 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             ),
         ],
         vec![
-            Cell::text("memory per concurrent wait"),
-            Cell::text("shared, racy / isolated / shared in one thread"),
+            text("memory⁴"),
+            text("shared, racy"),
             figure("memory", "threads", "bytes_per_unit", Cell::Bytes),
+            text("isolated"),
             figure("memory", "processes", "bytes_per_unit", Cell::Bytes),
+            text("shared, 1 thread"),
             figure("memory", "tokio", "bytes_per_unit", Cell::Bytes),
         ],
         vec![
-            Cell::text("data exchange (round trip)"),
-            Cell::text(
-                "shared variables + locks / IPC: pipes, queues / rarely needed",
-            ),
+            text("data exchange⁵"),
+            text("shared vars + locks"),
             figure(
                 "data-exchange",
                 "crossbeam channel",
                 "per_round_trip_s",
                 Cell::Seconds,
             ),
+            text("IPC: pipe, queue"),
             figure(
                 "data-exchange",
                 "pipe, JSON lines",
                 "per_round_trip_s",
                 Cell::Seconds,
             ),
+            text("rarely needed"),
             figure(
                 "data-exchange",
                 "tokio::sync::mpsc",
@@ -121,21 +133,25 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             ),
         ],
         vec![
-            Cell::text("overhead (start one)"),
-            Cell::text("low / high / very low"),
+            text("overhead⁶"),
+            text("low"),
             figure("overhead", "thread", "per_unit_s", Cell::Seconds),
+            text("high"),
             figure("overhead", "process", "per_unit_s", Cell::Seconds),
+            text("very low"),
             figure("overhead", "tokio task", "per_unit_s", Cell::Seconds),
         ],
         vec![
-            Cell::text("complexity (lines of code)"),
-            Cell::text("medium / high / medium-high"),
+            text("complexity⁷"),
+            text("medium"),
             Cell::Count(lines_of_code(Model::Threads.source()) as u64),
+            text("high"),
             Cell::Count(
                 (lines_of_code(Model::Processes.source())
                     + lines_of_code(include_str!("../worker.rs")))
                     as u64,
             ),
+            text("medium-high"),
             Cell::Count(lines_of_code(Model::Tokio.source()) as u64),
         ],
     ];
@@ -161,9 +177,13 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          stay contained.",
     );
     report.note(
-        "Complexity counts the non-blank, non-comment lines in each model's \
-         anchored code: what you would write yourself (processes include the \
-         worker protocol they need).",
+        "¹ cores kept busy (CPU time / wall time) by the CPU-bound jobs. ² wall \
+         time of the I/O-bound section's waits. ³ speedup over sequential (rayon \
+         for threads); for tokio, the worst lag a CPU job in a task caused another \
+         task. ⁴ memory per concurrent wait, at the largest count measured. ⁵ one \
+         round trip: crossbeam channel, pipe, tokio channel. ⁶ starting and \
+         finishing one thread, process, task. ⁷ non-blank, non-comment lines of \
+         each model's code (processes include their worker protocol).",
     );
     Ok(report)
 }

@@ -1,0 +1,76 @@
+//! Proof that the exercises work as exercises: every reference solution
+//! passes the learner's snapshot check, and every unsolved stub fails it.
+
+use comparison::{exercises, solutions};
+use exercises::checks;
+use shared::exercise::is_unsolved;
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/exercises");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+/// The stub, while still unsolved, must fail the check its solution passes.
+/// A learner who has solved it locally is not failed for that; in CI the
+/// committed stubs must be unsolved.
+fn stub_must_fail(source: &str, stub: String, solution: &str) {
+    if is_unsolved(source) {
+        assert_ne!(stub, solution, "an unsolved stub passed its check");
+        assert!(stub.contains("not solved yet"), "{stub}");
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a committed stub is solved"
+        );
+    }
+}
+
+#[test]
+fn fetch_all_solution_passes_and_stub_fails() {
+    let solution = checks::check_fetch_all(solutions::fetch_all::fetch_all);
+    settings().bind(|| insta::assert_snapshot!("fetch_all", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/fetch_all.rs"),
+        checks::check_fetch_all(exercises::fetch_all::fetch_all),
+        &solution,
+    );
+}
+
+#[test]
+fn parallel_sum_solution_passes_and_stub_fails() {
+    let solution = checks::check_parallel_sum(solutions::parallel_sum::parallel_sum);
+    settings().bind(|| insta::assert_snapshot!("parallel_sum", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/parallel_sum.rs"),
+        checks::check_parallel_sum(exercises::parallel_sum::parallel_sum),
+        &solution,
+    );
+}
+
+#[test]
+fn pick_model_solution_passes_and_stub_fails() {
+    let solution = checks::check_pick_model(solutions::pick_model::pick_model);
+    settings().bind(|| insta::assert_snapshot!("pick_model", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/pick_model.rs"),
+        checks::check_pick_model(exercises::pick_model::pick_model),
+        &solution,
+    );
+}
+
+#[test]
+fn a_wrong_answer_fails_the_check() {
+    // The check must tell a wrong answer from a right one, not just a panic.
+    let wrong = checks::check_pick_model(|_| comparison::models::Model::Threads);
+    let right = checks::check_pick_model(solutions::pick_model::pick_model);
+    assert_ne!(wrong, right);
+    let serial = checks::check_fetch_all(|urls, delay| {
+        comparison::models::sequential::download_all(urls, delay)
+    });
+    assert!(
+        serial.contains("waits overlapped (under half of 8 waits): no"),
+        "{serial}"
+    );
+}
