@@ -75,6 +75,9 @@ pub fn download_blocking(url: &str, delay: Duration) -> Download {
 ///
 /// `black_box` hides each `i` from the optimiser; without it LLVM replaces
 /// the loop by the closed formula and the "CPU-bound" job takes no time.
+/// `inline(never)`: every model then runs the very same machine code, so a
+/// speedup measures the model, not how the loop was compiled into it.
+#[inline(never)]
 pub fn sum_of_squares(n: u64) -> u64 {
     let mut total: u64 = 0;
     for i in 0..n {

@@ -46,6 +46,11 @@ pub static CHAPTER: Chapter<Context> = Chapter {
             run: sections::cpu_bound::run,
         },
         Section {
+            name: "scaling",
+            summary: "speedup against the number of workers: threads and processes",
+            run: sections::scaling::run,
+        },
+        Section {
             name: "memory",
             summary: "bytes per concurrent wait: OS thread vs async task vs process",
             run: sections::memory::run,

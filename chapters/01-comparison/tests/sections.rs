@@ -44,6 +44,11 @@ fn cpu_bound() {
 }
 
 #[test]
+fn scaling() {
+    snapshot("scaling");
+}
+
+#[test]
 fn memory() {
     snapshot("memory");
 }

@@ -12,9 +12,11 @@ use shared::measure::repeat;
 use shared::report::{Cell, Record, SectionReport, Table, group_thousands};
 use shared::workload::{sum_of_squares, sum_of_squares_formula};
 
-/// Speedup a parallel model must reach on two or more cores for the check
-/// to hold: far below the ideal, so a noisy machine does not fail it.
-const PARALLEL_AT_LEAST: f64 = 1.3;
+/// Cores a parallel model must keep busy at once (CPU time over wall time)
+/// for the check to hold on two or more cores. This, not the speedup, is
+/// what the GIL forbids: on a shared or virtual machine two busy cores may
+/// each run slower than one alone, so the speedup can fall short of it.
+const BUSY_AT_LEAST: f64 = 1.5;
 
 pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     let sizes = context.sizes.clone();
@@ -82,17 +84,22 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         Model::Processes,
     ];
     if context.cores >= 2 {
-        let fast = speedups
+        let busy = speedups
             .iter()
             .filter(|(m, ..)| parallel.contains(m))
-            .all(|(_, speedup, _)| *speedup >= PARALLEL_AT_LEAST);
+            .all(|(_, _, busy)| *busy >= BUSY_AT_LEAST);
         report.check(
-            fast,
+            busy,
             format!(
-                "threads, thread-pool, rayon and processes each ran at least \
-                 {PARALLEL_AT_LEAST}× faster than sequential on {} cores",
+                "threads, thread-pool, rayon and processes each kept at least \
+                 {BUSY_AT_LEAST} of the {} cores busy at once: they ran in parallel",
                 context.cores
             ),
+        );
+        report.note(
+            "Speedup can trail cores busy: when both cores compute, each may run \
+             slower than one alone (hyper-threads, a busy host), which shows as \
+             more CPU time for the same work than sequential needed.",
         );
     } else {
         report.note("Only one core here: no parallel speedup is possible, so none is checked.");

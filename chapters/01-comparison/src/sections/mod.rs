@@ -8,6 +8,7 @@ pub mod event_loop;
 pub mod io_bound;
 pub mod memory;
 pub mod overhead;
+pub mod scaling;
 pub mod table;
 
 use shared::measure::Repeated;

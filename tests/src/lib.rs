@@ -1,0 +1,1420 @@
+//! Checks of the workspace as a whole: the book against the code.
+//!
+//! mdBook 0.5 renders a missing include file or anchor as an empty block (or
+//! nothing at all) and still exits 0, and it reports no broken link. The
+//! functions here are our guard; the tests in `tests/tests/` apply them to
+//! this workspace. Everything that reads text is a plain function of a
+//! `&str`, tested at the bottom of this file on sample text holding the bad
+//! case it must catch. Hand-written scanning, std only: no regex crate.
+//!
+//! Layout:
+//! - [`directives`], [`parse_target`], [`select`], [`check_directives`]:
+//!   `{{#include …}}` and friends, read the way mdBook 0.5 reads them, and
+//!   whether each one selects real, non-blank lines of a real file.
+//! - [`fences`], [`pasted_rust`]: fenced code blocks; a ```` ```rust ````
+//!   block may hold include directives only.
+//! - [`code_snippets`], [`cargo_commands`], [`check_command`]: the
+//!   `cargo run -p …` / `cargo test -p …` / `cargo exercise …` commands the
+//!   prose tells the reader to type, against the real chapters.
+//! - [`links`], [`check_links`]: relative links between pages.
+//! - [`chapter_dir`], [`package_name`], [`workspace_members`],
+//!   [`workspace_packages`]: the chapter list and the workspace's packages.
+//! - [`workspace_root`], [`markdown_files`], [`display`]: the filesystem.
+
+use std::path::{Component, Path, PathBuf};
+
+// ---------------------------------------------------------------------------
+// The filesystem
+
+/// The workspace root: this crate lives in `tests/`.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ sits inside the workspace")
+        .to_path_buf()
+}
+
+/// Every `*.md` file under `dir`, recursively, sorted.
+pub fn markdown_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.expect("a readable directory entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// `path` relative to `root`, for messages.
+pub fn display(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// `path` with `.` and `a/..` removed, without touching the disk.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if out.file_name().is_some() {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The 1-based line on which byte `offset` of `text` lies.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset].matches('\n').count() + 1
+}
+
+// ---------------------------------------------------------------------------
+// Include directives
+
+/// One `{{#kind target …}}` in a page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    /// `include`, `rustdoc_include`, `quiz`, `title`, …
+    pub kind: String,
+    /// The first word after the kind: `path`, `path:anchor`, `path:N:M`.
+    /// Empty when the directive names no file.
+    pub target: String,
+    /// The 1-based line of the opening `{{`.
+    pub line: usize,
+    /// The directive as written, for messages.
+    pub text: String,
+}
+
+/// Every `{{#…}}` directive in `text`, found as mdBook 0.5's link
+/// preprocessor finds them: `{{`, optional whitespace, `#kind`, whitespace,
+/// anything but `}`, then `}}`; a backslash before `{{#` escapes the
+/// directive up to the last `}}` on its line.
+pub fn directives(text: &str) -> Vec<Directive> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        if rest.starts_with("\\{{#") {
+            let line_end = rest.find('\n').unwrap_or(rest.len());
+            if let Some(close) = rest[..line_end].rfind("}}") {
+                i += close + 2;
+                continue;
+            }
+        }
+        if let Some((mut directive, len)) = parse_directive(rest) {
+            directive.line = line_of(text, i);
+            found.push(directive);
+            i += len;
+            continue;
+        }
+        i += rest.chars().next().map_or(1, char::len_utf8);
+    }
+    found
+}
+
+/// The directive at the start of `s` and its length in bytes, if any.
+fn parse_directive(s: &str) -> Option<(Directive, usize)> {
+    let body = s.strip_prefix("{{")?.trim_start().strip_prefix('#')?;
+    let kind_len = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(body.len());
+    let (kind, rest) = body.split_at(kind_len);
+    if kind.is_empty() || !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let close = rest.find('}')?;
+    if !rest[close..].starts_with("}}") {
+        return None;
+    }
+    let len = s.len() - rest.len() + close + 2;
+    let target = rest[..close].split_whitespace().next().unwrap_or("");
+    let directive = Directive {
+        kind: kind.to_string(),
+        target: target.to_string(),
+        line: 0,
+        text: s[..len].to_string(),
+    };
+    Some((directive, len))
+}
+
+/// Which lines of a file an include takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Whole,
+    /// Between `ANCHOR: name` and `ANCHOR_END: name`.
+    Anchor(String),
+    /// `N` (one line), `N:M`, `N:` or `:M`: 1-based and inclusive, `None`
+    /// for an open end.
+    Lines {
+        first: Option<usize>,
+        last: Option<usize>,
+    },
+}
+
+/// Splits `path`, `path:anchor` or `path:N:M` as mdBook 0.5 does, but
+/// refuses what mdBook would quietly misread (a line 0, `N:oops`,
+/// `anchor:extra`, an anchor name that no `ANCHOR:` line could match).
+pub fn parse_target(target: &str) -> Result<(&str, Selection), String> {
+    let Some((path, spec)) = target.split_once(':') else {
+        return Ok((target, Selection::Whole));
+    };
+    let number = |part: &str, what: &str| -> Result<Option<usize>, String> {
+        match part {
+            "" => Ok(None),
+            "0" => Err("line numbers start at 1".to_string()),
+            _ => part
+                .parse()
+                .map(Some)
+                .map_err(|_| format!("`{part}` is not a {what} line number")),
+        }
+    };
+    let parts: Vec<&str> = spec.split(':').collect();
+    let selection = match parts.as_slice() {
+        [one] if one.parse::<usize>().is_ok() => {
+            let line = number(one, "")?;
+            Selection::Lines {
+                first: line,
+                last: line,
+            }
+        }
+        [anchor] if !anchor.is_empty() => {
+            if !anchor.chars().all(is_anchor_char) {
+                return Err(format!("`{anchor}` is not a valid anchor name"));
+            }
+            Selection::Anchor(anchor.to_string())
+        }
+        [_] => Selection::Whole,
+        [first, _] if first.parse::<usize>().is_err() && !first.is_empty() => {
+            return Err(format!("`{spec}` is neither `anchor` nor `N:M`"));
+        }
+        [first, last] => Selection::Lines {
+            first: number(first, "first")?,
+            last: number(last, "last")?,
+        },
+        _ => return Err(format!("`{spec}` has more than two parts")),
+    };
+    Ok((path, selection))
+}
+
+/// A character mdBook accepts in an anchor name (`[\w_-]`).
+fn is_anchor_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// The anchor name after `marker` (`ANCHOR:` or `ANCHOR_END:`) in `line`.
+fn anchor_in<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+    let start = line.find(marker)? + marker.len();
+    let rest = line[start..].trim_start();
+    let len = rest
+        .find(|c: char| !is_anchor_char(c))
+        .unwrap_or(rest.len());
+    (len > 0).then(|| &rest[..len])
+}
+
+/// The lines of `file` that `selection` takes, as mdBook would show them;
+/// an error when they do not exist or are all blank.
+pub fn select(file: &str, selection: &Selection) -> Result<String, String> {
+    let lines: Vec<&str> = file.lines().collect();
+    let chosen: Vec<&str> = match selection {
+        Selection::Whole => lines,
+        Selection::Lines { first, last } => {
+            let count = lines.len();
+            let first = first.unwrap_or(1);
+            let last = last.unwrap_or(count);
+            if first > count {
+                return Err(format!(
+                    "starts at line {first} but the file has {count} lines"
+                ));
+            }
+            if last > count {
+                return Err(format!(
+                    "ends at line {last} but the file has {count} lines"
+                ));
+            }
+            if first > last {
+                return Err(format!("line {first} comes after line {last}"));
+            }
+            lines[first - 1..last].to_vec()
+        }
+        Selection::Anchor(name) => {
+            let is =
+                |line: &str, marker| anchor_in(line, marker) == Some(name.as_str());
+            let Some(start) = lines.iter().position(|l| is(l, "ANCHOR:")) else {
+                return Err(format!("the file has no `ANCHOR: {name}`"));
+            };
+            let after = &lines[start + 1..];
+            let Some(end) = after.iter().position(|l| is(l, "ANCHOR_END:")) else {
+                return Err(format!(
+                    "`ANCHOR: {name}` has no `ANCHOR_END: {name}` after it"
+                ));
+            };
+            after[..end]
+                .iter()
+                .filter(|l| anchor_in(l, "ANCHOR:").is_none())
+                .filter(|l| anchor_in(l, "ANCHOR_END:").is_none())
+                .copied()
+                .collect()
+        }
+    };
+    if chosen.iter().all(|l| l.trim().is_empty()) {
+        return Err("selects nothing but blank lines".to_string());
+    }
+    Ok(chosen.join("\n"))
+}
+
+/// How deep mdBook follows includes inside included text.
+pub const MAX_INCLUDE_DEPTH: usize = 10;
+
+/// Reads a file for the checks: its text, or `None` if it cannot be read.
+pub type Read<'a> = &'a dyn Fn(&Path) -> Option<String>;
+
+/// Every problem with the directives in `text`, which lives in `base` and
+/// is called `origin` in messages: an unknown kind (mdBook would print it
+/// as written), a file that cannot be read, a selection that takes nothing.
+/// Text that an include pulls in is checked in turn, as mdBook expands it.
+pub fn check_directives(
+    text: &str,
+    base: &Path,
+    origin: &str,
+    read: Read<'_>,
+    depth: usize,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for d in directives(text) {
+        let at = format!("{origin}:{}: {}", d.line, d.text);
+        let selects = matches!(d.kind.as_str(), "include" | "rustdoc_include");
+        match d.kind.as_str() {
+            "title" => continue,
+            "include" | "rustdoc_include" | "playground" | "quiz" => {}
+            "playpen" => {
+                problems.push(format!("{at}: renamed to #playground"));
+                continue;
+            }
+            other => {
+                problems.push(format!(
+                    "{at}: mdBook knows no #{other}; it would print it as written"
+                ));
+                continue;
+            }
+        }
+        if d.target.is_empty() {
+            problems.push(format!("{at}: names no file"));
+            continue;
+        }
+        let (path, selection) = if selects {
+            match parse_target(&d.target) {
+                Ok(split) => split,
+                Err(e) => {
+                    problems.push(format!("{at}: {e}"));
+                    continue;
+                }
+            }
+        } else {
+            (d.target.as_str(), Selection::Whole)
+        };
+        let file = base.join(path);
+        let Some(content) = read(&file) else {
+            let shown = normalize(&file);
+            problems.push(format!("{at}: cannot read {}", shown.display()));
+            continue;
+        };
+        if !selects {
+            continue;
+        }
+        let shown = match select(&content, &selection) {
+            Ok(shown) => shown,
+            Err(e) => {
+                problems.push(format!("{at}: {e}"));
+                continue;
+            }
+        };
+        // mdBook expands directives in what it pulled in, relative to the
+        // included file; rustdoc_include pulls in the whole file.
+        let expanded = if d.kind == "rustdoc_include" {
+            content
+        } else {
+            shown
+        };
+        if directives(&expanded).is_empty() {
+            continue;
+        }
+        if depth + 1 >= MAX_INCLUDE_DEPTH {
+            problems.push(format!("{at}: includes nested too deep (a cycle?)"));
+            continue;
+        }
+        let nested_base = file.parent().unwrap_or(Path::new(""));
+        let nested_origin = format!("{} (included)", file.display());
+        problems.extend(check_directives(
+            &expanded,
+            nested_base,
+            &nested_origin,
+            read,
+            depth + 1,
+        ));
+    }
+    problems
+}
+
+// ---------------------------------------------------------------------------
+// Fenced code blocks
+
+/// One fenced code block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fence {
+    /// What follows the opening fence: `rust`, `rust,ignore`, `console`, ….
+    pub info: String,
+    /// The 1-based line of the opening fence.
+    pub line: usize,
+    /// The lines between the fences.
+    pub body: Vec<String>,
+}
+
+/// The fence character and length if `line` (indent removed) opens or
+/// closes a fence.
+fn fence_marker(line: &str) -> Option<(char, usize)> {
+    let c = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let len = line.len() - line.trim_start_matches(c).len();
+    (len >= 3).then_some((c, len))
+}
+
+/// Every fenced block of `text`, with ```` ``` ```` or `~~~` fences. An
+/// unclosed fence runs to the end, as CommonMark reads it.
+pub fn fences(text: &str) -> Vec<Fence> {
+    let mut found = Vec::new();
+    let mut open: Option<(char, usize, Fence)> = None;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let marker = fence_marker(trimmed);
+        match open.take() {
+            Some((c, len, fence)) => match marker {
+                Some((mc, mlen))
+                    if mc == c
+                        && mlen >= len
+                        && trimmed[mlen..].trim().is_empty() =>
+                {
+                    found.push(fence);
+                }
+                _ => {
+                    let mut fence = fence;
+                    fence.body.push(line.to_string());
+                    open = Some((c, len, fence));
+                }
+            },
+            None => {
+                if let Some((c, len)) = marker {
+                    let info = trimmed[len..].trim();
+                    if c == '`' && info.contains('`') {
+                        continue; // inline code, not a fence
+                    }
+                    let fence = Fence {
+                        info: info.to_string(),
+                        line: index + 1,
+                        body: Vec::new(),
+                    };
+                    open = Some((c, len, fence));
+                }
+            }
+        }
+    }
+    found.extend(open.map(|(_, _, fence)| fence));
+    found
+}
+
+/// Whether a fence's info string makes it a Rust block (`rust`,
+/// `rust,ignore`, `rust noplayground`, …).
+pub fn is_rust(info: &str) -> bool {
+    info.split(|c: char| c == ',' || c == '{' || c.is_whitespace())
+        .next()
+        .is_some_and(|word| word.eq_ignore_ascii_case("rust"))
+}
+
+/// Whether `line` holds nothing but include directives and whitespace.
+fn only_includes(line: &str) -> bool {
+    let mut rest = line.to_string();
+    for d in directives(line) {
+        if !matches!(
+            d.kind.as_str(),
+            "include" | "rustdoc_include" | "playground"
+        ) {
+            return false;
+        }
+        rest = rest.replacen(&d.text, "", 1);
+    }
+    rest.trim().is_empty()
+}
+
+/// The first pasted line of every Rust block in `text` that holds more than
+/// include directives: (1-based line, the line).
+pub fn pasted_rust(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for fence in fences(text).into_iter().filter(|f| is_rust(&f.info)) {
+        let pasted = fence
+            .body
+            .iter()
+            .enumerate()
+            .find(|(_, l)| !only_includes(l));
+        if let Some((i, line)) = pasted {
+            found.push((fence.line + 1 + i, line.clone()));
+        }
+    }
+    found
+}
+
+// ---------------------------------------------------------------------------
+// Code the reader types
+
+/// `text` with every line inside a fenced block (fences included) blanked,
+/// so line numbers still hold; and the fences' logical lines, a line ending
+/// in `\` joined to the next: (1-based line, line).
+fn split_fences(text: &str) -> (String, Vec<(usize, String)>) {
+    let mut prose = String::with_capacity(text.len());
+    let mut code = Vec::new();
+    let mut open: Option<(char, usize)> = None;
+    let mut pending: Option<(usize, String)> = None;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let marker = fence_marker(trimmed);
+        match open {
+            Some((c, len)) => {
+                let closes = marker.is_some_and(|(mc, mlen)| {
+                    mc == c && mlen >= len && trimmed[mlen..].trim().is_empty()
+                });
+                if closes {
+                    open = None;
+                    code.extend(pending.take());
+                } else {
+                    let (start, mut joined) =
+                        pending.take().unwrap_or((index + 1, String::new()));
+                    match line.trim_end().strip_suffix('\\') {
+                        Some(head) => {
+                            joined.push_str(head);
+                            joined.push(' ');
+                            pending = Some((start, joined));
+                        }
+                        None => {
+                            joined.push_str(line);
+                            code.push((start, joined));
+                        }
+                    }
+                }
+                prose.push('\n');
+            }
+            None => match marker {
+                Some((c, len)) if !(c == '`' && trimmed[len..].contains('`')) => {
+                    open = Some((c, len));
+                    prose.push('\n');
+                }
+                _ => {
+                    prose.push_str(line);
+                    prose.push('\n');
+                }
+            },
+        }
+    }
+    code.extend(pending);
+    (prose, code)
+}
+
+/// Inline code spans in `prose`: (1-based line, content), and `prose` with
+/// each span's content blanked. A span does not cross a blank line.
+fn inline_code(prose: &str) -> (Vec<(usize, String)>, String) {
+    let mut spans = Vec::new();
+    let mut blanked = prose.to_string().into_bytes();
+    let bytes = prose.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'`' {
+            i += 1;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
+        let open_end = i + run;
+        let paragraph_end = prose[open_end..]
+            .find("\n\n")
+            .map_or(prose.len(), |p| open_end + p);
+        let mut j = open_end;
+        let mut close = None;
+        while j < paragraph_end {
+            if bytes[j] == b'`' {
+                let len = bytes[j..].iter().take_while(|b| **b == b'`').count();
+                if len == run {
+                    close = Some(j);
+                    break;
+                }
+                j += len;
+            } else {
+                j += 1;
+            }
+        }
+        match close {
+            Some(close) => {
+                let content = prose[open_end..close].replace('\n', " ");
+                spans.push((line_of(prose, i), content.trim().to_string()));
+                for b in &mut blanked[open_end..close] {
+                    if *b != b'\n' {
+                        *b = b' ';
+                    }
+                }
+                i = close + run;
+            }
+            None => i = open_end,
+        }
+    }
+    let blanked =
+        String::from_utf8(blanked).expect("only ASCII bytes were replaced");
+    (spans, blanked)
+}
+
+/// The code in a Markdown page: every logical line of every fenced block
+/// and every inline code span, as (1-based line, text).
+pub fn code_snippets(text: &str) -> Vec<(usize, String)> {
+    let (prose, mut code) = split_fences(text);
+    code.extend(inline_code(&prose).0);
+    code.sort_by_key(|(line, _)| *line);
+    code
+}
+
+/// A cargo command the prose tells the reader to type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cargo {
+    /// `cargo run`: the packages named with `-p`, and the words for the
+    /// program (after `--`, or from the first word that is not an option).
+    Run {
+        packages: Vec<String>,
+        args: Vec<String>,
+    },
+    /// `cargo test`: the packages named with `-p`.
+    Test { packages: Vec<String> },
+    /// `cargo exercise NAME`, the alias in `.cargo/config.toml` that ends in
+    /// `--package`.
+    Exercise { package: Option<String> },
+}
+
+/// Cargo options that take a value as the next word.
+const VALUED_OPTIONS: &[&str] = &[
+    "--bin",
+    "--bench",
+    "--color",
+    "--config",
+    "--example",
+    "--features",
+    "--jobs",
+    "--lockfile-path",
+    "--manifest-path",
+    "--message-format",
+    "--profile",
+    "--target",
+    "--target-dir",
+    "--test",
+    "--exclude",
+    "-F",
+    "-Z",
+    "-j",
+];
+
+/// Whether `word` ends a command in a shell line: an operator, a comment,
+/// a redirection (but `<name>` is a placeholder).
+fn ends_command(word: &str) -> bool {
+    matches!(word, "&&" | "||" | "|" | ";" | "&")
+        || word.starts_with('#')
+        || word.starts_with('>')
+        || word.starts_with("2>")
+        || (word.starts_with('<') && !word.ends_with('>'))
+}
+
+/// Every `cargo run`, `cargo test` and `cargo exercise` in one line of code.
+pub fn cargo_commands(snippet: &str) -> Vec<Cargo> {
+    let words: Vec<&str> = snippet.split_whitespace().collect();
+    let mut found = Vec::new();
+    for (i, _) in words.iter().enumerate().filter(|(_, w)| **w == "cargo") {
+        let mut command = Vec::new();
+        for word in &words[i + 1..] {
+            if ends_command(word) {
+                break;
+            }
+            if let Some(last) = word.strip_suffix(';') {
+                command.push(last);
+                break;
+            }
+            command.push(*word);
+        }
+        let mut command = command.as_slice();
+        while command.first().is_some_and(|w| w.starts_with('+')) {
+            command = &command[1..]; // a toolchain: `cargo +nightly run`
+        }
+        let Some((subcommand, rest)) = command.split_first() else {
+            continue;
+        };
+        match *subcommand {
+            "run" | "r" => {
+                let (packages, args) = parse_cargo_words(rest, true);
+                found.push(Cargo::Run { packages, args });
+            }
+            "test" | "t" => {
+                let (packages, _) = parse_cargo_words(rest, false);
+                found.push(Cargo::Test { packages });
+            }
+            "exercise" => found.push(Cargo::Exercise {
+                package: rest.first().map(|w| w.to_string()),
+            }),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The `-p` packages in cargo's words, and the program's words: after `--`,
+/// or (for `cargo run`, whose trailing words go to the program) from the
+/// first word that is not an option.
+fn parse_cargo_words(words: &[&str], trailing: bool) -> (Vec<String>, Vec<String>) {
+    let mut packages = Vec::new();
+    let mut args = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        i += 1;
+        if word == "--" || (trailing && !word.starts_with('-')) {
+            let from = if word == "--" { i } else { i - 1 };
+            args.extend(words[from..].iter().map(|w| w.to_string()));
+            break;
+        }
+        if word == "-p" || word == "--package" {
+            packages.extend(words.get(i).map(|w| w.to_string()));
+            i += 1;
+        } else if let Some(name) = word.strip_prefix("--package=") {
+            packages.push(name.to_string());
+        } else if let Some(name) = word.strip_prefix("-p").filter(|n| !n.is_empty())
+        {
+            packages.push(name.to_string());
+        } else if VALUED_OPTIONS.contains(&word) {
+            i += 1;
+        }
+    }
+    (packages, args)
+}
+
+/// Whether `word` stands for a name the reader fills in: `NAME`,
+/// `SECTION…`, `<chapter>`, `[SECTION]`.
+pub fn is_placeholder(word: &str) -> bool {
+    let starts = |c| word.starts_with(c);
+    if starts('<') || starts('[') || starts('{') {
+        return true;
+    }
+    let core = word.trim_end_matches(['…', '.']);
+    core.chars().any(|c| c.is_ascii_uppercase())
+        && core
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A chapter's own argument parser: `Err(message)` for a command line it
+/// would refuse.
+pub type Accepts = Box<dyn Fn(&[String]) -> Result<(), String>>;
+
+/// A chapter as the checks see it.
+pub struct ChapterInfo {
+    /// Its package name, e.g. `comparison`.
+    pub package: String,
+    /// Its section names, in order.
+    pub sections: Vec<String>,
+    /// The chapter's own argument parser: `Err(message)` for a command line
+    /// it would refuse.
+    pub accepts: Accepts,
+}
+
+impl std::fmt::Debug for ChapterInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChapterInfo")
+            .field("package", &self.package)
+            .field("sections", &self.sections)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What is wrong with `command`: a `cargo run` that names no chapter, a
+/// section the chapter does not have, arguments its parser refuses; a
+/// `cargo test -p` or `cargo exercise` naming no workspace package.
+pub fn check_command(
+    command: &Cargo,
+    chapters: &[ChapterInfo],
+    packages: &[String],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let is_package = |name: &str| packages.iter().any(|p| p == name);
+    match command {
+        Cargo::Run {
+            packages: named,
+            args,
+        } => {
+            let [name] = named.as_slice() else {
+                problems.push(
+                    "cargo run at the workspace root needs exactly one -p CHAPTER"
+                        .to_string(),
+                );
+                return problems;
+            };
+            if is_placeholder(name) {
+                return problems;
+            }
+            let Some(chapter) = chapters.iter().find(|c| c.package == *name) else {
+                let what = if is_package(name) {
+                    "a workspace package but not a chapter"
+                } else {
+                    "no package of this workspace"
+                };
+                problems.push(format!("-p {name}: {what}"));
+                return problems;
+            };
+            let args: Vec<String> = args
+                .iter()
+                .filter(|a| !is_placeholder(a))
+                .cloned()
+                .collect();
+            for word in args.iter().filter(|a| !a.starts_with('-')) {
+                if !chapter.sections.contains(word) {
+                    problems.push(format!(
+                        "{name} has no section `{word}` (sections: {})",
+                        chapter.sections.join(", ")
+                    ));
+                }
+            }
+            if problems.is_empty() {
+                if let Err(e) = (chapter.accepts)(&args) {
+                    problems.push(format!("{name} refuses these arguments: {e}"));
+                }
+            }
+        }
+        Cargo::Test { packages: named } => {
+            for name in named.iter().filter(|n| !is_placeholder(n)) {
+                if !is_package(name) {
+                    problems
+                        .push(format!("-p {name}: no package of this workspace"));
+                }
+            }
+        }
+        Cargo::Exercise { package } => match package {
+            None => problems.push("cargo exercise needs a chapter name".to_string()),
+            Some(name) if !is_placeholder(name) && !is_package(name) => {
+                problems.push(format!("{name}: no package of this workspace"));
+            }
+            Some(_) => {}
+        },
+    }
+    problems
+}
+
+// ---------------------------------------------------------------------------
+// Links
+
+/// Every link target in `text` outside code: inline `[text](target)`,
+/// images, and reference definitions `[label]: target`. (1-based line,
+/// target as written.)
+pub fn links(text: &str) -> Vec<(usize, String)> {
+    let (prose, _) = split_fences(text);
+    let (_, prose) = inline_code(&prose);
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(at) = prose[from..].find("](") {
+        let start = from + at + 2;
+        let rest = prose[start..].trim_start_matches([' ', '\t']);
+        let target = if let Some(inner) = rest.strip_prefix('<') {
+            inner.split('>').next().unwrap_or("")
+        } else {
+            let mut depth = 0usize;
+            let end = rest
+                .find(|c: char| match c {
+                    '(' => {
+                        depth += 1;
+                        false
+                    }
+                    ')' if depth == 0 => true,
+                    ')' => {
+                        depth -= 1;
+                        false
+                    }
+                    c => c.is_whitespace(),
+                })
+                .unwrap_or(rest.len());
+            &rest[..end]
+        };
+        found.push((line_of(&prose, start), target.to_string()));
+        from = start;
+    }
+    for (index, line) in prose.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let Some(label) = line.trim_start().strip_prefix('[') else {
+            continue;
+        };
+        if indent > 3 || label.starts_with('^') {
+            continue;
+        }
+        let Some((_, rest)) = label.split_once("]:") else {
+            continue;
+        };
+        if let Some(target) = rest.split_whitespace().next() {
+            let target = target.trim_start_matches('<').trim_end_matches('>');
+            found.push((index + 1, target.to_string()));
+        }
+    }
+    found.sort_by_key(|(line, _)| *line);
+    found
+}
+
+/// The path part of a relative link target, percent-decoded: `None` for a
+/// URL with a scheme, an absolute path, or a bare `#fragment`.
+pub fn relative_path(target: &str) -> Option<String> {
+    let path = target.split(['#', '?']).next().unwrap_or("");
+    let scheme = path.split_once(':').is_some_and(|(s, _)| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    if path.is_empty() || scheme || path.starts_with('/') {
+        return None;
+    }
+    Some(percent_decode(path))
+}
+
+/// `%20` and friends decoded; anything malformed is kept as written.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = s
+            .get(i + 1..i + 3)
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Every relative link in `text` (a page in `base`, called `origin`) whose
+/// file does not exist, or that points at a page the book does not build
+/// (an `.md` file missing from `pages`, normalized paths from SUMMARY.md).
+pub fn check_links(
+    text: &str,
+    base: &Path,
+    origin: &str,
+    pages: &[PathBuf],
+    exists: &dyn Fn(&Path) -> bool,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (line, target) in links(text) {
+        let Some(path) = relative_path(&target) else {
+            continue;
+        };
+        let file = normalize(&base.join(&path));
+        if !exists(&file) {
+            problems.push(format!("{origin}:{line}: ({target}): no such file"));
+        } else if path.ends_with(".md") && !pages.contains(&file) {
+            problems.push(format!(
+                "{origin}:{line}: ({target}): not in SUMMARY.md, so never built"
+            ));
+        }
+    }
+    problems
+}
+
+// ---------------------------------------------------------------------------
+// Chapters and packages
+
+/// `01-comparison` → `Some((1, "comparison"))`: two digits, a dash, and a
+/// lower-case name starting with a letter.
+pub fn chapter_dir(name: &str) -> Option<(u32, &str)> {
+    let (number, rest) = name.split_at_checked(2)?;
+    let package = rest.strip_prefix('-')?;
+    let ok_number = number.chars().all(|c| c.is_ascii_digit());
+    let ok_name = package.starts_with(|c: char| c.is_ascii_lowercase())
+        && package
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    (ok_number && ok_name).then(|| (number.parse().expect("two digits"), package))
+}
+
+/// The `name` in the `[package]` table of a Cargo.toml.
+pub fn package_name(cargo_toml: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in cargo_toml.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        if in_package && key.trim() == "name" {
+            let value = value.trim();
+            return value
+                .strip_prefix('"')
+                .and_then(|v| v.split('"').next())
+                .map(str::to_string);
+        }
+    }
+    None
+}
+
+/// The `members` of the `[workspace]` table of the root Cargo.toml, as
+/// written (globs included).
+pub fn workspace_members(cargo_toml: &str) -> Vec<String> {
+    let Some(start) = cargo_toml.find("members") else {
+        return Vec::new();
+    };
+    let rest = &cargo_toml[start..];
+    let (Some(open), Some(close)) = (rest.find('['), rest.find(']')) else {
+        return Vec::new();
+    };
+    rest[open + 1..close.max(open + 1)]
+        .split(',')
+        .filter_map(|m| {
+            let m = m.trim();
+            m.strip_prefix('"')?.strip_suffix('"').map(str::to_string)
+        })
+        .collect()
+}
+
+/// Every package of the workspace at `root`: (directory, package name).
+/// Members ending in `/*` stand for every directory inside with a
+/// Cargo.toml.
+pub fn workspace_packages(root: &Path) -> Vec<(PathBuf, String)> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
+    };
+    let mut dirs = Vec::new();
+    for member in workspace_members(&read(&root.join("Cargo.toml"))) {
+        match member.strip_suffix("/*") {
+            Some(parent) => {
+                let entries = std::fs::read_dir(root.join(parent))
+                    .unwrap_or_else(|e| panic!("cannot read {parent}/: {e}"));
+                for entry in entries {
+                    let dir = entry.expect("a readable directory entry").path();
+                    if dir.join("Cargo.toml").is_file() {
+                        dirs.push(dir);
+                    }
+                }
+            }
+            None => dirs.push(root.join(member)),
+        }
+    }
+    dirs.sort();
+    dirs.into_iter()
+        .map(|dir| {
+            let name = package_name(&read(&dir.join("Cargo.toml")))
+                .unwrap_or_else(|| panic!("no [package] name in {}", dir.display()));
+            (dir, name)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// A pretend filesystem for the include checks.
+    fn files(list: &[(&str, &str)]) -> HashMap<PathBuf, String> {
+        list.iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect()
+    }
+
+    fn check(page: &str, fs: &HashMap<PathBuf, String>) -> Vec<String> {
+        let read = |p: &Path| fs.get(&normalize(p)).cloned();
+        check_directives(page, Path::new("book/src"), "page.md", &read, 0)
+    }
+
+    const CODE: &str = "use std::thread;\n\
+        // ANCHOR: spawn\n\
+        let h = thread::spawn(|| 1);\n\
+        // ANCHOR_END: spawn\n\
+        // ANCHOR: open\n\
+        let x = 2;\n\
+        // ANCHOR: blank\n\
+        \n\
+        // ANCHOR_END: blank\n";
+
+    fn code_fs() -> HashMap<PathBuf, String> {
+        files(&[("chapters/01-c/src/a.rs", CODE)])
+    }
+
+    #[test]
+    fn finds_directives_as_mdbook_does() {
+        // An escape runs to the last `}}` on its line, as in mdBook.
+        let text = "a {{#include x.rs:one}}\n{{ #rustdoc_include  y.rs }}\n\
+            \\{{#include escaped.rs}} {{#include hidden.rs}}\n\
+            {{#title T}} {{#include}} {{x}}";
+        let found = directives(text);
+        let kinds: Vec<(&str, &str, usize)> = found
+            .iter()
+            .map(|d| (d.kind.as_str(), d.target.as_str(), d.line))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("include", "x.rs:one", 1),
+                ("rustdoc_include", "y.rs", 2),
+                ("title", "T", 4),
+            ]
+        );
+    }
+
+    #[test]
+    fn parses_targets_and_refuses_misreadings() {
+        let lines = |first, last| Selection::Lines { first, last };
+        assert_eq!(parse_target("a.rs"), Ok(("a.rs", Selection::Whole)));
+        let anchor = Selection::Anchor("spawn".into());
+        assert_eq!(parse_target("a.rs:spawn"), Ok(("a.rs", anchor)));
+        assert_eq!(
+            parse_target("a.rs:3"),
+            Ok(("a.rs", lines(Some(3), Some(3))))
+        );
+        assert_eq!(
+            parse_target("a.rs:2:5"),
+            Ok(("a.rs", lines(Some(2), Some(5))))
+        );
+        assert_eq!(parse_target("a.rs:2:"), Ok(("a.rs", lines(Some(2), None))));
+        assert_eq!(parse_target("a.rs::5"), Ok(("a.rs", lines(None, Some(5)))));
+        assert!(parse_target("a.rs:0:5").is_err());
+        assert!(parse_target("a.rs:2:x").is_err());
+        assert!(parse_target("a.rs:spawn:2").is_err());
+        assert!(parse_target("a.rs:1:2:3").is_err());
+        assert!(parse_target("a.rs:sp.awn").is_err());
+    }
+
+    #[test]
+    fn a_good_include_passes() {
+        let page = "```rust\n{{#include ../../chapters/01-c/src/a.rs:spawn}}\n```\n\
+            {{#rustdoc_include ../../chapters/01-c/src/a.rs:2:3}}\n\
+            {{#include ../../chapters/01-c/src/a.rs}}";
+        assert_eq!(check(page, &code_fs()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn catches_a_missing_file() {
+        let page = "{{#include ../../chapters/01-c/src/gone.rs:spawn}}";
+        let problems = check(page, &code_fs());
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("cannot read"), "{problems:?}");
+        assert!(problems[0].starts_with("page.md:1:"), "{problems:?}");
+    }
+
+    #[test]
+    fn catches_missing_and_half_and_empty_anchors() {
+        for (anchor, expect) in [
+            ("nope", "no `ANCHOR: nope`"),
+            ("open", "no `ANCHOR_END: open`"),
+            ("blank", "blank"),
+        ] {
+            let page =
+                format!("{{{{#include ../../chapters/01-c/src/a.rs:{anchor}}}}}");
+            let problems = check(&page, &code_fs());
+            assert_eq!(problems.len(), 1, "{anchor}: {problems:?}");
+            assert!(problems[0].contains(expect), "{problems:?}");
+        }
+    }
+
+    #[test]
+    fn catches_line_ranges_outside_the_file() {
+        for range in ["10:12", "2:40", "40", "5:3", "8"] {
+            let page =
+                format!("{{{{#include ../../chapters/01-c/src/a.rs:{range}}}}}");
+            let problems = check(&page, &code_fs());
+            assert_eq!(problems.len(), 1, "{range}: {problems:?}");
+        }
+    }
+
+    #[test]
+    fn selects_what_mdbook_shows() {
+        let anchor = Selection::Anchor("spawn".into());
+        assert_eq!(
+            select(CODE, &anchor).unwrap(),
+            "let h = thread::spawn(|| 1);"
+        );
+        let lines = Selection::Lines {
+            first: Some(1),
+            last: Some(1),
+        };
+        assert_eq!(select(CODE, &lines).unwrap(), "use std::thread;");
+    }
+
+    #[test]
+    fn catches_unknown_kinds_missing_quizzes_and_nested_misses() {
+        let fs = files(&[
+            ("book/src/quiz.toml", "[[questions]]"),
+            ("book/src/part.md", "{{#include missing.rs}}"),
+        ]);
+        assert_eq!(check("{{#quiz quiz.toml}}", &fs), Vec::<String>::new());
+        assert_eq!(check("{{#quiz gone.toml}}", &fs).len(), 1);
+        assert_eq!(check("{{#inclde part.md}}", &fs).len(), 1);
+        assert_eq!(check("{{#include part.md}}", &fs).len(), 1);
+        let cycle = files(&[("book/src/self.md", "{{#include self.md}}")]);
+        let problems = check("{{#include self.md}}", &cycle);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("too deep"), "{problems:?}");
+    }
+
+    #[test]
+    fn finds_fences_of_both_kinds() {
+        let text = "x\n```rust,ignore\na\n```\n~~~~\n```\nb\n~~~~\n\
+            ``` `inline` ```\n\
+            ```console\nc";
+        let found = fences(text);
+        let summary: Vec<(&str, usize, usize)> = found
+            .iter()
+            .map(|f| (f.info.as_str(), f.line, f.body.len()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![("rust,ignore", 2, 1), ("", 5, 2), ("console", 10, 1)]
+        );
+    }
+
+    #[test]
+    fn catches_pasted_rust() {
+        let text = "```rust\n{{#include a.rs:x}}\n\n```\n\
+            ```rust,ignore\n{{#include a.rs:y}}\nfn main() {}\n```\n\
+            ```text\nfn main() {}\n```\n\
+            ```rust\n{{#include a.rs}} let x = 1;\n```\n";
+        assert_eq!(
+            pasted_rust(text),
+            vec![
+                (7, "fn main() {}".to_string()),
+                (13, "{{#include a.rs}} let x = 1;".to_string()),
+            ]
+        );
+        assert!(is_rust("rust") && is_rust("rust,no_run") && is_rust("Rust ignore"));
+        assert!(!is_rust("rusty") && !is_rust("") && !is_rust("console"));
+    }
+
+    #[test]
+    fn finds_code_in_fences_and_inline_spans() {
+        let text = "Run `cargo run -p a` now.\n\n\
+            ```console\n$ cargo run \\\n  -p b\n\
+            ```\nand ``cargo test -p `c` `` then\n\n`unclosed\n\n`d`";
+        assert_eq!(
+            code_snippets(text),
+            vec![
+                (1, "cargo run -p a".to_string()),
+                (4, "$ cargo run    -p b".to_string()),
+                (7, "cargo test -p `c`".to_string()),
+                (11, "d".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_cargo_commands() {
+        let run = |p: &[&str], a: &[&str]| Cargo::Run {
+            packages: p.iter().map(|s| s.to_string()).collect(),
+            args: a.iter().map(|s| s.to_string()).collect(),
+        };
+        assert_eq!(
+            cargo_commands("$ cargo run --release -p comparison -- --full table"),
+            vec![run(&["comparison"], &["--full", "table"])]
+        );
+        assert_eq!(
+            cargo_commands("cargo run --package=x --features f io && cargo run -pq"),
+            vec![run(&["x"], &["io"]), run(&["q"], &[])]
+        );
+        assert_eq!(
+            cargo_commands("cargo +nightly run -p x -- a; ls -p y"),
+            vec![run(&["x"], &["a"])]
+        );
+        assert_eq!(
+            cargo_commands("cargo run -p x -- a >out.txt <in.txt"),
+            vec![run(&["x"], &["a"])]
+        );
+        assert_eq!(
+            cargo_commands(
+                "cargo test --workspace -p a --test t name -- --nocapture"
+            ),
+            vec![Cargo::Test {
+                packages: vec!["a".into()]
+            }]
+        );
+        assert_eq!(
+            cargo_commands("cargo exercise comparison # check"),
+            vec![Cargo::Exercise {
+                package: Some("comparison".into())
+            }]
+        );
+        assert_eq!(cargo_commands("cargo build -p x; cargo"), vec![]);
+    }
+
+    fn demo_chapters() -> Vec<ChapterInfo> {
+        vec![ChapterInfo {
+            package: "demo".into(),
+            sections: vec!["one".into(), "two".into()],
+            accepts: Box::new(|args: &[String]| {
+                match args.iter().find(|a| a.starts_with('-') && *a != "--full") {
+                    Some(a) => Err(format!("unknown option '{a}'")),
+                    None => Ok(()),
+                }
+            }),
+        }]
+    }
+
+    fn problems_in(snippet: &str) -> Vec<String> {
+        let packages = vec!["demo".to_string(), "shared".to_string()];
+        cargo_commands(snippet)
+            .iter()
+            .flat_map(|c| check_command(c, &demo_chapters(), &packages))
+            .collect()
+    }
+
+    #[test]
+    fn accepts_real_chapters_sections_and_placeholders() {
+        for good in [
+            "cargo run -p demo",
+            "cargo run --release -p demo -- --full two one",
+            "cargo run -p demo -- SECTION…",
+            "cargo run -p NAME -- [SECTION]",
+            "cargo run -p <chapter>",
+            "cargo test --workspace",
+            "cargo test -p shared",
+            "cargo exercise demo",
+            "cargo exercise NAME",
+        ] {
+            assert_eq!(problems_in(good), Vec::<String>::new(), "{good}");
+        }
+    }
+
+    #[test]
+    fn catches_bad_packages_sections_and_options() {
+        for bad in [
+            "cargo run -p demp",
+            "cargo run -p shared",
+            "cargo run",
+            "cargo run --release -- one",
+            "cargo run -p demo -- three",
+            "cargo run -p demo three",
+            "cargo run -p demo -- --ful",
+            "cargo test -p nope",
+            "cargo exercise",
+            "cargo exercise demp",
+        ] {
+            assert_eq!(problems_in(bad).len(), 1, "{bad}: {:?}", problems_in(bad));
+        }
+    }
+
+    #[test]
+    fn placeholders_are_recognised() {
+        for word in [
+            "NAME",
+            "SECTION…",
+            "SECTION...",
+            "<name>",
+            "[SECTION]",
+            "N2",
+        ] {
+            assert!(is_placeholder(word), "{word}");
+        }
+        for word in ["comparison", "io-bound", "Name", "--full", "123"] {
+            assert!(!is_placeholder(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn finds_links_outside_code() {
+        let text = "See [one](01-a.md#x) and ![pic](img/p.png \"t\").\n\
+            `[no](code.md)`\n```\n[no](fence.md)\n```\n\
+            [web](https://example.com) [frag](#top) [a (b)](x_(y).md)\n\
+            [ref]: ref.md\n[^1]: footnote";
+        let targets: Vec<(usize, String)> = links(text);
+        assert_eq!(
+            targets,
+            vec![
+                (1, "01-a.md#x".to_string()),
+                (1, "img/p.png".to_string()),
+                (6, "https://example.com".to_string()),
+                (6, "#top".to_string()),
+                (6, "x_(y).md".to_string()),
+                (7, "ref.md".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn catches_broken_and_unbuilt_links() {
+        let pages = vec![PathBuf::from("src/a.md")];
+        let exists = |p: &Path| {
+            [
+                Path::new("src/a.md"),
+                Path::new("src/b.md"),
+                Path::new("src/i.png"),
+            ]
+            .contains(&p)
+        };
+        let text = "[ok](a.md#f) [ok](./i.png) [ok](https://x.org/y.md) [ok](#f)\n\
+            [gone](c.md) [unbuilt](b.md) [gone](sub/../../src/a%20b.md)\n\
+            [ok](../src/a.md)";
+        let problems = check_links(text, Path::new("src"), "p.md", &pages, &exists);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems.iter().all(|p| p.starts_with("p.md:2:")),
+            "{problems:?}"
+        );
+        assert!(problems[1].contains("not in SUMMARY.md"), "{problems:?}");
+        assert_eq!(relative_path("a%20b.md#x"), Some("a b.md".to_string()));
+        assert_eq!(relative_path("mailto:me@x.org"), None);
+    }
+
+    #[test]
+    fn reads_chapter_dirs_and_cargo_tomls() {
+        assert_eq!(chapter_dir("01-comparison"), Some((1, "comparison")));
+        assert_eq!(chapter_dir("12-async-io2"), Some((12, "async-io2")));
+        for bad in [
+            "1-comparison",
+            "01_comparison",
+            "01-Comparison",
+            "ab-x",
+            "01-",
+        ] {
+            assert_eq!(chapter_dir(bad), None, "{bad}");
+        }
+        let toml = "[workspace]\n\
+            members = [\"shared\", \"chapters/*\",\n \"tests\"]\n\
+            [dependencies]\nname = \"dep\"\n[package]\nversion = \"1\"\n\
+            name = \"comparison\"\n";
+        assert_eq!(package_name(toml), Some("comparison".to_string()));
+        assert_eq!(package_name("[dependencies]\nname = \"x\""), None);
+        assert_eq!(
+            workspace_members(toml),
+            vec!["shared", "chapters/*", "tests"]
+        );
+    }
+
+    #[test]
+    fn normalizes_paths_lexically() {
+        let p = normalize(Path::new("book/src/./a/../../../chapters/x.rs"));
+        assert_eq!(p, PathBuf::from("chapters/x.rs"));
+    }
+}

@@ -1,0 +1,243 @@
+//! The book against the code: every include resolves, no Rust is pasted,
+//! every command the prose gives names a real chapter and section, every
+//! chapter has its page, every relative link lands. mdBook 0.5 checks none
+//! of this (a missing file or anchor is an empty block and exit status 0).
+
+use shared::cli::Chapter;
+use std::path::{Path, PathBuf};
+use workspace_checks::{
+    ChapterInfo, cargo_commands, chapter_dir, check_command, check_directives,
+    check_links, code_snippets, directives, display, links, markdown_files,
+    normalize, package_name, pasted_rust, relative_path, workspace_packages,
+    workspace_root,
+};
+
+/// Every chapter of the workspace. Adding a chapter? Add its crate to
+/// tests/Cargo.toml's dev-dependencies and a line here:
+/// `every_chapter_is_registered_and_has_a_page` fails until you do.
+fn chapters() -> Vec<ChapterInfo> {
+    vec![chapter(&comparison::CHAPTER)]
+}
+
+/// A chapter as the checks see it, its arguments judged by its own parser.
+fn chapter<C>(chapter: &'static Chapter<C>) -> ChapterInfo {
+    ChapterInfo {
+        package: chapter.package.to_string(),
+        sections: chapter
+            .sections
+            .iter()
+            .map(|s| s.name.to_string())
+            .collect(),
+        accepts: Box::new(move |args: &[String]| {
+            shared::cli::parse(chapter, args)
+                .map(|_| ())
+                .map_err(|e| e.0)
+        }),
+    }
+}
+
+/// A Markdown file of the book (or the README): where it is and its text.
+struct Page {
+    path: PathBuf,
+    /// Its path from the workspace root, for messages.
+    shown: String,
+    text: String,
+}
+
+impl Page {
+    fn read(path: PathBuf) -> Page {
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let shown = display(&workspace_root(), &path);
+        Page { path, shown, text }
+    }
+
+    fn dir(&self) -> &Path {
+        self.path.parent().expect("a page lives in a directory")
+    }
+}
+
+fn book_src() -> PathBuf {
+    workspace_root().join("book/src")
+}
+
+/// Every page under book/src (at least SUMMARY.md, or the checks would pass
+/// on nothing).
+fn book_pages() -> Vec<Page> {
+    let pages: Vec<Page> = markdown_files(&book_src())
+        .into_iter()
+        .map(Page::read)
+        .collect();
+    assert!(
+        pages.iter().any(|p| p.path.ends_with("SUMMARY.md")),
+        "no book/src/SUMMARY.md: are the checks looking in the right place?"
+    );
+    pages
+}
+
+/// Fails with every problem listed, one a line.
+fn assert_none(what: &str, problems: &[String]) {
+    assert!(
+        problems.is_empty(),
+        "{what}:\n  {}\n",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn every_include_resolves_to_real_lines() {
+    let read = |p: &Path| std::fs::read_to_string(p).ok();
+    let mut problems = Vec::new();
+    let mut includes = 0;
+    for page in book_pages() {
+        includes += directives(&page.text)
+            .iter()
+            .filter(|d| d.kind.contains("include"))
+            .count();
+        problems.extend(check_directives(
+            &page.text,
+            page.dir(),
+            &page.shown,
+            &read,
+            0,
+        ));
+    }
+    assert_none(
+        "includes mdBook would render empty or as written",
+        &problems,
+    );
+    assert!(
+        includes > 0,
+        "the book includes no code at all: the chapter pages are missing?"
+    );
+}
+
+#[test]
+fn no_rust_is_pasted_into_the_book() {
+    let mut problems = Vec::new();
+    for page in book_pages() {
+        for (line, text) in pasted_rust(&page.text) {
+            problems.push(format!(
+                "{}:{line}: `{}`: Rust blocks may only include code from a chapter",
+                page.shown,
+                text.trim()
+            ));
+        }
+    }
+    assert_none("pasted Rust", &problems);
+}
+
+#[test]
+fn every_command_names_a_real_chapter_and_section() {
+    let packages: Vec<String> = workspace_packages(&workspace_root())
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    let chapters = chapters();
+    let readme = workspace_root().join("README.md");
+    assert!(readme.is_file(), "no README.md at the workspace root");
+    let mut pages = book_pages();
+    pages.push(Page::read(readme));
+    let mut problems = Vec::new();
+    let mut commands = 0;
+    for page in &pages {
+        for (line, snippet) in code_snippets(&page.text) {
+            for command in cargo_commands(&snippet) {
+                commands += 1;
+                for problem in check_command(&command, &chapters, &packages) {
+                    problems.push(format!(
+                        "{}:{line}: `{snippet}`: {problem}",
+                        page.shown
+                    ));
+                }
+            }
+        }
+    }
+    assert_none("commands a reader cannot run", &problems);
+    assert!(
+        commands > 0,
+        "no cargo command found in the README or the book"
+    );
+}
+
+#[test]
+fn every_chapter_is_registered_and_has_a_page() {
+    let root = workspace_root();
+    let chapters = chapters();
+    let summary_path = book_src().join("SUMMARY.md");
+    let summary =
+        std::fs::read_to_string(&summary_path).expect("book/src/SUMMARY.md");
+    let in_summary: Vec<String> = links(&summary)
+        .into_iter()
+        .filter_map(|(_, target)| relative_path(&target))
+        .collect();
+    let mut problems = Vec::new();
+    let mut found = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("chapters"))
+        .expect("chapters/")
+        .map(|e| e.expect("a readable directory entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in &dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let Some((number, package)) = chapter_dir(&name) else {
+            problems.push(format!("chapters/{name}: not named NN-name"));
+            continue;
+        };
+        if found.iter().any(|(n, _)| *n == number) {
+            problems.push(format!("chapters/{name}: a second chapter {number:02}"));
+        }
+        found.push((number, package.to_string()));
+        let toml =
+            std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        if package_name(&toml).as_deref() != Some(package) {
+            problems.push(format!(
+                "chapters/{name}/Cargo.toml: package name should be `{package}`"
+            ));
+        }
+        if !chapters.iter().any(|c| c.package == package) {
+            problems.push(format!(
+                "chapters/{name}: not in chapters() in tests/tests/book.rs, so the \
+                 book's commands for it go unchecked"
+            ));
+        }
+        let page = format!("{name}.md");
+        if !book_src().join(&page).is_file() {
+            problems.push(format!("chapters/{name}: no book page book/src/{page}"));
+        }
+        if !in_summary.contains(&page) {
+            problems
+                .push(format!("chapters/{name}: SUMMARY.md does not link {page}"));
+        }
+    }
+    for chapter in &chapters {
+        if !found.iter().any(|(_, p)| *p == chapter.package) {
+            problems.push(format!(
+                "chapters() lists `{}`, which has no chapters/NN-{0} directory",
+                chapter.package
+            ));
+        }
+    }
+    assert_none("chapters", &problems);
+    assert!(!dirs.is_empty(), "no chapters/ directories found");
+}
+
+#[test]
+fn every_relative_link_lands_on_a_built_page() {
+    let src = book_src();
+    let summary =
+        std::fs::read_to_string(src.join("SUMMARY.md")).expect("SUMMARY.md");
+    let pages: Vec<PathBuf> = links(&summary)
+        .into_iter()
+        .filter_map(|(_, target)| relative_path(&target))
+        .map(|path| normalize(&src.join(path)))
+        .collect();
+    let exists = |p: &Path| p.exists();
+    let mut problems = Vec::new();
+    for page in book_pages() {
+        let dir = normalize(page.dir());
+        problems.extend(check_links(&page.text, &dir, &page.shown, &pages, &exists));
+    }
+    assert_none("broken links", &problems);
+}
