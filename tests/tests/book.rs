@@ -16,7 +16,11 @@ use workspace_checks::{
 /// tests/Cargo.toml's dev-dependencies and a line here:
 /// `every_chapter_is_registered_and_has_a_page` fails until you do.
 fn chapters() -> Vec<ChapterInfo> {
-    vec![chapter(&comparison::CHAPTER)]
+    vec![
+        chapter(&comparison::CHAPTER),
+        chapter(&debugging::CHAPTER),
+        chapter(&best_practices::CHAPTER),
+    ]
 }
 
 /// A chapter as the checks see it, its arguments judged by its own parser.
