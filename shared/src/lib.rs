@@ -15,12 +15,19 @@
 //! - [`machine`]: what the figures were measured on.
 //! - [`chart`]: SVG line charts drawn from measured data, for the book.
 //! - [`exercise`]: how a learner's attempt is checked against a snapshot.
+//! - [`executor`]: `concurrent.futures` in Rust — a thread pool and a
+//!   process pool behind one trait, with futures, `map`, `as_completed`,
+//!   `wait` and `shutdown`.
+//! - [`tasks`]: the tasks the executors' demos and tests send to worker
+//!   processes, and the worker program that runs them.
 
 pub mod chart;
 pub mod cli;
+pub mod executor;
 pub mod exercise;
 pub mod machine;
 pub mod measure;
 pub mod memory;
 pub mod report;
+pub mod tasks;
 pub mod workload;

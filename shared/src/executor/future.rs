@@ -1,0 +1,260 @@
+//! [`TaskFuture`]: the handle `submit` returns at once — Python's
+//! `concurrent.futures.Future`.
+//!
+//! Its life is a small state machine, guarded by one mutex:
+//! `Pending → Running → Finished`, or `Pending → Cancelled`. A task can be
+//! cancelled only while it waits in the queue; once a worker has moved it to
+//! `Running`, `cancel` says no. Waiters sleep on a condition variable;
+//! done-callbacks run once, outside the lock, after the state is final.
+
+use super::error::TaskError;
+use super::sync::{Arc, Condvar, Mutex, lock};
+use crate::exercise::panic_message;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+// ANCHOR: state
+/// Where a task is in its life.
+#[derive(Clone, Debug, PartialEq)]
+pub enum State<T> {
+    /// Queued; `cancel` still works.
+    Pending,
+    /// A worker has it; it will finish, whatever the caller does.
+    Running,
+    Finished(Result<T, TaskError>),
+    Cancelled,
+}
+// ANCHOR_END: state
+
+type Callback<T> = Box<dyn FnOnce(&TaskFuture<T>) + Send>;
+
+struct Slot<T> {
+    state: State<T>,
+    callbacks: Vec<Callback<T>>,
+}
+
+struct Inner<T> {
+    slot: Mutex<Slot<T>>,
+    changed: Condvar,
+}
+
+/// The future of one task submitted to a pool. Clones share the task.
+pub struct TaskFuture<T> {
+    inner: Arc<Inner<T>>,
+}
+
+impl<T> Clone for TaskFuture<T> {
+    fn clone(&self) -> Self {
+        TaskFuture {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for TaskFuture<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match lock(&self.inner.slot).state {
+            State::Pending => "pending",
+            State::Running => "running",
+            State::Finished(Ok(_)) => "finished",
+            State::Finished(Err(_)) => "failed",
+            State::Cancelled => "cancelled",
+        };
+        write!(f, "TaskFuture({state})")
+    }
+}
+
+impl<T: Clone + Send + 'static> TaskFuture<T> {
+    /// A future for a task that is queued but not started.
+    pub fn pending() -> TaskFuture<T> {
+        TaskFuture {
+            inner: Arc::new(Inner {
+                slot: Mutex::new(Slot {
+                    state: State::Pending,
+                    callbacks: Vec::new(),
+                }),
+                changed: Condvar::new(),
+            }),
+        }
+    }
+
+    /// A copy of the current state.
+    pub fn state(&self) -> State<T> {
+        lock(&self.inner.slot).state.clone()
+    }
+
+    /// Finished or cancelled: nothing more will happen to it.
+    pub fn done(&self) -> bool {
+        matches!(self.state(), State::Finished(_) | State::Cancelled)
+    }
+
+    pub fn running(&self) -> bool {
+        matches!(self.state(), State::Running)
+    }
+
+    pub fn cancelled(&self) -> bool {
+        matches!(self.state(), State::Cancelled)
+    }
+
+    // ANCHOR: cancel
+    /// Cancels the task if it has not started. True if it is (now)
+    /// cancelled; false if it is running or finished.
+    pub fn cancel(&self) -> bool {
+        let mut slot = lock(&self.inner.slot);
+        match slot.state {
+            State::Cancelled => return true,
+            State::Running | State::Finished(_) => return false,
+            State::Pending => slot.state = State::Cancelled,
+        }
+        let callbacks = std::mem::take(&mut slot.callbacks);
+        drop(slot);
+        self.inner.changed.notify_all();
+        self.run_callbacks(callbacks);
+        true
+    }
+    // ANCHOR_END: cancel
+
+    /// The task's value, waiting as long as it takes (Python's `result()`).
+    pub fn result(&self) -> Result<T, TaskError> {
+        self.wait_until(None)
+    }
+
+    /// The task's value, or `TaskError::TimedOut` after `timeout`
+    /// (`result(timeout=…)`); the task itself goes on.
+    pub fn result_timeout(&self, timeout: Duration) -> Result<T, TaskError> {
+        self.wait_until(Some(Instant::now() + timeout))
+    }
+
+    /// The task's error alone, `None` if it succeeded (`exception()`).
+    pub fn exception_timeout(&self, timeout: Duration) -> Option<TaskError> {
+        self.result_timeout(timeout).err()
+    }
+
+    fn wait_until(&self, deadline: Option<Instant>) -> Result<T, TaskError> {
+        let mut slot = lock(&self.inner.slot);
+        loop {
+            match &slot.state {
+                State::Finished(outcome) => return outcome.clone(),
+                State::Cancelled => return Err(TaskError::Cancelled),
+                State::Pending | State::Running => {}
+            }
+            slot = match deadline {
+                None => self
+                    .inner
+                    .changed
+                    .wait(slot)
+                    .unwrap_or_else(|p| p.into_inner()),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(TaskError::TimedOut);
+                    }
+                    let waited = self.inner.changed.wait_timeout(slot, left);
+                    waited.unwrap_or_else(|p| p.into_inner()).0
+                }
+            };
+        }
+    }
+
+    /// Runs `callback` with this future once it is done — at once, on this
+    /// thread, if it already is; otherwise on the thread that finishes or
+    /// cancels it. A callback that panics is reported and ignored.
+    pub fn add_done_callback(
+        &self,
+        callback: impl FnOnce(&TaskFuture<T>) + Send + 'static,
+    ) {
+        let mut slot = lock(&self.inner.slot);
+        if matches!(slot.state, State::Pending | State::Running) {
+            slot.callbacks.push(Box::new(callback));
+            return;
+        }
+        drop(slot);
+        self.run_callbacks(vec![Box::new(callback)]);
+    }
+
+    /// The pool's side: moves a pending task to running. False if it was
+    /// cancelled meanwhile, and then it must not run.
+    pub fn set_running(&self) -> bool {
+        let mut slot = lock(&self.inner.slot);
+        if !matches!(slot.state, State::Pending) {
+            return false;
+        }
+        slot.state = State::Running;
+        drop(slot);
+        self.inner.changed.notify_all();
+        true
+    }
+
+    /// The pool's side: records the outcome and wakes every waiter. Ignored
+    /// if the future is already done.
+    pub fn finish(&self, outcome: Result<T, TaskError>) {
+        let mut slot = lock(&self.inner.slot);
+        if matches!(slot.state, State::Finished(_) | State::Cancelled) {
+            return;
+        }
+        slot.state = State::Finished(outcome);
+        let callbacks = std::mem::take(&mut slot.callbacks);
+        drop(slot);
+        self.inner.changed.notify_all();
+        self.run_callbacks(callbacks);
+    }
+
+    fn run_callbacks(&self, callbacks: Vec<Callback<T>>) {
+        for callback in callbacks {
+            if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback(self))) {
+                eprintln!("a done-callback panicked: {}", panic_message(&*payload));
+            }
+        }
+    }
+}
+
+#[cfg(all(test, not(feature = "shuttle")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancel_works_only_before_the_task_starts() {
+        let pending = TaskFuture::<u32>::pending();
+        assert!(pending.cancel() && pending.cancel(), "cancel is idempotent");
+        assert!(!pending.set_running(), "a cancelled task never runs");
+        assert_eq!(pending.result(), Err(TaskError::Cancelled));
+
+        let running = TaskFuture::<u32>::pending();
+        assert!(running.set_running());
+        assert!(!running.cancel());
+        running.finish(Ok(7));
+        assert_eq!(running.result(), Ok(7));
+        assert!(!running.cancel(), "a finished task cannot be cancelled");
+    }
+
+    #[test]
+    fn result_timeout_gives_up_but_the_task_goes_on() {
+        let future = TaskFuture::<u32>::pending();
+        assert!(future.set_running());
+        let waited = future.result_timeout(Duration::from_millis(10));
+        assert_eq!(waited, Err(TaskError::TimedOut));
+        future.finish(Ok(1));
+        assert_eq!(future.result_timeout(Duration::ZERO), Ok(1));
+    }
+
+    #[test]
+    fn callbacks_run_once_in_order_and_at_once_when_already_done() {
+        let future = TaskFuture::<u32>::pending();
+        let (seen, log) = std::sync::mpsc::channel();
+        for name in ["first", "second"] {
+            let seen = seen.clone();
+            future.add_done_callback(move |f| drop(seen.send((name, f.result()))));
+        }
+        future.add_done_callback(|_| panic!("a broken callback"));
+        future.finish(Ok(3));
+        future.finish(Ok(4)); // ignored: already done
+        let late = seen.clone();
+        future.add_done_callback(move |f| drop(late.send(("late", f.result()))));
+        drop(seen);
+        let order: Vec<_> = log.iter().collect();
+        assert_eq!(
+            order,
+            [("first", Ok(3)), ("second", Ok(3)), ("late", Ok(3))]
+        );
+    }
+}

@@ -1,0 +1,377 @@
+//! `ProcessPoolExecutor`: worker processes fed over pipes.
+//!
+//! A worker is a program that calls [`serve_if_worker`] first thing in
+//! `main`: started with [`WORKER_FLAG`], it reads one request per line on
+//! stdin — a task's `NAME` and its serialised arguments — runs it, and
+//! writes the results as one line on stdout. In the parent, one driver
+//! thread per worker takes the next job from a crossbeam channel, sends it
+//! and completes the futures from the reply. A worker that dies breaks the
+//! pool: its job and every queued one fail with `TaskError::BrokenPool`,
+//! and later submits are refused, as Python's `BrokenProcessPool` does.
+
+use super::sync::{Arc, Mutex, lock};
+use super::{Executor, SubmitError, Task, TaskError, TaskFuture, run_caught};
+use crossbeam::channel::{Receiver, Sender, unbounded};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
+use std::thread::JoinHandle;
+
+/// The argument that makes a program serve as a worker process.
+pub const WORKER_FLAG: &str = "--executor-worker";
+
+// ANCHOR: messages
+/// One line from the parent: run task `task` once for each of `args`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Request {
+    pub task: String,
+    pub args: Vec<Value>,
+}
+
+/// One line back: a result for each of the request's `args`, in order.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Reply {
+    pub results: Vec<Result<Value, TaskError>>,
+}
+// ANCHOR_END: messages
+
+type Runner = fn(Value) -> Result<Value, TaskError>;
+
+// ANCHOR: registry
+/// The tasks a worker process can run, by name.
+#[derive(Default)]
+pub struct Registry {
+    tasks: HashMap<&'static str, Runner>,
+}
+
+impl Registry {
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    pub fn register<T: Task>(mut self) -> Registry {
+        self.tasks.insert(T::NAME, run_named::<T>);
+        self
+    }
+}
+
+fn run_named<T: Task>(args: Value) -> Result<Value, TaskError> {
+    let task: T = serde_json::from_value(args)
+        .map_err(|e| TaskError::Failed(format!("arguments of {}: {e}", T::NAME)))?;
+    let output = run_caught(|| task.run())?;
+    serde_json::to_value(output)
+        .map_err(|e| TaskError::Failed(format!("result: {e}")))
+}
+// ANCHOR_END: registry
+
+/// Call first in `main`: if this process was started as a worker, serve
+/// until the parent closes stdin and return the exit code.
+pub fn serve_if_worker(registry: &Registry) -> Option<ExitCode> {
+    if std::env::args().nth(1).as_deref() != Some(WORKER_FLAG) {
+        return None;
+    }
+    // A task's panic travels back in its reply; do not also print it here.
+    std::panic::set_hook(Box::new(|_| {}));
+    let served = serve(registry, std::io::stdin().lock(), std::io::stdout().lock());
+    Some(if served.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+/// The worker's loop: a request per line in, a reply per line out.
+pub fn serve(
+    registry: &Registry,
+    input: impl BufRead,
+    output: impl Write,
+) -> std::io::Result<()> {
+    let mut output = BufWriter::new(output);
+    for line in input.lines() {
+        let request: Request = serde_json::from_str(&line?)?;
+        let results = match registry.tasks.get(request.task.as_str()) {
+            Some(run) => request.args.into_iter().map(run).collect(),
+            None => {
+                let why = format!("no task named '{}' in this worker", request.task);
+                request
+                    .args
+                    .iter()
+                    .map(|_| Err(TaskError::Failed(why.clone())))
+                    .collect()
+            }
+        };
+        serde_json::to_writer(&mut output, &Reply { results })?;
+        output.write_all(b"\n")?;
+        output.flush()?;
+    }
+    Ok(())
+}
+
+/// The futures of one job, whatever their output type.
+trait JobFutures: Send {
+    /// Moves each pending future to running; false for those cancelled.
+    fn start(&self) -> Vec<bool>;
+    /// Completes the started futures from the worker's results.
+    fn complete(&self, started: &[bool], results: Vec<Result<Value, TaskError>>);
+    fn fail(&self, why: &TaskError);
+    fn cancel(&self);
+}
+
+impl<T: DeserializeOwned + Clone + Send + 'static> JobFutures
+    for Vec<TaskFuture<T>>
+{
+    fn start(&self) -> Vec<bool> {
+        self.iter().map(TaskFuture::set_running).collect()
+    }
+
+    fn complete(&self, started: &[bool], results: Vec<Result<Value, TaskError>>) {
+        let running = self
+            .iter()
+            .zip(started)
+            .filter(|(_, s)| **s)
+            .map(|(f, _)| f);
+        for (future, result) in running.zip(results) {
+            future.finish(result.and_then(|value| {
+                serde_json::from_value(value).map_err(|e| {
+                    TaskError::Failed(format!("reading the result: {e}"))
+                })
+            }));
+        }
+    }
+
+    fn fail(&self, why: &TaskError) {
+        self.iter().for_each(|f| f.finish(Err(why.clone())));
+    }
+
+    fn cancel(&self) {
+        for future in self {
+            future.cancel();
+        }
+    }
+}
+
+/// A queued unit of work: a task name, one argument set per future.
+struct Job {
+    task: &'static str,
+    args: Vec<Value>,
+    futures: Box<dyn JobFutures>,
+}
+
+/// A pool of worker processes. Dropping it shuts down and reaps them all.
+pub struct ProcessPoolExecutor {
+    queue: Mutex<Option<Sender<Job>>>,
+    backlog: Receiver<Job>,
+    drivers: Mutex<Vec<JoinHandle<()>>>,
+    /// Why the pool broke, once a worker has died.
+    broken: Arc<Mutex<Option<String>>>,
+    pids: Arc<Mutex<Vec<u32>>>,
+}
+
+impl ProcessPoolExecutor {
+    /// Starts `workers` copies of `program` with [`WORKER_FLAG`].
+    pub fn new(
+        workers: usize,
+        program: &Path,
+    ) -> anyhow::Result<ProcessPoolExecutor> {
+        anyhow::ensure!(workers > 0, "a pool needs at least one worker");
+        let (queue, backlog) = unbounded::<Job>();
+        let broken = Arc::new(Mutex::new(None));
+        let pids = Arc::new(Mutex::new(Vec::new()));
+        let mut drivers = Vec::new();
+        for i in 0..workers {
+            let worker = WorkerProcess::start(program)?;
+            lock(&pids).push(worker.child.id());
+            let (jobs, broken) = (backlog.clone(), broken.clone());
+            let driver = std::thread::Builder::new()
+                .name(format!("process-driver-{i}"))
+                .spawn(move || drive(worker, &jobs, &broken))?;
+            drivers.push(driver);
+        }
+        Ok(ProcessPoolExecutor {
+            queue: Mutex::new(Some(queue)),
+            backlog,
+            drivers: Mutex::new(drivers),
+            broken,
+            pids,
+        })
+    }
+
+    /// The worker processes' ids (for demonstrations that kill one).
+    pub fn pids(&self) -> Vec<u32> {
+        lock(&self.pids).clone()
+    }
+}
+
+impl Executor for ProcessPoolExecutor {
+    fn submit_chunk<T: Task>(
+        &self,
+        tasks: Vec<T>,
+    ) -> Result<Vec<TaskFuture<T::Output>>, SubmitError> {
+        if let Some(why) = lock(&self.broken).clone() {
+            return Err(SubmitError::Broken(why));
+        }
+        let args = tasks
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SubmitError::Serialise(e.to_string()))?;
+        let futures: Vec<TaskFuture<T::Output>> =
+            tasks.iter().map(|_| TaskFuture::pending()).collect();
+        let job = Job {
+            task: T::NAME,
+            args,
+            futures: Box::new(futures.clone()),
+        };
+        let queue = lock(&self.queue);
+        let sender = queue.as_ref().ok_or(SubmitError::ShutDown)?;
+        sender.send(job).map_err(|_| SubmitError::ShutDown)?;
+        Ok(futures)
+    }
+
+    fn shutdown(&self, wait: bool, cancel_futures: bool) {
+        lock(&self.queue).take();
+        if cancel_futures {
+            while let Ok(job) = self.backlog.try_recv() {
+                job.futures.cancel();
+            }
+        }
+        if wait {
+            let drivers = std::mem::take(&mut *lock(&self.drivers));
+            for driver in drivers {
+                let _ = driver.join();
+            }
+        }
+    }
+}
+
+impl Drop for ProcessPoolExecutor {
+    fn drop(&mut self) {
+        self.shutdown(true, false);
+    }
+}
+
+// ANCHOR: drive
+/// One driver thread's life: feed its worker until the queue closes or the
+/// worker dies, then reap it.
+fn drive(
+    mut worker: WorkerProcess,
+    jobs: &Receiver<Job>,
+    broken: &Mutex<Option<String>>,
+) {
+    for job in jobs.iter() {
+        if let Some(why) = lock(broken).clone() {
+            job.futures.fail(&TaskError::BrokenPool(why));
+            continue;
+        }
+        let started = job.futures.start();
+        let args: Vec<Value> = job
+            .args
+            .into_iter()
+            .zip(&started)
+            .filter_map(|(arg, started)| started.then_some(arg))
+            .collect();
+        if args.is_empty() {
+            continue; // every task of the job was cancelled
+        }
+        match worker.call(job.task, args) {
+            Ok(results) => job.futures.complete(&started, results),
+            Err(()) => {
+                let why = worker.death(job.task);
+                *lock(broken) = Some(why.clone());
+                job.futures.fail(&TaskError::BrokenPool(why));
+            }
+        }
+    }
+    worker.finish();
+}
+// ANCHOR_END: drive
+
+/// A running worker process and the two ends of its pipes.
+struct WorkerProcess {
+    child: Child,
+    to_worker: Option<BufWriter<ChildStdin>>,
+    from_worker: BufReader<ChildStdout>,
+    program: PathBuf,
+}
+
+impl WorkerProcess {
+    fn start(program: &Path) -> anyhow::Result<WorkerProcess> {
+        use anyhow::Context as _;
+        let mut child = Command::new(program)
+            .arg(WORKER_FLAG)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting worker {}", program.display()))?;
+        let to_worker = BufWriter::new(child.stdin.take().expect("stdin is piped"));
+        let from_worker =
+            BufReader::new(child.stdout.take().expect("stdout is piped"));
+        Ok(WorkerProcess {
+            child,
+            to_worker: Some(to_worker),
+            from_worker,
+            program: program.to_path_buf(),
+        })
+    }
+
+    /// Sends one request and reads its reply; `Err` if the worker is gone.
+    fn call(
+        &mut self,
+        task: &str,
+        args: Vec<Value>,
+    ) -> Result<Vec<Result<Value, TaskError>>, ()> {
+        let count = args.len();
+        let request = Request {
+            task: task.to_string(),
+            args,
+        };
+        let to_worker = self.to_worker.as_mut().ok_or(())?;
+        serde_json::to_writer(&mut *to_worker, &request).map_err(drop)?;
+        to_worker.write_all(b"\n").map_err(drop)?;
+        to_worker.flush().map_err(drop)?;
+        let mut line = String::new();
+        if self.from_worker.read_line(&mut line).map_err(drop)? == 0 {
+            return Err(());
+        }
+        let reply: Reply = serde_json::from_str(&line).map_err(drop)?;
+        if reply.results.len() != count {
+            return Err(());
+        }
+        Ok(reply.results)
+    }
+
+    /// Reaps a worker that stopped answering and says how it ended.
+    fn death(&mut self, task: &str) -> String {
+        self.to_worker.take();
+        let _ = self.child.kill();
+        let status = match self.child.wait() {
+            Ok(status) => status.to_string(),
+            Err(err) => err.to_string(),
+        };
+        format!(
+            "worker {} ({}) ended ({status}) while running {task}",
+            self.child.id(),
+            self.program.display()
+        )
+    }
+
+    /// Closes stdin, which ends the worker's loop, and reaps it.
+    fn finish(mut self) {
+        self.to_worker.take();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for WorkerProcess {
+    /// Never leave a worker running or unreaped, whatever path got here.
+    fn drop(&mut self) {
+        if self.to_worker.take().is_some() {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,160 @@
+//! Waiting on many futures: `map`'s results in input order, results in
+//! completion order (`as_completed`), and `wait` with its three modes.
+//!
+//! `as_completed` and `wait` hang a done-callback on every future that sends
+//! the future's index down a channel; waiting is then one `recv` with a
+//! deadline, so no wait is ever unbounded unless asked to be.
+
+use super::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use super::{State, TaskError, TaskFuture};
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+/// `map`'s results: yielded in input order, each as soon as it and all
+/// before it are ready. Dropping it cancels the tasks not yet started.
+pub struct MapResults<T: Clone + Send + 'static> {
+    futures: VecDeque<TaskFuture<T>>,
+    deadline: Option<Instant>,
+}
+
+impl<T: Clone + Send + 'static> MapResults<T> {
+    pub fn new(futures: Vec<TaskFuture<T>>, timeout: Option<Duration>) -> Self {
+        MapResults {
+            futures: futures.into(),
+            deadline: timeout.map(|t| Instant::now() + t),
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static> Iterator for MapResults<T> {
+    type Item = Result<T, TaskError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let future = self.futures.pop_front()?;
+        Some(match self.deadline {
+            None => future.result(),
+            Some(deadline) => future
+                .result_timeout(deadline.saturating_duration_since(Instant::now())),
+        })
+    }
+}
+
+impl<T: Clone + Send + 'static> Drop for MapResults<T> {
+    fn drop(&mut self) {
+        for future in &self.futures {
+            future.cancel();
+        }
+    }
+}
+
+/// The next index from `signals`, waiting until `deadline` at most.
+fn receive(
+    signals: &Receiver<usize>,
+    deadline: Option<Instant>,
+) -> Result<usize, RecvTimeoutError> {
+    match deadline {
+        None => signals.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        Some(deadline) => {
+            signals.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        }
+    }
+}
+
+/// A channel that receives the index of each future as it becomes done.
+fn done_signals<T: Clone + Send + 'static>(
+    futures: &[TaskFuture<T>],
+) -> Receiver<usize> {
+    let (done, signals) = channel();
+    for (index, future) in futures.iter().enumerate() {
+        let done = done.clone();
+        future.add_done_callback(move |_| {
+            let _ = done.send(index);
+        });
+    }
+    signals
+}
+
+// ANCHOR: as_completed
+/// The futures in the order they finish. With a `timeout`, the iteration
+/// ends with `Err(TaskError::TimedOut)` if they are not all done by then.
+pub fn as_completed<T: Clone + Send + 'static>(
+    futures: &[TaskFuture<T>],
+    timeout: Option<Duration>,
+) -> impl Iterator<Item = Result<TaskFuture<T>, TaskError>> + use<T> {
+    let signals = done_signals(futures);
+    let futures = futures.to_vec();
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let mut left = futures.len();
+    std::iter::from_fn(move || {
+        if left == 0 {
+            return None;
+        }
+        match receive(&signals, deadline) {
+            Ok(index) => {
+                left -= 1;
+                Some(Ok(futures[index].clone()))
+            }
+            Err(_) => {
+                left = 0;
+                Some(Err(TaskError::TimedOut))
+            }
+        }
+    })
+}
+// ANCHOR_END: as_completed
+
+/// When [`wait`] returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnWhen {
+    FirstCompleted,
+    /// When any task fails; if none fails, when all are done.
+    FirstException,
+    AllCompleted,
+}
+
+/// The indices of the futures that were done when [`wait`] returned, and
+/// of those that were not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waited {
+    pub done: Vec<usize>,
+    pub not_done: Vec<usize>,
+}
+
+// ANCHOR: wait
+/// Waits until `when` is met or `timeout` passes, whichever comes first.
+pub fn wait<T: Clone + Send + 'static>(
+    futures: &[TaskFuture<T>],
+    when: ReturnWhen,
+    timeout: Option<Duration>,
+) -> Waited {
+    let signals = done_signals(futures);
+    let deadline = timeout.map(|t| Instant::now() + t);
+    let mut done = vec![false; futures.len()];
+    let mut count = 0;
+    // A cancelled future is done but did not fail, as in Python.
+    let failed =
+        |index: usize| matches!(futures[index].state(), State::Finished(Err(_)));
+    while count < futures.len() {
+        let met = match when {
+            ReturnWhen::FirstCompleted => count > 0,
+            ReturnWhen::FirstException => {
+                (0..futures.len()).any(|i| done[i] && failed(i))
+            }
+            ReturnWhen::AllCompleted => false,
+        };
+        if met {
+            break;
+        }
+        match receive(&signals, deadline) {
+            Ok(index) => {
+                done[index] = true;
+                count += 1;
+            }
+            Err(_) => break,
+        }
+    }
+    let (done, not_done): (Vec<usize>, Vec<usize>) =
+        (0..futures.len()).partition(|&i| done[i] || futures[i].done());
+    Waited { done, not_done }
+}
+// ANCHOR_END: wait

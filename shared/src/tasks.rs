@@ -1,0 +1,100 @@
+//! Tasks for the executors: the article's two jobs, and the ways a task can
+//! go wrong, each a named type a worker process can run.
+
+use crate::executor::{Registry, Task};
+use crate::workload::{RanOn, download_blocking, sum_of_squares};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+// ANCHOR: sum_of_squares
+/// The CPU-bound job: the sum of `i * i` below `n`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SumOfSquares {
+    pub n: u64,
+}
+
+impl Task for SumOfSquares {
+    type Output = u64;
+    const NAME: &'static str = "sum_of_squares";
+    fn run(self) -> anyhow::Result<u64> {
+        Ok(sum_of_squares(self.n))
+    }
+}
+// ANCHOR_END: sum_of_squares
+
+/// The I/O-bound job: wait, then return "data from URL" and who ran it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Download {
+    pub url: String,
+    pub delay_ms: u64,
+}
+
+impl Task for Download {
+    type Output = (String, RanOn);
+    const NAME: &'static str = "download";
+    fn run(self) -> anyhow::Result<(String, RanOn)> {
+        let d = download_blocking(&self.url, Duration::from_millis(self.delay_ms));
+        Ok((d.body, d.ran_on))
+    }
+}
+
+/// Returns its number unchanged: the cost of the round trip alone.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Echo(pub u64);
+
+impl Task for Echo {
+    type Output = u64;
+    const NAME: &'static str = "echo";
+    fn run(self) -> anyhow::Result<u64> {
+        Ok(self.0)
+    }
+}
+
+/// Sleeps, then returns its number: a task that takes a known time.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Sleep {
+    pub ms: u64,
+    pub value: u64,
+}
+
+impl Task for Sleep {
+    type Output = u64;
+    const NAME: &'static str = "sleep";
+    fn run(self) -> anyhow::Result<u64> {
+        std::thread::sleep(Duration::from_millis(self.ms));
+        Ok(self.value)
+    }
+}
+
+/// How a task can go wrong.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Misbehave {
+    /// Returns an error, as a Python task raises one.
+    Fail(String),
+    /// Panics.
+    Panic(String),
+    /// Ends its whole process at once, as a crash or `kill -9` would.
+    Abort,
+}
+
+impl Task for Misbehave {
+    type Output = u64;
+    const NAME: &'static str = "misbehave";
+    fn run(self) -> anyhow::Result<u64> {
+        match self {
+            Misbehave::Fail(why) => anyhow::bail!("{why}"),
+            Misbehave::Panic(why) => panic!("{why}"),
+            Misbehave::Abort => std::process::abort(),
+        }
+    }
+}
+
+/// Every task above: what a worker program registers.
+pub fn registry() -> Registry {
+    Registry::new()
+        .register::<SumOfSquares>()
+        .register::<Download>()
+        .register::<Echo>()
+        .register::<Sleep>()
+        .register::<Misbehave>()
+}

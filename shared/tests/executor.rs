@@ -1,0 +1,363 @@
+//! The executors held to `concurrent.futures`' behaviour, after the way
+//! CPython tests it (Lib/test/test_concurrent_futures): map order, timeouts,
+//! cancellation, callbacks, shutdown, errors, and a broken process pool.
+//! Every wait here has a bound.
+
+use shared::executor::{
+    Executor, ProcessPoolExecutor, ReturnWhen, State, SubmitError, TaskError,
+    ThreadPoolExecutor, as_completed, wait,
+};
+use shared::tasks::{Echo, Misbehave, Sleep, SumOfSquares};
+use shared::workload::sum_of_squares_formula;
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const BOUND: Duration = Duration::from_secs(20);
+
+fn worker() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_executor-worker"))
+}
+
+/// The same checks, run on both pools: the one-line switch.
+fn pools() -> Vec<(&'static str, Box<dyn Fn(usize) -> AnyPool>)> {
+    vec![
+        (
+            "threads",
+            Box::new(|n| AnyPool::Threads(ThreadPoolExecutor::new(n).unwrap())),
+        ),
+        (
+            "processes",
+            Box::new(|n| {
+                AnyPool::Processes(ProcessPoolExecutor::new(n, worker()).unwrap())
+            }),
+        ),
+    ]
+}
+
+enum AnyPool {
+    Threads(ThreadPoolExecutor),
+    Processes(ProcessPoolExecutor),
+}
+
+macro_rules! with_pool {
+    ($pool:expr, |$p:ident| $body:expr) => {
+        match $pool {
+            AnyPool::Threads($p) => $body,
+            AnyPool::Processes($p) => $body,
+        }
+    };
+}
+
+#[test]
+fn zero_workers_is_an_error() {
+    assert!(ThreadPoolExecutor::new(0).is_err());
+    assert!(ProcessPoolExecutor::new(0, worker()).is_err());
+}
+
+#[test]
+fn map_yields_in_input_order_whatever_the_finishing_order() {
+    for (name, make) in pools() {
+        // Later inputs sleep less, so they finish first.
+        let tasks: Vec<Sleep> = (0..6)
+            .map(|i| Sleep {
+                ms: 60 - 10 * i,
+                value: i,
+            })
+            .collect();
+        let got: Vec<u64> = with_pool!(make(3), |pool| pool
+            .map(tasks.clone(), 1, Some(BOUND))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect());
+        assert_eq!(got, [0, 1, 2, 3, 4, 5], "{name}");
+    }
+}
+
+#[test]
+fn map_with_chunks_gives_the_same_results() {
+    for (name, make) in pools() {
+        let tasks: Vec<SumOfSquares> = (0..50).map(|n| SumOfSquares { n }).collect();
+        let expected: Vec<u64> = (0..50).map(sum_of_squares_formula).collect();
+        for chunksize in [1, 7, 50, 100] {
+            let got: Vec<u64> = with_pool!(make(2), |pool| pool
+                .map(tasks.clone(), chunksize, Some(BOUND))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect());
+            assert_eq!(got, expected, "{name}, chunksize {chunksize}");
+        }
+    }
+}
+
+#[test]
+fn map_timeout_yields_timed_out_and_cancels_the_rest() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let tasks = vec![
+        Sleep { ms: 0, value: 1 },
+        Sleep { ms: 300, value: 2 },
+        Sleep { ms: 0, value: 3 },
+    ];
+    let mut results = pool
+        .map(tasks, 1, Some(Duration::from_millis(100)))
+        .unwrap();
+    assert_eq!(results.next(), Some(Ok(1)));
+    assert_eq!(results.next(), Some(Err(TaskError::TimedOut)));
+}
+
+#[test]
+fn result_timeout_raises_timed_out_and_the_task_goes_on() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let future = pool.submit(Sleep { ms: 200, value: 9 }).unwrap();
+    assert_eq!(
+        future.result_timeout(Duration::from_millis(20)),
+        Err(TaskError::TimedOut)
+    );
+    assert_eq!(future.result_timeout(BOUND), Ok(9));
+}
+
+#[test]
+fn cancel_succeeds_only_for_pending_tasks() {
+    for (name, make) in pools() {
+        with_pool!(make(1), |pool| {
+            let running = pool.submit(Sleep { ms: 300, value: 1 }).unwrap();
+            let pending = pool.submit(Sleep { ms: 0, value: 2 }).unwrap();
+            let deadline = Instant::now() + BOUND;
+            while !running.running() {
+                assert!(Instant::now() < deadline, "{name}: the task never started");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            assert!(
+                !running.cancel(),
+                "{name}: a running task cannot be cancelled"
+            );
+            assert!(pending.cancel(), "{name}: a pending task can");
+            assert!(pending.cancelled() && pending.done());
+            assert_eq!(pending.result_timeout(BOUND), Err(TaskError::Cancelled));
+            assert_eq!(running.result_timeout(BOUND), Ok(1));
+            assert!(
+                !running.cancel(),
+                "{name}: a finished task cannot be cancelled"
+            );
+        });
+    }
+}
+
+#[test]
+fn errors_and_panics_reach_only_their_own_future() {
+    for (name, make) in pools() {
+        with_pool!(make(2), |pool| {
+            let failed =
+                pool.submit(Misbehave::Fail("no such page".into())).unwrap();
+            let panicked = pool
+                .submit(Misbehave::Panic("index out of range".into()))
+                .unwrap();
+            let fine = pool.submit(SumOfSquares { n: 4 }).unwrap();
+            assert_eq!(
+                failed.result_timeout(BOUND),
+                Err(TaskError::Failed("no such page".into())),
+                "{name}"
+            );
+            assert_eq!(
+                panicked.exception_timeout(BOUND),
+                Some(TaskError::Panicked("index out of range".into())),
+                "{name}"
+            );
+            assert_eq!(fine.result_timeout(BOUND), Ok(14), "{name}");
+            assert_eq!(fine.exception_timeout(BOUND), None);
+            // The pool still works after both.
+            assert_eq!(
+                pool.submit(Echo(5)).unwrap().result_timeout(BOUND),
+                Ok(5),
+                "{name}"
+            );
+        });
+    }
+}
+
+#[test]
+fn callbacks_run_in_order_even_when_added_late_or_panicking() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    let future = pool.submit(Sleep { ms: 50, value: 3 }).unwrap();
+    let (seen, log) = mpsc::channel();
+    let first = seen.clone();
+    future.add_done_callback(move |f| drop(first.send(("first", f.result()))));
+    future.add_done_callback(|_| panic!("a callback that panics"));
+    let second = seen.clone();
+    future.add_done_callback(move |f| drop(second.send(("second", f.result()))));
+    assert_eq!(future.result_timeout(BOUND), Ok(3));
+    // The callbacks run on the worker, right after the result is set.
+    let mut order = vec![
+        log.recv_timeout(BOUND).unwrap(),
+        log.recv_timeout(BOUND).unwrap(),
+    ];
+    let late = seen.clone();
+    future.add_done_callback(move |f| drop(late.send(("late", f.result()))));
+    drop(seen);
+    order.extend(log.iter());
+    assert_eq!(
+        order,
+        [("first", Ok(3)), ("second", Ok(3)), ("late", Ok(3))]
+    );
+    assert_eq!(pool.submit(Echo(1)).unwrap().result_timeout(BOUND), Ok(1));
+}
+
+#[test]
+fn submit_after_shutdown_is_refused() {
+    for (name, make) in pools() {
+        with_pool!(make(1), |pool| {
+            pool.shutdown(true, false);
+            assert_eq!(
+                pool.submit(Echo(1)).unwrap_err(),
+                SubmitError::ShutDown,
+                "{name}"
+            );
+        });
+    }
+}
+
+#[test]
+fn shutdown_with_cancel_futures_cancels_only_what_had_not_started() {
+    for (name, make) in pools() {
+        with_pool!(make(1), |pool| {
+            let running = pool.submit(Sleep { ms: 200, value: 1 }).unwrap();
+            let queued: Vec<_> = (0..5)
+                .map(|i| pool.submit(Sleep { ms: 0, value: i }).unwrap())
+                .collect();
+            let deadline = Instant::now() + BOUND;
+            while !running.running() {
+                assert!(Instant::now() < deadline);
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            pool.shutdown(true, true);
+            assert_eq!(running.result_timeout(BOUND), Ok(1), "{name}");
+            assert!(queued.iter().all(|f| f.cancelled()), "{name}");
+        });
+    }
+}
+
+#[test]
+fn shutdown_without_cancel_finishes_the_queue() {
+    for (name, make) in pools() {
+        with_pool!(make(1), |pool| {
+            let queued: Vec<_> = (0..5)
+                .map(|i| pool.submit(Sleep { ms: 10, value: i }).unwrap())
+                .collect();
+            pool.shutdown(true, false);
+            assert!(
+                queued
+                    .iter()
+                    .all(|f| matches!(f.state(), State::Finished(Ok(_)))),
+                "{name}"
+            );
+        });
+    }
+}
+
+#[test]
+fn as_completed_yields_in_finishing_order() {
+    let pool = ThreadPoolExecutor::new(3).unwrap();
+    let futures: Vec<_> = [150, 10, 80]
+        .iter()
+        .map(|&ms| pool.submit(Sleep { ms, value: ms }).unwrap())
+        .collect();
+    let order: Vec<u64> = as_completed(&futures, Some(BOUND))
+        .map(|f| f.unwrap().result().unwrap())
+        .collect();
+    assert_eq!(order, [10, 80, 150]);
+    let slow = pool.submit(Sleep { ms: 300, value: 0 }).unwrap();
+    let mut timed =
+        as_completed(std::slice::from_ref(&slow), Some(Duration::from_millis(20)));
+    assert_eq!(
+        timed.next().map(|r| r.err()),
+        Some(Some(TaskError::TimedOut))
+    );
+    assert!(timed.next().is_none());
+}
+
+#[test]
+fn wait_returns_by_its_mode() {
+    let pool = ThreadPoolExecutor::new(3).unwrap();
+    let futures = vec![
+        pool.submit(Sleep { ms: 10, value: 0 }).unwrap(),
+        pool.submit(Sleep { ms: 400, value: 1 }).unwrap(),
+        pool.submit(Sleep { ms: 400, value: 2 }).unwrap(),
+    ];
+    let first = wait(&futures, ReturnWhen::FirstCompleted, Some(BOUND));
+    assert_eq!((first.done, first.not_done), (vec![0], vec![1, 2]));
+    let all = wait(&futures, ReturnWhen::AllCompleted, Some(BOUND));
+    assert_eq!((all.done, all.not_done), (vec![0, 1, 2], vec![]));
+
+    let failing = vec![
+        pool.submit(Sleep { ms: 400, value: 0 }).unwrap(),
+        pool.submit(Misbehave::Fail("boom".into())).unwrap(),
+    ];
+    let exception = wait(&failing, ReturnWhen::FirstException, Some(BOUND));
+    assert_eq!((exception.done, exception.not_done), (vec![1], vec![0]));
+
+    let slow = vec![pool.submit(Sleep { ms: 300, value: 0 }).unwrap()];
+    let timed = wait(
+        &slow,
+        ReturnWhen::AllCompleted,
+        Some(Duration::from_millis(20)),
+    );
+    assert_eq!((timed.done, timed.not_done), (vec![], vec![0]));
+}
+
+#[test]
+fn a_dead_worker_breaks_the_pool_instead_of_hanging() {
+    let pool = ProcessPoolExecutor::new(1, worker()).unwrap();
+    let killed = pool.submit(Misbehave::Abort).unwrap();
+    let queued = pool.submit(Echo(1)).unwrap();
+    let start = Instant::now();
+    let error = killed.result_timeout(BOUND).unwrap_err();
+    assert!(
+        matches!(&error, TaskError::BrokenPool(why) if why.contains("misbehave")),
+        "{error}"
+    );
+    assert!(matches!(
+        queued.result_timeout(BOUND),
+        Err(TaskError::BrokenPool(_))
+    ));
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert!(matches!(pool.submit(Echo(2)), Err(SubmitError::Broken(_))));
+}
+
+#[test]
+fn no_worker_process_outlives_the_pool() {
+    let pool = ProcessPoolExecutor::new(2, worker()).unwrap();
+    let pids = pool.pids();
+    assert_eq!(pool.submit(Echo(1)).unwrap().result_timeout(BOUND), Ok(1));
+    drop(pool);
+    for pid in pids {
+        // Reaped: no /proc entry left, not even a zombie.
+        assert!(
+            !Path::new(&format!("/proc/{pid}")).exists(),
+            "worker {pid} remains"
+        );
+    }
+}
+
+#[test]
+fn a_task_a_worker_does_not_know_fails_with_its_name() {
+    use serde::{Deserialize, Serialize};
+    #[derive(Serialize, Deserialize)]
+    struct Unregistered;
+    impl shared::executor::Task for Unregistered {
+        type Output = u64;
+        const NAME: &'static str = "unregistered";
+        fn run(self) -> anyhow::Result<u64> {
+            Ok(0)
+        }
+    }
+    let pool = ProcessPoolExecutor::new(1, worker()).unwrap();
+    let error = pool
+        .submit(Unregistered)
+        .unwrap()
+        .result_timeout(BOUND)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        TaskError::Failed("no task named 'unregistered' in this worker".into())
+    );
+}
