@@ -30,6 +30,9 @@ pub enum Cell {
     Count(u64),
     /// A count that may vary between runs, such as threads seen.
     Tally(u64),
+    /// Words that vary between runs: a thread's name, a pid, an order
+    /// decided by the scheduler.
+    Varies(String),
     /// A duration in seconds, measured once.
     Seconds(f64),
     /// A duration measured several times: median, and the range.
@@ -40,6 +43,8 @@ pub enum Cell {
     Bytes(f64),
     /// A measured number without a unit (e.g. cores kept busy).
     Number(f64),
+    /// A measured rate per second ("1.25 M/s").
+    PerSecond(f64),
     /// A figure that could not be measured here, and why.
     Missing(String),
 }
@@ -58,9 +63,13 @@ impl Cell {
             Cell::Seconds(_) | Cell::Timing(_) if redacted => "[time]".into(),
             Cell::Ratio(_) if redacted => "[ratio]".into(),
             Cell::Tally(_) if redacted => "[count]".into(),
+            Cell::Varies(_) if redacted => "[varies]".into(),
+            Cell::Varies(s) => s.clone(),
             Cell::Tally(n) => group_thousands(*n),
             Cell::Bytes(_) if redacted => "[bytes]".into(),
             Cell::Number(_) if redacted => "[number]".into(),
+            Cell::PerSecond(_) if redacted => "[rate]".into(),
+            Cell::PerSecond(r) => format_rate(*r),
             Cell::Seconds(s) => format_seconds(*s),
             Cell::Timing(t) => format!(
                 "{} ({}–{})",
@@ -292,6 +301,17 @@ pub fn format_seconds(s: f64) -> String {
     format!("{} {unit}", three_figures(value))
 }
 
+/// "950 /s", "45.2 k/s", "1.25 M/s".
+pub fn format_rate(per_second: f64) -> String {
+    if per_second >= 1e6 {
+        format!("{} M/s", three_figures(per_second / 1e6))
+    } else if per_second >= 1e3 {
+        format!("{} k/s", three_figures(per_second / 1e3))
+    } else {
+        format!("{} /s", three_figures(per_second))
+    }
+}
+
 /// "512 B", "8.0 KiB", "1.25 MiB", "2.00 GiB".
 pub fn format_bytes(b: f64) -> String {
     const KIB: f64 = 1024.0;
@@ -341,6 +361,8 @@ mod tests {
         assert_eq!(format_bytes(8192.0), "8.00 KiB");
         assert_eq!(group_thousands(100_000), "100 000");
         assert_eq!(group_thousands(999), "999");
+        assert_eq!(format_rate(1_250_000.0), "1.25 M/s");
+        assert_eq!(format_rate(45_200.0), "45.2 k/s");
     }
 
     #[test]

@@ -19,8 +19,11 @@ fn worker() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_executor-worker"))
 }
 
+/// Builds a pool of the given size.
+type MakePool = Box<dyn Fn(usize) -> AnyPool>;
+
 /// The same checks, run on both pools: the one-line switch.
-fn pools() -> Vec<(&'static str, Box<dyn Fn(usize) -> AnyPool>)> {
+fn pools() -> Vec<(&'static str, MakePool)> {
     vec![
         (
             "threads",
@@ -103,6 +106,7 @@ fn map_timeout_yields_timed_out_and_cancels_the_rest() {
         .unwrap();
     assert_eq!(results.next(), Some(Ok(1)));
     assert_eq!(results.next(), Some(Err(TaskError::TimedOut)));
+    assert_eq!(results.next(), None, "a timeout ends the iteration");
 }
 
 #[test]

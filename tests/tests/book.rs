@@ -18,6 +18,7 @@ use workspace_checks::{
 fn chapters() -> Vec<ChapterInfo> {
     vec![
         chapter(&comparison::CHAPTER),
+        chapter(&executors::CHAPTER),
         chapter(&debugging::CHAPTER),
         chapter(&best_practices::CHAPTER),
     ]

@@ -8,7 +8,7 @@
 //! done-callbacks run once, outside the lock, after the state is final.
 
 use super::error::TaskError;
-use super::sync::{Arc, Condvar, Mutex, lock};
+use super::sync::{Arc, Condvar, Mutex, MutexGuard, lock};
 use crate::exercise::panic_message;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
@@ -31,6 +31,9 @@ type Callback<T> = Box<dyn FnOnce(&TaskFuture<T>) + Send>;
 struct Slot<T> {
     state: State<T>,
     callbacks: Vec<Callback<T>>,
+    /// Threads blocked in `result`: waking a condition variable costs a
+    /// system call, so it is only done when someone is waiting.
+    waiters: usize,
 }
 
 struct Inner<T> {
@@ -72,6 +75,7 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
                 slot: Mutex::new(Slot {
                     state: State::Pending,
                     callbacks: Vec::new(),
+                    waiters: 0,
                 }),
                 changed: Condvar::new(),
             }),
@@ -106,10 +110,7 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
             State::Running | State::Finished(_) => return false,
             State::Pending => slot.state = State::Cancelled,
         }
-        let callbacks = std::mem::take(&mut slot.callbacks);
-        drop(slot);
-        self.inner.changed.notify_all();
-        self.run_callbacks(callbacks);
+        self.wake_and_call_back(slot);
         true
     }
     // ANCHOR_END: cancel
@@ -138,21 +139,23 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
                 State::Cancelled => return Err(TaskError::Cancelled),
                 State::Pending | State::Running => {}
             }
-            slot = match deadline {
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|left| left.is_zero()) {
+                return Err(TaskError::TimedOut);
+            }
+            slot.waiters += 1;
+            slot = match left {
                 None => self
                     .inner
                     .changed
                     .wait(slot)
                     .unwrap_or_else(|p| p.into_inner()),
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Err(TaskError::TimedOut);
-                    }
+                Some(left) => {
                     let waited = self.inner.changed.wait_timeout(slot, left);
                     waited.unwrap_or_else(|p| p.into_inner()).0
                 }
             };
+            slot.waiters -= 1;
         }
     }
 
@@ -180,8 +183,6 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
             return false;
         }
         slot.state = State::Running;
-        drop(slot);
-        self.inner.changed.notify_all();
         true
     }
 
@@ -193,9 +194,18 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
             return;
         }
         slot.state = State::Finished(outcome);
+        self.wake_and_call_back(slot);
+    }
+
+    /// After the state became final: wakes the waiters, if any, then runs
+    /// the callbacks outside the lock.
+    fn wake_and_call_back(&self, mut slot: MutexGuard<'_, Slot<T>>) {
         let callbacks = std::mem::take(&mut slot.callbacks);
+        let waiters = slot.waiters;
         drop(slot);
-        self.inner.changed.notify_all();
+        if waiters > 0 {
+            self.inner.changed.notify_all();
+        }
         self.run_callbacks(callbacks);
     }
 

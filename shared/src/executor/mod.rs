@@ -27,6 +27,9 @@ pub use thread_pool::ThreadPoolExecutor;
 pub use waiting::{MapResults, ReturnWhen, Waited, as_completed, wait};
 
 use serde::Serialize;
+
+/// The future of a chunk of tasks: one result per task.
+pub type BatchFuture<T> = TaskFuture<Vec<Result<T, TaskError>>>;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 
@@ -52,6 +55,13 @@ pub trait Executor {
         tasks: Vec<T>,
     ) -> Result<Vec<TaskFuture<T::Output>>, SubmitError>;
 
+    /// Queues `tasks` as one unit of work with one future for them all, its
+    /// value a result per task: `map` uses it, so a chunk costs one future.
+    fn submit_batch<T: Task>(
+        &self,
+        tasks: Vec<T>,
+    ) -> Result<BatchFuture<T::Output>, SubmitError>;
+
     /// Stops taking tasks. `cancel_futures` cancels what has not started;
     /// `wait` blocks until the running tasks are done and the workers gone.
     fn shutdown(&self, wait: bool, cancel_futures: bool);
@@ -74,14 +84,14 @@ pub trait Executor {
         chunksize: usize,
         timeout: Option<Duration>,
     ) -> Result<MapResults<T::Output>, SubmitError> {
-        let tasks: Vec<T> = tasks.into_iter().collect();
-        let mut futures = Vec::with_capacity(tasks.len());
+        let mut batches = Vec::new();
         let mut tasks = tasks.into_iter().peekable();
         while tasks.peek().is_some() {
             let chunk: Vec<T> = tasks.by_ref().take(chunksize.max(1)).collect();
-            futures.extend(self.submit_chunk(chunk)?);
+            let len = chunk.len();
+            batches.push((self.submit_batch(chunk)?, len));
         }
-        Ok(MapResults::new(futures, timeout))
+        Ok(MapResults::new(batches, timeout))
     }
 }
 // ANCHOR_END: executor

@@ -10,11 +10,13 @@
 //! and later submits are refused, as Python's `BrokenProcessPool` does.
 
 use super::sync::{Arc, Mutex, lock};
-use super::{Executor, SubmitError, Task, TaskError, TaskFuture, run_caught};
+use super::{
+    BatchFuture, Executor, SubmitError, Task, TaskError, TaskFuture, run_caught,
+};
 use crossbeam::channel::{Receiver, Sender, unbounded};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::{RawValue, to_raw_value};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -29,17 +31,21 @@ pub const WORKER_FLAG: &str = "--executor-worker";
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Request {
     pub task: String,
-    pub args: Vec<Value>,
+    pub args: Vec<Raw>,
 }
 
 /// One line back: a result for each of the request's `args`, in order.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Reply {
-    pub results: Vec<Result<Value, TaskError>>,
+    pub results: Vec<Result<Raw, TaskError>>,
 }
+
+/// A value already serialised: it is written and read as it stands, never
+/// built into a tree on the way.
+pub type Raw = Box<RawValue>;
 // ANCHOR_END: messages
 
-type Runner = fn(Value) -> Result<Value, TaskError>;
+type Runner = fn(&RawValue) -> Result<Raw, TaskError>;
 
 // ANCHOR: registry
 /// The tasks a worker process can run, by name.
@@ -59,12 +65,11 @@ impl Registry {
     }
 }
 
-fn run_named<T: Task>(args: Value) -> Result<Value, TaskError> {
-    let task: T = serde_json::from_value(args)
+fn run_named<T: Task>(args: &RawValue) -> Result<Raw, TaskError> {
+    let task: T = serde_json::from_str(args.get())
         .map_err(|e| TaskError::Failed(format!("arguments of {}: {e}", T::NAME)))?;
     let output = run_caught(|| task.run())?;
-    serde_json::to_value(output)
-        .map_err(|e| TaskError::Failed(format!("result: {e}")))
+    to_raw_value(&output).map_err(|e| TaskError::Failed(format!("result: {e}")))
 }
 // ANCHOR_END: registry
 
@@ -94,7 +99,7 @@ pub fn serve(
     for line in input.lines() {
         let request: Request = serde_json::from_str(&line?)?;
         let results = match registry.tasks.get(request.task.as_str()) {
-            Some(run) => request.args.into_iter().map(run).collect(),
+            Some(run) => request.args.iter().map(|args| run(args)).collect(),
             None => {
                 let why = format!("no task named '{}' in this worker", request.task);
                 request
@@ -116,7 +121,7 @@ trait JobFutures: Send {
     /// Moves each pending future to running; false for those cancelled.
     fn start(&self) -> Vec<bool>;
     /// Completes the started futures from the worker's results.
-    fn complete(&self, started: &[bool], results: Vec<Result<Value, TaskError>>);
+    fn complete(&self, started: &[bool], results: Vec<Result<Raw, TaskError>>);
     fn fail(&self, why: &TaskError);
     fn cancel(&self);
 }
@@ -128,7 +133,7 @@ impl<T: DeserializeOwned + Clone + Send + 'static> JobFutures
         self.iter().map(TaskFuture::set_running).collect()
     }
 
-    fn complete(&self, started: &[bool], results: Vec<Result<Value, TaskError>>) {
+    fn complete(&self, started: &[bool], results: Vec<Result<Raw, TaskError>>) {
         let running = self
             .iter()
             .zip(started)
@@ -136,7 +141,7 @@ impl<T: DeserializeOwned + Clone + Send + 'static> JobFutures
             .map(|(f, _)| f);
         for (future, result) in running.zip(results) {
             future.finish(result.and_then(|value| {
-                serde_json::from_value(value).map_err(|e| {
+                serde_json::from_str(value.get()).map_err(|e| {
                     TaskError::Failed(format!("reading the result: {e}"))
                 })
             }));
@@ -154,10 +159,44 @@ impl<T: DeserializeOwned + Clone + Send + 'static> JobFutures
     }
 }
 
+/// One future for a whole chunk of tasks: what `map` uses.
+struct Batch<T: Clone + Send + 'static> {
+    future: TaskFuture<Vec<Result<T, TaskError>>>,
+    len: usize,
+}
+
+impl<T: DeserializeOwned + Clone + Send + 'static> JobFutures for Batch<T> {
+    fn start(&self) -> Vec<bool> {
+        vec![self.future.set_running(); self.len]
+    }
+
+    fn complete(&self, started: &[bool], results: Vec<Result<Raw, TaskError>>) {
+        if !started.first().copied().unwrap_or(false) {
+            return;
+        }
+        let values = results.into_iter().map(|result| {
+            result.and_then(|raw| {
+                serde_json::from_str(raw.get()).map_err(|e| {
+                    TaskError::Failed(format!("reading the result: {e}"))
+                })
+            })
+        });
+        self.future.finish(Ok(values.collect()));
+    }
+
+    fn fail(&self, why: &TaskError) {
+        self.future.finish(Err(why.clone()));
+    }
+
+    fn cancel(&self) {
+        self.future.cancel();
+    }
+}
+
 /// A queued unit of work: a task name, one argument set per future.
 struct Job {
     task: &'static str,
-    args: Vec<Value>,
+    args: Vec<Raw>,
     futures: Box<dyn JobFutures>,
 }
 
@@ -206,30 +245,54 @@ impl ProcessPoolExecutor {
     }
 }
 
-impl Executor for ProcessPoolExecutor {
-    fn submit_chunk<T: Task>(
+impl ProcessPoolExecutor {
+    /// Serialises `tasks` and queues them as one job for one worker.
+    fn enqueue<T: Task>(
         &self,
-        tasks: Vec<T>,
-    ) -> Result<Vec<TaskFuture<T::Output>>, SubmitError> {
+        tasks: &[T],
+        futures: Box<dyn JobFutures>,
+    ) -> Result<(), SubmitError> {
         if let Some(why) = lock(&self.broken).clone() {
             return Err(SubmitError::Broken(why));
         }
         let args = tasks
             .iter()
-            .map(serde_json::to_value)
+            .map(to_raw_value)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| SubmitError::Serialise(e.to_string()))?;
-        let futures: Vec<TaskFuture<T::Output>> =
-            tasks.iter().map(|_| TaskFuture::pending()).collect();
         let job = Job {
             task: T::NAME,
             args,
-            futures: Box::new(futures.clone()),
+            futures,
         };
         let queue = lock(&self.queue);
         let sender = queue.as_ref().ok_or(SubmitError::ShutDown)?;
-        sender.send(job).map_err(|_| SubmitError::ShutDown)?;
+        sender.send(job).map_err(|_| SubmitError::ShutDown)
+    }
+}
+
+impl Executor for ProcessPoolExecutor {
+    fn submit_chunk<T: Task>(
+        &self,
+        tasks: Vec<T>,
+    ) -> Result<Vec<TaskFuture<T::Output>>, SubmitError> {
+        let futures: Vec<TaskFuture<T::Output>> =
+            tasks.iter().map(|_| TaskFuture::pending()).collect();
+        self.enqueue(&tasks, Box::new(futures.clone()))?;
         Ok(futures)
+    }
+
+    fn submit_batch<T: Task>(
+        &self,
+        tasks: Vec<T>,
+    ) -> Result<BatchFuture<T::Output>, SubmitError> {
+        let future = TaskFuture::pending();
+        let batch = Batch {
+            future: future.clone(),
+            len: tasks.len(),
+        };
+        self.enqueue(&tasks, Box::new(batch))?;
+        Ok(future)
     }
 
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
@@ -268,7 +331,7 @@ fn drive(
             continue;
         }
         let started = job.futures.start();
-        let args: Vec<Value> = job
+        let args: Vec<Raw> = job
             .args
             .into_iter()
             .zip(&started)
@@ -322,8 +385,8 @@ impl WorkerProcess {
     fn call(
         &mut self,
         task: &str,
-        args: Vec<Value>,
-    ) -> Result<Vec<Result<Value, TaskError>>, ()> {
+        args: Vec<Raw>,
+    ) -> Result<Vec<Result<Raw, TaskError>>, ()> {
         let count = args.len();
         let request = Request {
             task: task.to_string(),

@@ -6,7 +6,7 @@
 //! [`submit_fn`]: ThreadPoolExecutor::submit_fn
 
 use super::sync::{Mutex, lock};
-use super::{Executor, SubmitError, Task, TaskFuture, run_caught};
+use super::{BatchFuture, Executor, SubmitError, Task, TaskFuture, run_caught};
 use crossbeam::channel::{Receiver, Sender, unbounded};
 use std::thread::JoinHandle;
 
@@ -88,6 +88,24 @@ impl Executor for ThreadPoolExecutor {
             }
         }))?;
         Ok(futures)
+    }
+
+    fn submit_batch<T: Task>(
+        &self,
+        tasks: Vec<T>,
+    ) -> Result<BatchFuture<T::Output>, SubmitError> {
+        let future = TaskFuture::pending();
+        let handle = future.clone();
+        self.enqueue(Box::new(move |run| {
+            if !run {
+                handle.cancel();
+            } else if handle.set_running() {
+                let results =
+                    tasks.into_iter().map(|task| run_caught(|| task.run()));
+                handle.finish(Ok(results.collect()));
+            }
+        }))?;
+        Ok(future)
     }
 
     fn shutdown(&self, wait: bool, cancel_futures: bool) {

@@ -6,21 +6,29 @@
 //! deadline, so no wait is ever unbounded unless asked to be.
 
 use super::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use super::{State, TaskError, TaskFuture};
+use super::{BatchFuture, State, TaskError, TaskFuture};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// `map`'s results: yielded in input order, each as soon as it and all
-/// before it are ready. Dropping it cancels the tasks not yet started.
+/// before it are ready. One future stands for each chunk. A chunk that
+/// fails as a whole (cancelled, a broken pool) yields its error once per
+/// task; a timeout yields `TimedOut` once and ends the iteration, as
+/// Python's raises. Dropping it cancels the chunks not yet started.
 pub struct MapResults<T: Clone + Send + 'static> {
-    futures: VecDeque<TaskFuture<T>>,
+    batches: VecDeque<(BatchFuture<T>, usize)>,
+    ready: VecDeque<Result<T, TaskError>>,
     deadline: Option<Instant>,
 }
 
 impl<T: Clone + Send + 'static> MapResults<T> {
-    pub fn new(futures: Vec<TaskFuture<T>>, timeout: Option<Duration>) -> Self {
+    pub fn new(
+        batches: Vec<(BatchFuture<T>, usize)>,
+        timeout: Option<Duration>,
+    ) -> Self {
         MapResults {
-            futures: futures.into(),
+            batches: batches.into(),
+            ready: VecDeque::new(),
             deadline: timeout.map(|t| Instant::now() + t),
         }
     }
@@ -30,20 +38,38 @@ impl<T: Clone + Send + 'static> Iterator for MapResults<T> {
     type Item = Result<T, TaskError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let future = self.futures.pop_front()?;
-        Some(match self.deadline {
-            None => future.result(),
-            Some(deadline) => future
+        if let Some(result) = self.ready.pop_front() {
+            return Some(result);
+        }
+        let (batch, len) = self.batches.pop_front()?;
+        let outcome = match self.deadline {
+            None => batch.result(),
+            Some(deadline) => batch
                 .result_timeout(deadline.saturating_duration_since(Instant::now())),
-        })
+        };
+        match outcome {
+            Ok(results) => self.ready.extend(results),
+            Err(TaskError::TimedOut) => {
+                self.cancel_the_rest();
+                return Some(Err(TaskError::TimedOut));
+            }
+            Err(why) => self.ready.extend(std::iter::repeat_n(Err(why), len)),
+        }
+        self.ready.pop_front()
+    }
+}
+
+impl<T: Clone + Send + 'static> MapResults<T> {
+    fn cancel_the_rest(&mut self) {
+        for (batch, _) in self.batches.drain(..) {
+            batch.cancel();
+        }
     }
 }
 
 impl<T: Clone + Send + 'static> Drop for MapResults<T> {
     fn drop(&mut self) {
-        for future in &self.futures {
-            future.cancel();
-        }
+        self.cancel_the_rest();
     }
 }
 

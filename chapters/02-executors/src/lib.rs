@@ -1,0 +1,128 @@
+//! Chapter 2: `concurrent.futures` in Rust. The executors themselves live
+//! in `shared::executor` (later chapters use them too); this chapter runs
+//! the article's demo on them, shows every method, and measures them against
+//! rayon, `thread::scope`, tokio's `spawn_blocking` and `JoinSet`.
+//!
+//! Layout:
+//! - [`sections`]: one file per section, in the order of the article.
+//! - [`python`]: the CPython executors on the same jobs, with `--python`.
+//! - [`exercises`] and [`solutions`]: the learner's stubs and the answers.
+//! - [`registry`]: the tasks this binary's worker processes can run.
+
+pub mod exercises;
+pub mod python;
+pub mod sections;
+pub mod sizes;
+pub mod solutions;
+
+use shared::cli::{Chapter, Options, Section};
+use shared::executor::Registry;
+use sizes::Sizes;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The longest any demo waits for a result: generous, so only a real hang
+/// trips it, and then the demo fails instead of hanging.
+pub const BOUND: Duration = Duration::from_secs(60);
+
+/// The chapter as the command line sees it.
+pub static CHAPTER: Chapter<Context> = Chapter {
+    package: "executors",
+    title: "Chapter 2 · Executors: concurrent.futures in Rust",
+    sections: &[
+        Section {
+            name: "map",
+            summary: "the article's demo: map on a thread pool and on a process pool",
+            run: sections::map::run,
+        },
+        Section {
+            name: "submit",
+            summary: "submit returns a future at once; running() before result()",
+            run: sections::submit::run,
+        },
+        Section {
+            name: "future-methods",
+            summary: "every method of a future, shown",
+            run: sections::future_methods::run,
+        },
+        Section {
+            name: "as-completed",
+            summary: "results in the order they finish",
+            run: sections::as_completed::run,
+        },
+        Section {
+            name: "wait",
+            summary: "FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, and a timeout",
+            run: sections::wait::run,
+        },
+        Section {
+            name: "shutdown",
+            summary: "shutdown with and without cancelling queued work",
+            run: sections::shutdown::run,
+        },
+        Section {
+            name: "process-pool",
+            summary: "what crosses the process boundary, and what it costs",
+            run: sections::process_pool::run,
+        },
+        Section {
+            name: "failures",
+            summary: "a failing, a panicking and a killed task: each seen by its own future",
+            run: sections::failures::run,
+        },
+        Section {
+            name: "landscape",
+            summary: "the same jobs through rayon, thread::scope, spawn_blocking, JoinSet",
+            run: sections::landscape::run,
+        },
+        Section {
+            name: "throughput",
+            summary: "tasks per second: pools against rayon (and CPython with --python)",
+            run: sections::throughput::run,
+        },
+    ],
+    flags: &[("--python", "also run CPython's executors on the same jobs")],
+};
+
+/// What the sections share during one run.
+pub struct Context {
+    pub sizes: Sizes,
+    /// The program process pools start as workers: this binary, or the one
+    /// Cargo built for a test.
+    pub program: PathBuf,
+    /// The interpreter for the CPython comparison, when `--python` asked.
+    pub python: Option<String>,
+    pub cores: usize,
+}
+
+impl Context {
+    pub fn new(sizes: Sizes, program: PathBuf) -> Context {
+        Context {
+            sizes,
+            program,
+            python: None,
+            cores: shared::machine::cores(),
+        }
+    }
+
+    pub fn from_options(options: &Options) -> anyhow::Result<Context> {
+        let sizes = if options.full {
+            Sizes::full()
+        } else {
+            Sizes::quick()
+        };
+        let mut context = Context::new(sizes, std::env::current_exe()?);
+        if options.has("--python") {
+            context.python = Some("python3".into());
+        }
+        Ok(context)
+    }
+}
+
+/// Every task this chapter's worker processes can run: the shared ones and
+/// the exercise's.
+pub fn registry() -> Registry {
+    shared::tasks::registry()
+        .register::<exercises::word_count::WordCount>()
+        .register::<solutions::word_count::WordCount>()
+}
