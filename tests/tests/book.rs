@@ -20,7 +20,9 @@ fn chapters() -> Vec<ChapterInfo> {
         chapter(&comparison::CHAPTER),
         chapter(&executors::CHAPTER),
         chapter(&debugging::CHAPTER),
+        chapter(&error_handling::CHAPTER),
         chapter(&best_practices::CHAPTER),
+        chapter(&ecosystem::CHAPTER),
     ]
 }
 
