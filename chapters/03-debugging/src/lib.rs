@@ -1,23 +1,94 @@
-//!  races, deadlocks and starvation — reproduced, caught, fixed:Chapter 3: the four problems of concurrent code, each happening for real, caught and fixed.
+//! Chapter 3: the four problems of concurrent code — races, deadlocks,
+//! starvation and bugs that will not reproduce — each happening for real,
+//! caught by a tool, and fixed, with a test for the failure and the fix.
+//!
+//! Layout:
+//! - [`sections`]: one file per section of the chapter, in the order the
+//!   page tells them: the four problems, then the tools. The code under
+//!   test in `reproduce` lives in `sections/start_once.rs`, included twice:
+//!   over std's threads and over shuttle's.
+//! - [`hang`]: the deadlock that never ends, run as a child process
+//!   (`--hang`) so `debugger` has a hung process to look into.
+//! - [`sizes`]: how much work each section does (quick, full, tiny).
+//! - [`exercises`] and [`solutions`]: the learner's stubs and the reference
+//!   answers, checked by the same snapshots.
 
-use shared::cli::{Chapter, Options};
+pub mod exercises;
+pub mod hang;
+pub mod sections;
+pub mod sizes;
+pub mod solutions;
+
+use shared::cli::{Chapter, Options, Section};
+use sizes::Sizes;
+use std::path::PathBuf;
 
 /// The chapter as the command line sees it.
 pub static CHAPTER: Chapter<Context> = Chapter {
     package: "debugging",
-    title: "Chapter 3 · Debugging",
-    sections: &[],
+    title: "Chapter 3 · Debugging: races, deadlocks, starvation",
+    sections: &[
+        Section {
+            name: "race-condition",
+            summary: "lost updates in safe Rust, counted over many runs; three fixes",
+            run: sections::race_condition::run,
+        },
+        Section {
+            name: "deadlock",
+            summary: "two locks in opposite order: deadlocked, detected, recovered",
+            run: sections::deadlock::run,
+        },
+        Section {
+            name: "starvation",
+            summary: "a thread behind a greedy one: its longest wait, unfair vs fair",
+            run: sections::starvation::run,
+        },
+        Section {
+            name: "reproduce",
+            summary: "a rare race made to show every time with shuttle",
+            run: sections::reproduce::run,
+        },
+        Section {
+            name: "logging",
+            summary: "tracing spans across threads and .await, with thread ids and pid",
+            run: sections::logging::run,
+        },
+        Section {
+            name: "profiling",
+            summary: "time waiting for a lock vs holding it; tokio's runtime metrics",
+            run: sections::profiling::run,
+        },
+        Section {
+            name: "blocked-executor",
+            summary: "a watchdog that names the task blocking the runtime",
+            run: sections::blocked_executor::run,
+        },
+        Section {
+            name: "debugger",
+            summary: "every thread's backtrace from a hung process (gdb, /proc)",
+            run: sections::debugger::run,
+        },
+    ],
     flags: &[],
 };
 
 /// What the sections share during one run.
 pub struct Context {
-    /// `--full`: larger sizes, more runs.
-    pub full: bool,
+    pub sizes: Sizes,
+    /// This chapter's binary: `debugger` starts it with `--hang`.
+    pub program: PathBuf,
 }
 
 impl Context {
+    /// The context for a command line: quick or `--full` sizes, and this
+    /// very binary as the process to hang.
     pub fn from_options(options: &Options) -> anyhow::Result<Context> {
-        Ok(Context { full: options.full })
+        let sizes = if options.full {
+            Sizes::full()
+        } else {
+            Sizes::quick()
+        };
+        let program = std::env::current_exe()?;
+        Ok(Context { sizes, program })
     }
 }

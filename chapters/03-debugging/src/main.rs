@@ -1,6 +1,12 @@
-//! `cargo run -p debugging -- --help`.
+//! `cargo run -p debugging -- --help`. The binary also serves as the hung
+//! process the `debugger` section looks into (`--hang`).
 
-fn main() -> std::process::ExitCode {
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(debugging::hang::HANG_FLAG) {
+        return debugging::hang::main(&args[1..]);
+    }
     shared::cli::run(&debugging::CHAPTER, args, debugging::Context::from_options)
 }

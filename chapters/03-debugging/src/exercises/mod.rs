@@ -1,0 +1,13 @@
+//! The chapter's exercises. Each file holds a stub to complete; `checks`
+//! runs an attempt and describes what it did, and a snapshot holds the
+//! description the reference answer (in `solutions/`) produces.
+//!
+//! Check your attempt: `cargo exercise debugging`.
+
+// The stubs end in `todo!()` until the learner replaces it.
+#![allow(clippy::todo)]
+
+pub mod checks;
+pub mod lock_order;
+pub mod lost_update;
+pub mod responsive;

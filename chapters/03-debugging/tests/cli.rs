@@ -1,0 +1,54 @@
+//! The binary as a reader meets it: bad input gets one line and status 2,
+//! `--list` lists, `--hang` is bounded.
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn debugging(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_debugging"))
+        .args(args)
+        .output()
+        .expect("the chapter binary runs")
+}
+
+fn assert_usage_error(args: &[&str], expected: &str) {
+    let out = debugging(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line, no panic: {stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing printed to stdout");
+}
+
+#[test]
+fn bad_arguments_get_one_line_and_status_2() {
+    assert_usage_error(&["no-such-section"], "no section 'no-such-section'");
+    assert_usage_error(&["--fastest"], "unknown option '--fastest'");
+    assert_usage_error(&["--hang", "forever"], "usage: --hang [SECONDS]");
+    assert_usage_error(&["--hang", "1", "2"], "usage: --hang [SECONDS]");
+}
+
+#[test]
+fn list_names_every_section() {
+    let out = debugging(&["--list"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let expected: Vec<&str> =
+        debugging::CHAPTER.sections.iter().map(|s| s.name).collect();
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn a_forgotten_hung_process_ends_itself() {
+    // `--hang 1` deadlocks for real, then its self-destruct thread ends it.
+    let start = Instant::now();
+    let out = debugging(&["--hang", "1"]);
+    assert_eq!(out.status.code(), Some(3), "ended by its own bound");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("deadlocked"));
+    assert!(start.elapsed() < Duration::from_secs(30));
+}

@@ -1,0 +1,98 @@
+//! Proof that the exercises work as exercises: every reference solution
+//! passes the learner's snapshot check, every unsolved stub fails it, and
+//! the broken code each exercise starts from fails it too.
+
+use debugging::exercises::lock_order::Account;
+use debugging::{exercises, solutions};
+use exercises::checks;
+use shared::exercise::is_unsolved;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/exercises");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+/// The stub, while still unsolved, must fail the check its solution passes.
+/// A learner who has solved it locally is not failed for that; in CI the
+/// committed stubs must be unsolved.
+fn stub_must_fail(source: &str, stub: String, solution: &str) {
+    if is_unsolved(source) {
+        assert_ne!(stub, solution, "an unsolved stub passed its check");
+        assert!(stub.contains("not solved yet"), "{stub}");
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a committed stub is solved"
+        );
+    }
+}
+
+#[test]
+fn lock_order_solution_passes_and_stub_fails() {
+    let solution = checks::check_lock_order(solutions::lock_order::transfer);
+    settings().bind(|| insta::assert_snapshot!("lock_order", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/lock_order.rs"),
+        checks::check_lock_order(exercises::lock_order::transfer),
+        &solution,
+    );
+}
+
+#[test]
+fn lost_update_solution_passes_and_stub_fails() {
+    let solution = checks::check_lost_update(solutions::lost_update::record_hit);
+    settings().bind(|| insta::assert_snapshot!("lost_update", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/lost_update.rs"),
+        checks::check_lost_update(exercises::lost_update::record_hit),
+        &solution,
+    );
+}
+
+#[test]
+fn responsive_solution_passes_and_stub_fails() {
+    let solution = checks::check_responsive(|data| {
+        Box::pin(solutions::responsive::checksum(data))
+    });
+    settings().bind(|| insta::assert_snapshot!("responsive", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/responsive.rs"),
+        checks::check_responsive(|data| {
+            Box::pin(exercises::responsive::checksum(data))
+        }),
+        &solution,
+    );
+}
+
+/// Opposite lock order, no timeout: the deadlock the exercise is about.
+fn transfer_in_argument_order(from: &Account, to: &Account, amount: i64) {
+    let mut from_balance = from.balance.lock();
+    std::thread::yield_now();
+    let mut to_balance = to.balance.lock();
+    *from_balance -= amount;
+    *to_balance += amount;
+}
+
+/// The racy counter from the exercise, without its `todo!`.
+fn record_hit_racy(hits: &AtomicU64) {
+    let seen = hits.load(Ordering::SeqCst);
+    std::thread::yield_now();
+    hits.store(seen + 1, Ordering::SeqCst);
+}
+
+#[test]
+fn the_broken_code_fails_each_check() {
+    // A check must tell broken code from a fix, not just a panic from an
+    // answer. The deadlocking transfer is caught by the check's time bound.
+    let deadlocked = checks::check_lock_order(transfer_in_argument_order);
+    assert!(deadlocked.contains("deadlocked or blocked"), "{deadlocked}");
+    let lost = checks::check_lost_update(record_hit_racy);
+    assert!(lost.contains("all 4 000 hits: no"), "{lost}");
+    let blocked = checks::check_responsive(|data| {
+        Box::pin(async move { exercises::responsive::legacy_checksum(&data) })
+    });
+    assert!(blocked.contains("worst lag under 100 ms): no"), "{blocked}");
+}
