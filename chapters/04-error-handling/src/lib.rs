@@ -1,23 +1,96 @@
-//!  failures in threads, processes, tasks and executors:Chapter 4: where a failure goes in threads, processes, async tasks and executors, and how to lose none.
+//! Chapter 4: where a failure goes. In concurrent code a failure can go
+//! unnoticed, or surface far from where it happened; each model — threads,
+//! processes, async tasks, executors, rayon — has its own rule for where it
+//! goes. Every section makes one rule happen and checks what arrived where.
+//!
+//! Layout:
+//! - [`sections`]: one file per section, in the order of the page.
+//! - [`hook`]: the one-line panic hook of the binary, and [`hook::HookSwap`],
+//!   which replaces the process-wide hook for a while and puts it back.
+//! - [`child`]: what this binary does when started as a misbehaving child
+//!   process (the `processes` section starts it so).
+//! - [`sizes`]: quick (default), full, and tiny (tests).
+//! - [`exercises`] and [`solutions`]: the learner's stubs and the answers.
 
-use shared::cli::{Chapter, Options};
+pub mod child;
+pub mod exercises;
+pub mod hook;
+pub mod sections;
+pub mod sizes;
+pub mod solutions;
+
+use shared::cli::{Chapter, Options, Section};
+use sizes::Sizes;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The longest any demo waits for something that should come: generous,
+/// so only a real hang trips it, and then the demo fails instead of hanging.
+pub const BOUND: Duration = Duration::from_secs(60);
 
 /// The chapter as the command line sees it.
 pub static CHAPTER: Chapter<Context> = Chapter {
     package: "error-handling",
-    title: "Chapter 4 · Error handling",
-    sections: &[],
+    title: "Chapter 4 · Error handling: where failures go",
+    sections: &[
+        Section {
+            name: "threads",
+            summary: "a panic ends one thread; join, scoped threads, the panic hook",
+            run: sections::threads::run,
+        },
+        Section {
+            name: "processes",
+            summary: "exit codes, signals and stderr; a pool with a dead worker",
+            run: sections::processes::run,
+        },
+        Section {
+            name: "async",
+            summary: "tokio tasks: JoinError, JoinSet, fail fast or collect all",
+            run: sections::async_tasks::run,
+        },
+        Section {
+            name: "executors",
+            summary: "result() returns the task's error; a done-callback sees it",
+            run: sections::executors::run,
+        },
+        Section {
+            name: "rayon",
+            summary: "a panic in a parallel iterator reaches the caller",
+            run: sections::rayon::run,
+        },
+        Section {
+            name: "context",
+            summary: "anyhow context across threads and tasks; a batch report",
+            run: sections::context::run,
+        },
+        Section {
+            name: "timeouts",
+            summary: "a timeout and a cancellation, and the work that was cut off",
+            run: sections::timeouts::run,
+        },
+    ],
     flags: &[],
 };
 
 /// What the sections share during one run.
 pub struct Context {
-    /// `--full`: larger sizes, more runs.
-    pub full: bool,
+    pub sizes: Sizes,
+    /// The program started as a child process or a pool worker: this
+    /// binary, or the one Cargo built for a test.
+    pub program: PathBuf,
 }
 
 impl Context {
+    pub fn new(sizes: Sizes, program: PathBuf) -> Context {
+        Context { sizes, program }
+    }
+
     pub fn from_options(options: &Options) -> anyhow::Result<Context> {
-        Ok(Context { full: options.full })
+        let sizes = if options.full {
+            Sizes::full()
+        } else {
+            Sizes::quick()
+        };
+        Ok(Context::new(sizes, std::env::current_exe()?))
     }
 }

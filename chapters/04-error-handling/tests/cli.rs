@@ -1,0 +1,64 @@
+//! The binary as a reader meets it, and as the children it starts.
+
+use std::process::Command;
+
+fn chapter(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_error-handling"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn bad_arguments_get_one_line_and_status_2() {
+    for (args, expected) in [
+        (&["panics"][..], "no section 'panics'"),
+        (&["--retry"][..], "unknown option '--retry'"),
+    ] {
+        let out = chapter(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_child_asked_for_an_unknown_behaviour_says_so_with_status_2() {
+    let out = chapter(&["--misbehaving-child", "explode"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr.trim(), "no behaviour 'explode'");
+}
+
+#[test]
+fn panics_on_purpose_print_one_line_each_not_a_backtrace() {
+    // Even with RUST_BACKTRACE=1, the chapter's hook keeps it to one line.
+    let out = chapter(&["threads"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("stack backtrace"), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(!lines.is_empty());
+    assert!(
+        lines.iter().all(|l| l.starts_with("(panic on ")),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("of 5 checks held") && !stdout.contains("[FAIL]"));
+}
+
+#[test]
+fn json_carries_the_measured_costs_and_every_check() {
+    let out = chapter(&["threads", "--json"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in ["\"model\": \"return Err\"", "\"model\": \"catch_unwind\""] {
+        assert!(text.contains(needle), "{text}");
+    }
+    assert_eq!(text.matches("\"each_s\": ").count(), 2, "{text}");
+    assert_eq!(text.matches("\"holds\": true").count(), 5, "{text}");
+    assert!(!text.contains("\"holds\": false"), "{text}");
+}

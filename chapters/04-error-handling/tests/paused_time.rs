@@ -1,0 +1,45 @@
+//! The async timing demos under tokio's paused clock: time advances only
+//! when every task waits, so the step counts are exact, not just likely.
+
+use error_handling::sections::{async_tasks, timeouts};
+use shared::report::{Render, SectionReport};
+use std::time::Duration;
+
+const STEP: Duration = Duration::from_millis(100);
+
+#[tokio::test(start_paused = true)]
+async fn a_timeout_cuts_a_future_at_its_await_and_leaves_a_task_running() {
+    let rows = timeouts::async_rows(STEP).await.unwrap();
+    assert!(rows.iter().all(|(_, held)| *held));
+    let shown: Vec<String> = rows
+        .iter()
+        .map(|(cells, _)| {
+            let mut table = shared::report::Table::new("", &["a", "b", "c", "d"]);
+            table.push(cells.clone());
+            let mut report = SectionReport::new("row", "");
+            report.table(table);
+            report.render(Render::Plain)
+        })
+        .collect();
+    // At 3.5 steps, exactly 3 steps had run, and none after.
+    assert!(
+        shown[0].contains("stopped at its .await  3"),
+        "{}",
+        shown[0]
+    );
+    assert!(shown[1].contains("finished  6"), "{}", shown[1]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn try_join_returns_at_the_first_error() {
+    let mut report = SectionReport::new("async", "");
+    let started = tokio::time::Instant::now();
+    async_tasks::fail_fast(&mut report, STEP).await.unwrap();
+    assert!(
+        report.checks().all(|c| c.holds),
+        "{}",
+        report.render(Render::Plain)
+    );
+    // Two runs, each ending when b fails after 3 steps: c's 40 never come.
+    assert_eq!(started.elapsed(), STEP * 6);
+}
