@@ -1,23 +1,99 @@
-//! Chapter 6: the async ecosystem (HTTP server and client, web framework, database) run against real local services.
+//! Chapter 6: the async ecosystem — an HTTP server and client, a web
+//! framework and a database, each run for real on this machine.
+//!
+//! Layout:
+//! - [`server`]: start any axum app on `127.0.0.1:0` and stop it
+//!   gracefully, with a bound on the wait.
+//! - [`downloads`]: the download server, the chapter's real I/O workload
+//!   (a latency, a slow route, a flaky route) and what it counted.
+//! - [`client`]: reqwest, async and blocking, with one timeout and retry
+//!   policy, and bounded-concurrency fetching for both.
+//! - [`items`]: the web-framework app — typed JSON handlers over shared
+//!   state, FastAPI's counterpart.
+//! - [`db`]: SQLite through rusqlite, driven from async code with
+//!   `spawn_blocking`: writers, readers and transfers in transactions.
+//! - [`stats`]: requests per second and latency percentiles.
+//! - [`sections`]: one file per section of the chapter.
+//! - [`exercises`] and [`solutions`]: the learner's stubs and the reference
+//!   answers, checked by the same snapshots.
 
-use shared::cli::{Chapter, Options};
+pub mod client;
+pub mod db;
+pub mod downloads;
+pub mod exercises;
+pub mod items;
+pub mod sections;
+pub mod server;
+pub mod sizes;
+pub mod solutions;
+pub mod stats;
+
+use shared::cli::{Chapter, Options, Section};
+use sizes::Sizes;
+use std::sync::OnceLock;
 
 /// The chapter as the command line sees it.
 pub static CHAPTER: Chapter<Context> = Chapter {
     package: "ecosystem",
     title: "Chapter 6 · The async ecosystem, against real local services",
-    sections: &[],
+    sections: &[
+        Section {
+            name: "http-server",
+            summary: "axum serving simulated downloads on loopback; graceful shutdown",
+            run: sections::http_server::run,
+        },
+        Section {
+            name: "http-client",
+            summary: "reqwest async vs blocking: requests/s, p50/p99, timeouts, retries",
+            run: sections::http_client::run,
+        },
+        Section {
+            name: "web-framework",
+            summary: "FastAPI's counterpart: typed JSON handlers, shared state",
+            run: sections::web_framework::run,
+        },
+        Section {
+            name: "database",
+            summary: "SQLite from async code: spawn_blocking, readers, writers, transactions",
+            run: sections::database::run,
+        },
+    ],
     flags: &[],
 };
 
 /// What the sections share during one run.
 pub struct Context {
-    /// `--full`: larger sizes, more runs.
-    pub full: bool,
+    pub sizes: Sizes,
+    /// Where the servers and the async clients run, built on first use.
+    runtime: OnceLock<tokio::runtime::Runtime>,
 }
 
 impl Context {
+    pub fn new(sizes: Sizes) -> Context {
+        Context {
+            sizes,
+            runtime: OnceLock::new(),
+        }
+    }
+
     pub fn from_options(options: &Options) -> anyhow::Result<Context> {
-        Ok(Context { full: options.full })
+        let sizes = if options.full {
+            Sizes::full()
+        } else {
+            Sizes::quick()
+        };
+        Ok(Context::new(sizes))
+    }
+
+    /// The multi-threaded tokio runtime: servers run on its workers while
+    /// the main thread drives a client, blocking or not.
+    pub fn runtime(&self) -> anyhow::Result<&tokio::runtime::Runtime> {
+        if let Some(runtime) = self.runtime.get() {
+            return Ok(runtime);
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?;
+        Ok(self.runtime.get_or_init(|| runtime))
     }
 }

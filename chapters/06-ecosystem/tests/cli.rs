@@ -1,0 +1,66 @@
+//! The binary as a reader meets it: bad input gets one line and status 2,
+//! `--list` lists, `--json` is one parseable document.
+
+use std::process::{Command, Output};
+
+fn ecosystem(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecosystem"))
+        .args(args)
+        .output()
+        .expect("the chapter binary runs")
+}
+
+#[test]
+fn bad_arguments_get_one_line_and_status_2() {
+    for (args, expected) in [
+        (&["no-such-section"][..], "no section 'no-such-section'"),
+        (&["--port=8080"][..], "unknown option '--port=8080'"),
+    ] {
+        let out = ecosystem(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "one line, no panic: {stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(out.stdout.is_empty(), "nothing printed to stdout");
+    }
+}
+
+#[test]
+fn list_names_every_section() {
+    let out = ecosystem(&["--list"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        names,
+        ["http-server", "http-client", "web-framework", "database"]
+    );
+}
+
+#[test]
+fn json_is_one_document_with_both_clients() {
+    let out = ecosystem(&["http-client", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let results = doc["results"].as_array().unwrap();
+    let clients: Vec<&str> = results
+        .iter()
+        .map(|r| r["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(clients, ["async", "blocking", "async", "blocking"]);
+    for r in results {
+        assert!(r["requests_per_s"].as_f64().unwrap() > 0.0);
+        assert!(r["p99_s"].as_f64().unwrap() >= r["p50_s"].as_f64().unwrap());
+    }
+    let checks = doc["checks"].as_array().unwrap();
+    assert!(!checks.is_empty() && checks.iter().all(|c| c["holds"] == true));
+}

@@ -1,0 +1,151 @@
+//! Proof that the exercises work as exercises: every reference solution
+//! passes the learner's snapshot check, every unsolved stub fails it, and
+//! a plausible wrong answer fails it too.
+
+use ecosystem::{exercises, solutions};
+use exercises::checks;
+use shared::exercise::is_unsolved;
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/exercises");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+/// The stub, while still unsolved, must fail the check its solution passes.
+/// A learner who has solved it locally is not failed for that; in CI the
+/// committed stubs must be unsolved.
+fn stub_must_fail(source: &str, stub: String, solution: &str) {
+    if is_unsolved(source) {
+        assert_ne!(stub, solution, "an unsolved stub passed its check");
+        assert!(stub.contains("not solved yet"), "{stub}");
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a committed stub is solved"
+        );
+    }
+}
+
+#[test]
+fn fetch_bounded_solution_passes_and_stub_fails() {
+    let solution =
+        checks::check_fetch_bounded(solutions::fetch_bounded::fetch_bounded);
+    settings().bind(|| insta::assert_snapshot!("fetch_bounded", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/fetch_bounded.rs"),
+        checks::check_fetch_bounded(exercises::fetch_bounded::fetch_bounded),
+        &solution,
+    );
+}
+
+#[test]
+fn first_answer_solution_passes_and_stub_fails() {
+    let solution = checks::check_first_answer(solutions::first_answer::first_answer);
+    settings().bind(|| insta::assert_snapshot!("first_answer", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/first_answer.rs"),
+        checks::check_first_answer(exercises::first_answer::first_answer),
+        &solution,
+    );
+}
+
+#[test]
+fn pay_all_solution_passes_and_stub_fails() {
+    let solution = checks::check_pay_all(solutions::pay_all::pay_all);
+    settings().bind(|| insta::assert_snapshot!("pay_all", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/pay_all.rs"),
+        checks::check_pay_all(exercises::pay_all::pay_all),
+        &solution,
+    );
+}
+
+/// One request after another: right bodies, but never overlapping.
+async fn one_at_a_time(
+    client: reqwest::Client,
+    urls: Vec<String>,
+    _limit: usize,
+) -> Vec<String> {
+    let mut bodies = Vec::new();
+    for url in urls {
+        bodies.push(client.get(url).send().await.unwrap().text().await.unwrap());
+    }
+    bodies
+}
+
+/// Every request at once: the limit ignored.
+async fn all_at_once(
+    client: reqwest::Client,
+    urls: Vec<String>,
+    _limit: usize,
+) -> Vec<String> {
+    solutions::fetch_bounded::fetch_bounded(client, urls, usize::MAX >> 4).await
+}
+
+/// Waits for every mirror, in order, and keeps the first good answer.
+async fn waits_for_all(
+    client: reqwest::Client,
+    mirrors: Vec<String>,
+) -> Option<String> {
+    let mut first = None;
+    for url in mirrors {
+        let answer = async {
+            client
+                .get(url)
+                .send()
+                .await?
+                .error_for_status()?
+                .text()
+                .await
+        };
+        if let (None, Ok(body)) = (&first, answer.await) {
+            first = Some(body);
+        }
+    }
+    first
+}
+
+/// Debits one by one, each committed on its own.
+fn no_transaction(
+    conn: &mut rusqlite::Connection,
+    payments: &[(i64, i64)],
+) -> rusqlite::Result<bool> {
+    for &(account, amount) in payments {
+        let debit = "UPDATE accounts SET balance = balance - ?2 WHERE id = ?1";
+        if conn.execute(debit, (account, amount)).is_err() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+#[test]
+fn wrong_answers_fail_the_checks() {
+    let right = checks::check_fetch_bounded(solutions::fetch_bounded::fetch_bounded);
+    let serial = checks::check_fetch_bounded(one_at_a_time);
+    assert!(serial.contains("more than one at once: no"), "{serial}");
+    assert_ne!(serial, right);
+    let unbounded = checks::check_fetch_bounded(all_at_once);
+    assert!(
+        unbounded.contains("never more than 3 at the server at once: no"),
+        "{unbounded}"
+    );
+
+    let right = checks::check_first_answer(solutions::first_answer::first_answer);
+    let patient = checks::check_first_answer(waits_for_all);
+    assert!(
+        patient.contains("before a slow mirror could answer: no"),
+        "{patient}"
+    );
+    assert_ne!(patient, right);
+
+    let right = checks::check_pay_all(solutions::pay_all::pay_all);
+    let partial = checks::check_pay_all(no_transaction);
+    assert!(
+        partial.contains("[70, 50, 10]"),
+        "a partial batch stayed: {partial}"
+    );
+    assert_ne!(partial, right);
+}
