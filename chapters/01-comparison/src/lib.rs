@@ -5,8 +5,9 @@
 //! - [`models`]: the eight models (sequential, threads, thread-pool, rayon,
 //!   processes, tokio, async-std, smol), one file each, each running the
 //!   I/O-bound and the CPU-bound job.
-//! - [`worker`]: the worker-process side of `processes` — this binary
-//!   started again with `--worker`, jobs and replies as JSON lines on pipes.
+//! - [`worker`]: the worker-process side of `processes` — which program a
+//!   `shared::executor::ProcessPoolExecutor` starts (this binary, serving
+//!   with `--executor-worker`) and the tasks it can run.
 //! - [`probe`]: `--probe`, a fresh process that holds N concurrent waits so
 //!   the memory they cost is measured from a clean start.
 //! - [`sections`]: one file per section of the chapter; `table` gathers the
@@ -62,7 +63,7 @@ pub static CHAPTER: Chapter<Context> = Chapter {
         },
         Section {
             name: "data-exchange",
-            summary: "a message's round trip: channel, pipe, async channel",
+            summary: "a message's round trip: channel, process pool, async channel",
             run: sections::data_exchange::run,
         },
         Section {

@@ -1,17 +1,20 @@
 //! `cargo run -p comparison -- --help`. The binary also serves as its own
-//! worker process (`--worker`) and memory probe (`--probe`).
+//! worker process (`--executor-worker`) and memory probe (`--probe`).
 
+use shared::executor::process_pool::serve_if_worker;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // ANCHOR: serve
+    // Started by a process pool as a worker: serve its tasks, nothing else.
+    let registry = comparison::worker::registry();
+    if let Some(code) = serve_if_worker(&registry) {
+        return code;
+    }
+    // ANCHOR_END: serve
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some(comparison::worker::WORKER_FLAG) => hidden_mode(|| {
-            comparison::worker::serve(std::io::stdin().lock(), std::io::stdout())
-        }),
-        Some(comparison::probe::PROBE_FLAG) => {
-            hidden_mode(|| comparison::probe::main(&args[1..]))
-        }
+        Some(comparison::probe::PROBE_FLAG) => probe_mode(&args[1..]),
         _ => shared::cli::run(
             &comparison::CHAPTER,
             args,
@@ -20,9 +23,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// The worker and probe modes: an error is one line on stderr and status 2.
-fn hidden_mode(run: impl FnOnce() -> anyhow::Result<()>) -> ExitCode {
-    match run() {
+/// The probe mode: an error is one line on stderr and status 2.
+fn probe_mode(args: &[String]) -> ExitCode {
+    match comparison::probe::main(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("comparison: {err:#}");

@@ -1,13 +1,19 @@
 //! The models and the worker process, held to what the chapter claims.
 
 use comparison::models::Model;
-use comparison::models::processes::run_jobs;
+use comparison::models::processes::{run_all, sum_all};
+use comparison::sections::combining::FetchThenSum;
 use comparison::sizes::Sizes;
-use comparison::worker::{Job, Reply, WorkerCommand, serve};
+use comparison::worker::WorkerCommand;
 use comparison::{Context, python};
+use shared::executor::{Executor, Task, TaskError};
 use shared::report::{SectionReport, Table};
+use shared::tasks::{Echo, Sleep, SumOfSquares};
 use shared::workload::{sum_of_squares_formula, urls};
 use std::time::{Duration, Instant};
+
+/// Far longer than any task here takes: only a hang reaches it.
+const BOUND: Duration = Duration::from_secs(20);
 
 fn context() -> Context {
     let program = env!("CARGO_BIN_EXE_comparison").into();
@@ -23,6 +29,15 @@ fn every_model_returns_every_result_in_order() {
         let downloads = model.download_all(&context, &urls, Duration::ZERO).unwrap();
         let got: Vec<&str> = downloads.iter().map(|d| d.url.as_str()).collect();
         assert_eq!(got, urls, "{}", model.name());
+        // The body comes from whoever ran the download: a worker process's
+        // answers are in order too.
+        assert!(
+            downloads
+                .iter()
+                .all(|d| d.body == format!("data from {}", d.url)),
+            "{}",
+            model.name()
+        );
         let sums = model.sum_all(&context, &ns).unwrap();
         let expected: Vec<u64> =
             ns.iter().map(|&n| sum_of_squares_formula(n)).collect();
@@ -40,28 +55,39 @@ fn worker_processes_are_other_processes() {
 }
 
 #[test]
-fn the_worker_answers_each_job_on_its_own_line() {
-    let jobs = [
-        Job::Sum { n: 4 },
-        Job::Echo {
-            payload: "hi".into(),
-        },
-    ];
-    let input: String = jobs
-        .iter()
-        .map(|j| serde_json::to_string(j).unwrap() + "\n")
-        .collect();
-    let mut output = Vec::new();
-    serve(input.as_bytes(), &mut output).unwrap();
-    let replies: Vec<Reply> = String::from_utf8(output)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+fn the_worker_runs_the_shared_tasks_and_the_chapters_own() {
+    let context = context();
+    let pool = context.worker.pool(1).unwrap();
+    let fetch = FetchThenSum {
+        urls: urls(3),
+        delay_ms: 0,
+        n: 4,
+    };
+    let fetched = pool.submit(fetch).unwrap().result_timeout(BOUND);
+    assert_eq!(fetched, Ok(vec![14, 14, 14]));
+    let summed = pool.submit(SumOfSquares { n: 4 }).unwrap();
+    assert_eq!(summed.result_timeout(BOUND), Ok(14));
+    // A task the worker was not built with fails alone; the pool goes on.
+    let unknown = pool.submit(Unregistered).unwrap().result_timeout(BOUND);
     assert!(
-        matches!(replies[..], [Reply::Sum(14), Reply::Echo(ref s)] if s == "hi")
+        matches!(unknown, Err(TaskError::Failed(ref why)) if why.contains("no task named")),
+        "{unknown:?}"
     );
-    assert!(serve("not json\n".as_bytes(), Vec::new()).is_err());
+    let echoed = pool.submit(Echo(7)).unwrap();
+    assert_eq!(echoed.result_timeout(BOUND), Ok(7));
+    pool.shutdown(true, false);
+}
+
+/// A task that no worker registry lists.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Unregistered;
+
+impl Task for Unregistered {
+    type Output = u64;
+    const NAME: &'static str = "unregistered";
+    fn run(self) -> anyhow::Result<u64> {
+        Ok(0)
+    }
 }
 
 #[test]
@@ -70,16 +96,38 @@ fn a_worker_that_dies_fails_the_batch_instead_of_hanging() {
         program: "false".into(),
     };
     let start = Instant::now();
-    let result = run_jobs(
-        &command,
-        2,
-        vec![Job::Sum { n: 1 }],
-        Duration::from_secs(20),
+    let error = sum_all(&command, 2, &[1, 2, 3]).unwrap_err();
+    assert!(
+        matches!(
+            error.downcast_ref::<TaskError>(),
+            Some(TaskError::BrokenPool(_))
+        ),
+        "{error:#}"
     );
-    assert!(result.is_err());
     assert!(
         start.elapsed() < Duration::from_secs(10),
         "it waited for the deadline"
+    );
+}
+
+#[test]
+fn a_worker_that_stops_answering_fails_the_batch_at_its_deadline() {
+    let context = context();
+    let stuck = vec![Sleep {
+        ms: 60_000,
+        value: 1,
+    }];
+    let start = Instant::now();
+    let error =
+        run_all(&context.worker, 1, stuck, Duration::from_millis(200)).unwrap_err();
+    assert_eq!(
+        error.downcast_ref::<TaskError>(),
+        Some(&TaskError::TimedOut)
+    );
+    // The stuck worker was killed, so the pool shut down at once.
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "the pool waited for the stuck worker"
     );
 }
 

@@ -64,7 +64,7 @@ impl Model {
             Model::Sequential => sequential::download_all(urls, delay),
             Model::Threads => threads::download_all(urls, delay),
             Model::ThreadPool => {
-                thread_pool::download_all(context.pool_size(), urls, delay)
+                thread_pool::download_all(context.pool_size(), urls, delay)?
             }
             Model::Rayon => rayon_pool::download_all(urls, delay),
             Model::Processes => processes::download_all(
@@ -84,7 +84,7 @@ impl Model {
         Ok(match self {
             Model::Sequential => sequential::sum_all(ns),
             Model::Threads => threads::sum_all(ns),
-            Model::ThreadPool => thread_pool::sum_all(context.pool_size(), ns),
+            Model::ThreadPool => thread_pool::sum_all(context.pool_size(), ns)?,
             Model::Rayon => rayon_pool::sum_all(ns),
             Model::Processes => {
                 processes::sum_all(&context.worker, context.process_count(), ns)?

@@ -3,9 +3,9 @@
 //! combination in one process: tokio for the waits, rayon for the sums.
 
 use crate::Context;
-use crate::models::processes::run_jobs;
-use crate::worker::{Job, Reply};
-use anyhow::bail;
+use crate::models::processes::run_all;
+use serde::{Deserialize, Serialize};
+use shared::executor::Task;
 use shared::measure::repeat;
 use shared::report::{Cell, Record, SectionReport, Table};
 use shared::workload::{
@@ -14,34 +14,44 @@ use shared::workload::{
 use std::time::Duration;
 
 // ANCHOR: fetch_then_sum
-/// Inside one worker process: download every URL concurrently on a
-/// one-thread async runtime, then do the CPU work for each.
-pub fn fetch_then_sum(
-    urls: &[String],
-    delay: Duration,
-    n: u64,
-) -> anyhow::Result<Vec<u64>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()?;
-    let downloads = runtime.block_on(async {
-        let tasks: Vec<_> = urls
-            .iter()
-            .cloned()
-            .map(|url| {
-                tokio::spawn(async move {
-                    tokio::time::sleep(delay).await;
-                    shared::workload::Download::finished(&url)
+/// A worker process's job: download every URL concurrently on a one-thread
+/// async runtime, then do the CPU work for each. A named task, so a worker
+/// can find it (see `worker::registry`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FetchThenSum {
+    pub urls: Vec<String>,
+    pub delay_ms: u64,
+    pub n: u64,
+}
+
+impl Task for FetchThenSum {
+    type Output = Vec<u64>;
+    const NAME: &'static str = "fetch_then_sum";
+
+    fn run(self) -> anyhow::Result<Vec<u64>> {
+        let delay = Duration::from_millis(self.delay_ms);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()?;
+        let downloads = runtime.block_on(async {
+            let tasks: Vec<_> = self
+                .urls
+                .into_iter()
+                .map(|url| {
+                    tokio::spawn(async move {
+                        tokio::time::sleep(delay).await;
+                        shared::workload::Download::finished(&url)
+                    })
                 })
-            })
-            .collect();
-        let mut downloads = Vec::new();
-        for task in tasks {
-            downloads.push(task.await?);
-        }
-        anyhow::Ok(downloads)
-    })?;
-    Ok(downloads.iter().map(|_| sum_of_squares(n)).collect())
+                .collect();
+            let mut downloads = Vec::new();
+            for task in tasks {
+                downloads.push(task.await?);
+            }
+            anyhow::Ok(downloads)
+        })?;
+        Ok(downloads.iter().map(|_| sum_of_squares(self.n)).collect())
+    }
 }
 // ANCHOR_END: fetch_then_sum
 
@@ -110,28 +120,18 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             .collect())
     };
     let processes = || -> anyhow::Result<Vec<u64>> {
-        let jobs = all_urls
+        let tasks = all_urls
             .chunks(per_batch)
-            .map(|chunk| Job::FetchThenSum {
+            .map(|chunk| FetchThenSum {
                 urls: chunk.to_vec(),
                 delay_ms: delay.as_millis() as u64,
                 n,
             })
             .collect();
-        let replies = run_jobs(
-            &context.worker,
-            context.process_count(),
-            jobs,
-            Duration::from_secs(300),
-        )?;
-        let mut sums = Vec::new();
-        for reply in replies {
-            match reply {
-                Reply::FetchedAndSummed { sums: batch, .. } => sums.extend(batch),
-                other => bail!("the worker answered {other:?}"),
-            }
-        }
-        Ok(sums)
+        let workers = context.process_count();
+        let deadline = Duration::from_secs(300);
+        let batches = run_all(&context.worker, workers, tasks, deadline)?;
+        Ok(batches.into_iter().flatten().collect())
     };
     let runtime = context.tokio()?;
     let together = || tokio_and_rayon(runtime, &all_urls, delay, n);
