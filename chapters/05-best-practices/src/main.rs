@@ -1,6 +1,21 @@
-//! `cargo run -p best-practices -- --help`.
+//! `cargo run -p best-practices -- --help`. The binary also serves as a
+//! worker process for the `right-tool` section: chapter 1's process pool
+//! (`--executor-worker`), and one light job per process (`--light-job`).
 
-fn main() -> std::process::ExitCode {
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let registry = comparison::worker::registry();
+    if let Some(code) = shared::executor::process_pool::serve_if_worker(&registry) {
+        return code;
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
-    shared::cli::run(&best_practices::CHAPTER, args, best_practices::Context::from_options)
+    if args.first().map(String::as_str) == Some(best_practices::light_job::FLAG) {
+        return best_practices::light_job::main(&args[1..]);
+    }
+    shared::cli::run(
+        &best_practices::CHAPTER,
+        args,
+        best_practices::Context::from_options,
+    )
 }

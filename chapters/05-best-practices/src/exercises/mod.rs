@@ -1,0 +1,13 @@
+//! The chapter's exercises. Each file holds a stub to complete; `checks`
+//! runs an attempt and describes what it did, and a snapshot holds the
+//! description the reference answer (in `solutions/`) produces.
+//!
+//! Check your attempt: `cargo exercise best-practices`.
+
+// The stubs end in `todo!()` until the learner replaces it.
+#![allow(clippy::todo)]
+
+pub mod add_timeout;
+pub mod checks;
+pub mod idempotent_handler;
+pub mod lock_to_channel;

@@ -1,0 +1,75 @@
+//! The binary as a reader meets it: bad input gets one line and status 2,
+//! `--list` lists, `--json` is one parseable document.
+
+use std::process::{Command, Output};
+
+fn chapter(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_best-practices"))
+        .args(args)
+        .output()
+        .expect("the chapter binary runs")
+}
+
+fn assert_usage_error(args: &[&str], expected: &str) {
+    let out = chapter(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line, no panic: {stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing printed to stdout");
+}
+
+#[test]
+fn bad_arguments_get_one_line_and_status_2() {
+    assert_usage_error(&["no-such-rule"], "no section 'no-such-rule'");
+    assert_usage_error(&["--faster"], "unknown option '--faster'");
+    assert_usage_error(&["--light-job", "https://a"], "usage: --light-job");
+    assert_usage_error(&["--light-job", "https://a", "soon"], "not a number");
+}
+
+#[test]
+fn list_names_every_section() {
+    let out = chapter(&["--list"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let expected: Vec<&str> = best_practices::CHAPTER
+        .sections
+        .iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn a_light_job_process_does_its_one_job() {
+    let out = chapter(&["--light-job", "https://a", "1"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "data from https://a\n"
+    );
+}
+
+#[test]
+fn json_is_one_document_whose_checks_all_hold() {
+    let out = chapter(&["idempotency", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let checks = doc["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 4);
+    assert!(
+        checks
+            .iter()
+            .all(|c| c["holds"] == true && c["section"] == "idempotency")
+    );
+}

@@ -1,0 +1,85 @@
+//! Proof that the exercises work as exercises: every reference solution
+//! passes the learner's snapshot check, every unsolved stub fails it, and
+//! the checks tell a wrong answer from a right one.
+
+use best_practices::sections::idempotency::handle_naive;
+use best_practices::sections::timeouts::call_naive;
+use best_practices::{exercises, solutions};
+use exercises::checks;
+use shared::exercise::is_unsolved;
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/exercises");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+/// The stub, while still unsolved, must fail the check its solution passes.
+/// A learner who has solved it locally is not failed for that; in CI the
+/// committed stubs must be unsolved.
+fn stub_must_fail(source: &str, stub: String, solution: &str) {
+    if is_unsolved(source) {
+        assert_ne!(stub, solution, "an unsolved stub passed its check");
+        assert!(stub.contains("not solved yet"), "{stub}");
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a committed stub is solved"
+        );
+    }
+}
+
+#[test]
+fn add_timeout_solution_passes_and_stub_fails() {
+    let solution = checks::check_add_timeout(solutions::add_timeout::call);
+    settings().bind(|| insta::assert_snapshot!("add_timeout", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/add_timeout.rs"),
+        checks::check_add_timeout(exercises::add_timeout::call),
+        &solution,
+    );
+}
+
+#[test]
+fn idempotent_handler_solution_passes_and_stub_fails() {
+    let solution =
+        checks::check_idempotent_handler(solutions::idempotent_handler::handle);
+    settings().bind(|| insta::assert_snapshot!("idempotent_handler", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/idempotent_handler.rs"),
+        checks::check_idempotent_handler(exercises::idempotent_handler::handle),
+        &solution,
+    );
+}
+
+#[test]
+fn lock_to_channel_solution_passes_and_stub_fails() {
+    let solution =
+        checks::check_lock_to_channel(solutions::lock_to_channel::send_subtotals);
+    settings().bind(|| insta::assert_snapshot!("lock_to_channel", solution));
+    stub_must_fail(
+        include_str!("../src/exercises/lock_to_channel.rs"),
+        checks::check_lock_to_channel(exercises::lock_to_channel::send_subtotals),
+        &solution,
+    );
+}
+
+#[test]
+fn wrong_answers_fail_the_checks() {
+    // A call with no deadline is reported by the watchdog, not a hang.
+    let no_deadline = checks::check_add_timeout(|server, _| call_naive(server));
+    assert!(no_deadline.contains("no deadline"), "{no_deadline}");
+    let right = checks::check_add_timeout(solutions::add_timeout::call);
+    assert_ne!(no_deadline, right);
+    // Applying every charge is not idempotent.
+    let naive = checks::check_idempotent_handler(handle_naive);
+    assert!(naive.contains("total charged: 47 (meant 22)"), "{naive}");
+    // One message per number is not one per chunk.
+    let chatty = checks::check_lock_to_channel(|chunks, subtotals| {
+        for n in chunks.iter().flatten() {
+            let _ = subtotals.send(*n);
+        }
+    });
+    assert!(chatty.contains("one per chunk: no"), "{chatty}");
+}
