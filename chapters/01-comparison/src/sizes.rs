@@ -52,7 +52,7 @@ impl Sizes {
             io_tasks: 32,
             io_delay: Duration::from_millis(10),
             cpu_jobs: 8,
-            cpu_n: if OPTIMISED { 150_000_000 } else { 3_000_000 },
+            cpu_n: if OPTIMISED { 60_000_000 } else { 2_000_000 },
             python_cpu_n: 300_000,
             memory_threads: vec![1_000, 10_000],
             memory_tasks: vec![1_000, 10_000, 100_000],
