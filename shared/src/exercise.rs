@@ -38,6 +38,22 @@ pub fn is_unsolved(source: &str) -> bool {
     source.contains(UNSOLVED_MARKER)
 }
 
+/// For a chapter's tests: the stub, while still unsolved, must fail the
+/// check its solution passes (`stub` and `solution` are the two checks'
+/// descriptions). A learner who has solved it locally is not failed for
+/// that; under `CI` the committed stubs must still be unsolved.
+pub fn assert_stub_fails(source: &str, stub: String, solution: &str) {
+    if is_unsolved(source) {
+        assert_ne!(stub, solution, "an unsolved stub passed its check");
+        assert!(stub.contains("not solved yet"), "{stub}");
+    } else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "a committed stub is solved"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 
 use comparison::{exercises, solutions};
 use exercises::checks;
-use shared::exercise::is_unsolved;
+use shared::exercise::assert_stub_fails;
 
 fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
@@ -12,26 +12,11 @@ fn settings() -> insta::Settings {
     settings
 }
 
-/// The stub, while still unsolved, must fail the check its solution passes.
-/// A learner who has solved it locally is not failed for that; in CI the
-/// committed stubs must be unsolved.
-fn stub_must_fail(source: &str, stub: String, solution: &str) {
-    if is_unsolved(source) {
-        assert_ne!(stub, solution, "an unsolved stub passed its check");
-        assert!(stub.contains("not solved yet"), "{stub}");
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a committed stub is solved"
-        );
-    }
-}
-
 #[test]
 fn fetch_all_solution_passes_and_stub_fails() {
     let solution = checks::check_fetch_all(solutions::fetch_all::fetch_all);
     settings().bind(|| insta::assert_snapshot!("fetch_all", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/fetch_all.rs"),
         checks::check_fetch_all(exercises::fetch_all::fetch_all),
         &solution,
@@ -42,7 +27,7 @@ fn fetch_all_solution_passes_and_stub_fails() {
 fn parallel_sum_solution_passes_and_stub_fails() {
     let solution = checks::check_parallel_sum(solutions::parallel_sum::parallel_sum);
     settings().bind(|| insta::assert_snapshot!("parallel_sum", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/parallel_sum.rs"),
         checks::check_parallel_sum(exercises::parallel_sum::parallel_sum),
         &solution,
@@ -53,7 +38,7 @@ fn parallel_sum_solution_passes_and_stub_fails() {
 fn pick_model_solution_passes_and_stub_fails() {
     let solution = checks::check_pick_model(solutions::pick_model::pick_model);
     settings().bind(|| insta::assert_snapshot!("pick_model", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/pick_model.rs"),
         checks::check_pick_model(exercises::pick_model::pick_model),
         &solution,

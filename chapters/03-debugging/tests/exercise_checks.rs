@@ -5,7 +5,7 @@
 use debugging::exercises::lock_order::Account;
 use debugging::{exercises, solutions};
 use exercises::checks;
-use shared::exercise::is_unsolved;
+use shared::exercise::assert_stub_fails;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 fn settings() -> insta::Settings {
@@ -15,26 +15,11 @@ fn settings() -> insta::Settings {
     settings
 }
 
-/// The stub, while still unsolved, must fail the check its solution passes.
-/// A learner who has solved it locally is not failed for that; in CI the
-/// committed stubs must be unsolved.
-fn stub_must_fail(source: &str, stub: String, solution: &str) {
-    if is_unsolved(source) {
-        assert_ne!(stub, solution, "an unsolved stub passed its check");
-        assert!(stub.contains("not solved yet"), "{stub}");
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a committed stub is solved"
-        );
-    }
-}
-
 #[test]
 fn lock_order_solution_passes_and_stub_fails() {
     let solution = checks::check_lock_order(solutions::lock_order::transfer);
     settings().bind(|| insta::assert_snapshot!("lock_order", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/lock_order.rs"),
         checks::check_lock_order(exercises::lock_order::transfer),
         &solution,
@@ -45,7 +30,7 @@ fn lock_order_solution_passes_and_stub_fails() {
 fn lost_update_solution_passes_and_stub_fails() {
     let solution = checks::check_lost_update(solutions::lost_update::record_hit);
     settings().bind(|| insta::assert_snapshot!("lost_update", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/lost_update.rs"),
         checks::check_lost_update(exercises::lost_update::record_hit),
         &solution,
@@ -58,7 +43,7 @@ fn responsive_solution_passes_and_stub_fails() {
         Box::pin(solutions::responsive::checksum(data))
     });
     settings().bind(|| insta::assert_snapshot!("responsive", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/responsive.rs"),
         checks::check_responsive(|data| {
             Box::pin(exercises::responsive::checksum(data))

@@ -6,7 +6,7 @@ use best_practices::sections::idempotency::handle_naive;
 use best_practices::sections::timeouts::call_naive;
 use best_practices::{exercises, solutions};
 use exercises::checks;
-use shared::exercise::is_unsolved;
+use shared::exercise::assert_stub_fails;
 
 fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
@@ -15,26 +15,11 @@ fn settings() -> insta::Settings {
     settings
 }
 
-/// The stub, while still unsolved, must fail the check its solution passes.
-/// A learner who has solved it locally is not failed for that; in CI the
-/// committed stubs must be unsolved.
-fn stub_must_fail(source: &str, stub: String, solution: &str) {
-    if is_unsolved(source) {
-        assert_ne!(stub, solution, "an unsolved stub passed its check");
-        assert!(stub.contains("not solved yet"), "{stub}");
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a committed stub is solved"
-        );
-    }
-}
-
 #[test]
 fn add_timeout_solution_passes_and_stub_fails() {
     let solution = checks::check_add_timeout(solutions::add_timeout::call);
     settings().bind(|| insta::assert_snapshot!("add_timeout", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/add_timeout.rs"),
         checks::check_add_timeout(exercises::add_timeout::call),
         &solution,
@@ -46,7 +31,7 @@ fn idempotent_handler_solution_passes_and_stub_fails() {
     let solution =
         checks::check_idempotent_handler(solutions::idempotent_handler::handle);
     settings().bind(|| insta::assert_snapshot!("idempotent_handler", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/idempotent_handler.rs"),
         checks::check_idempotent_handler(exercises::idempotent_handler::handle),
         &solution,
@@ -58,7 +43,7 @@ fn lock_to_channel_solution_passes_and_stub_fails() {
     let solution =
         checks::check_lock_to_channel(solutions::lock_to_channel::send_subtotals);
     settings().bind(|| insta::assert_snapshot!("lock_to_channel", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/lock_to_channel.rs"),
         checks::check_lock_to_channel(exercises::lock_to_channel::send_subtotals),
         &solution,

@@ -4,7 +4,7 @@
 
 use ecosystem::{exercises, solutions};
 use exercises::checks;
-use shared::exercise::is_unsolved;
+use shared::exercise::assert_stub_fails;
 
 fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
@@ -13,27 +13,12 @@ fn settings() -> insta::Settings {
     settings
 }
 
-/// The stub, while still unsolved, must fail the check its solution passes.
-/// A learner who has solved it locally is not failed for that; in CI the
-/// committed stubs must be unsolved.
-fn stub_must_fail(source: &str, stub: String, solution: &str) {
-    if is_unsolved(source) {
-        assert_ne!(stub, solution, "an unsolved stub passed its check");
-        assert!(stub.contains("not solved yet"), "{stub}");
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "a committed stub is solved"
-        );
-    }
-}
-
 #[test]
 fn fetch_bounded_solution_passes_and_stub_fails() {
     let solution =
         checks::check_fetch_bounded(solutions::fetch_bounded::fetch_bounded);
     settings().bind(|| insta::assert_snapshot!("fetch_bounded", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/fetch_bounded.rs"),
         checks::check_fetch_bounded(exercises::fetch_bounded::fetch_bounded),
         &solution,
@@ -44,7 +29,7 @@ fn fetch_bounded_solution_passes_and_stub_fails() {
 fn first_answer_solution_passes_and_stub_fails() {
     let solution = checks::check_first_answer(solutions::first_answer::first_answer);
     settings().bind(|| insta::assert_snapshot!("first_answer", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/first_answer.rs"),
         checks::check_first_answer(exercises::first_answer::first_answer),
         &solution,
@@ -55,7 +40,7 @@ fn first_answer_solution_passes_and_stub_fails() {
 fn pay_all_solution_passes_and_stub_fails() {
     let solution = checks::check_pay_all(solutions::pay_all::pay_all);
     settings().bind(|| insta::assert_snapshot!("pay_all", solution));
-    stub_must_fail(
+    assert_stub_fails(
         include_str!("../src/exercises/pay_all.rs"),
         checks::check_pay_all(exercises::pay_all::pay_all),
         &solution,
