@@ -22,6 +22,9 @@ pub struct Sizes {
     /// The Python counterpart's `n`: CPython's loop is some 50 to 100 times
     /// slower per iteration, so the same `n` would take minutes.
     pub python_cpu_n: u64,
+    /// The most workers the scaling section tries; `None` for twice the
+    /// cores (at most 8).
+    pub scaling_most: Option<usize>,
     /// Concurrent waits per unit kind in the memory section.
     pub memory_threads: Vec<usize>,
     pub memory_tasks: Vec<usize>,
@@ -54,6 +57,7 @@ impl Sizes {
             cpu_jobs: 8,
             cpu_n: if OPTIMISED { 60_000_000 } else { 2_000_000 },
             python_cpu_n: 300_000,
+            scaling_most: None,
             memory_threads: vec![1_000, 10_000],
             memory_tasks: vec![1_000, 10_000, 100_000],
             memory_processes: vec![100],
@@ -80,6 +84,7 @@ impl Sizes {
             cpu_jobs: 16,
             cpu_n: if OPTIMISED { 600_000_000 } else { 10_000_000 },
             python_cpu_n: 2_000_000,
+            scaling_most: None,
             memory_threads: vec![1_000, 10_000, 100_000],
             memory_tasks: vec![1_000, 10_000, 100_000],
             memory_processes: vec![100, 1_000],
@@ -106,6 +111,8 @@ impl Sizes {
             cpu_jobs: 4,
             cpu_n: if OPTIMISED { 40_000_000 } else { 2_000_000 },
             python_cpu_n: 20_000,
+            // Tests see the same rows on any machine.
+            scaling_most: Some(2),
             memory_threads: vec![200],
             memory_tasks: vec![1_000],
             memory_processes: vec![4],

@@ -54,7 +54,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         speedups.push((model, speedup, busy));
         table.push(vec![
             Cell::text(model.name()),
-            Cell::text(model.runs_on(context, ns.len())),
+            Cell::Varies(model.runs_on(context, ns.len())),
             Cell::Timing(timing.wall),
             Cell::Ratio(speedup),
             Cell::Seconds(timing.cpu.median),
@@ -92,8 +92,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             busy,
             format!(
                 "threads, thread-pool, rayon and processes each kept at least \
-                 {BUSY_AT_LEAST} of the {} cores busy at once: they ran in parallel",
-                context.cores
+                 {BUSY_AT_LEAST} cores busy at once: they ran in parallel"
             ),
         );
         report.note(

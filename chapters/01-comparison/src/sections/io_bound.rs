@@ -67,7 +67,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         }
         table.push(vec![
             Cell::text(model.name()),
-            Cell::text(model.runs_on(context, count)),
+            Cell::Varies(model.runs_on(context, count)),
             Cell::Timing(timing.wall),
             Cell::Ratio(speedup),
             Cell::Seconds(timing.cpu.median),
