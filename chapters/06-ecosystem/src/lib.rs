@@ -12,6 +12,8 @@
 //!   state, FastAPI's counterpart.
 //! - [`db`]: SQLite through rusqlite, driven from async code with
 //!   `spawn_blocking`: writers, readers and transfers in transactions.
+//!   PostgreSQL and Redis through their async drivers (`db::servers`),
+//!   behind the opt-in `postgres` and `redis` features.
 //! - [`stats`]: requests per second and latency percentiles.
 //! - [`sections`]: one file per section of the chapter.
 //! - [`exercises`] and [`solutions`]: the learner's stubs and the reference

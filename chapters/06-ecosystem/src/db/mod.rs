@@ -6,6 +6,7 @@
 //! `run_in_executor` (which is what aiosqlite does underneath).
 
 pub mod bank;
+pub mod servers;
 
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::{Path, PathBuf};
