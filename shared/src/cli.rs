@@ -182,18 +182,29 @@ pub fn run<C>(
     }
 }
 
-/// "3 sections, 12 of 12 checks held."
+/// "3 sections: 12 of 12 invariants held, 4 of 5 measured claims met on
+/// this machine." The two are counted apart: a broken invariant is a bug,
+/// a missed figure may be a busy machine.
 pub fn summary(reports: &[SectionReport]) -> String {
-    let checks: Vec<bool> = reports
-        .iter()
-        .flat_map(|r| r.checks().map(|c| c.holds))
-        .collect();
-    let held = checks.iter().filter(|h| **h).count();
+    let count = |measured: bool| {
+        let checks = reports
+            .iter()
+            .flat_map(|r| r.checks())
+            .filter(|c| c.measured == measured);
+        let (mut held, mut all) = (0, 0);
+        for check in checks {
+            all += 1;
+            held += usize::from(check.holds);
+        }
+        (held, all)
+    };
+    let (held, invariants) = count(false);
+    let (met, figures) = count(true);
     format!(
-        "{} section{}, {held} of {} checks held on this machine.",
+        "{} section{}: {held} of {invariants} invariants held, {met} of {figures} \
+         measured claims met on this machine.",
         reports.len(),
         if reports.len() == 1 { "" } else { "s" },
-        checks.len()
     )
 }
 
@@ -209,6 +220,7 @@ pub fn to_json(machine: &Machine, reports: &[SectionReport]) -> String {
     struct CheckRow<'a> {
         section: &'a str,
         holds: bool,
+        measured: bool,
         claim: &'a str,
     }
     let document = Document {
@@ -220,6 +232,7 @@ pub fn to_json(machine: &Machine, reports: &[SectionReport]) -> String {
                 r.checks().map(|c| CheckRow {
                     section: &r.section,
                     holds: c.holds,
+                    measured: c.measured,
                     claim: &c.claim,
                 })
             })

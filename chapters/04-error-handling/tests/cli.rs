@@ -47,7 +47,7 @@ fn panics_on_purpose_print_one_line_each_not_a_backtrace() {
         "{stderr}"
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("of 5 checks held") && !stdout.contains("[FAIL]"));
+    assert!(stdout.contains("5 of 5 invariants held") && !stdout.contains("[FAIL]"));
 }
 
 #[test]
@@ -59,6 +59,9 @@ fn json_carries_the_measured_costs_and_every_check() {
         assert!(text.contains(needle), "{text}");
     }
     assert_eq!(text.matches("\"each_s\": ").count(), 2, "{text}");
-    assert_eq!(text.matches("\"holds\": true").count(), 5, "{text}");
-    assert!(!text.contains("\"holds\": false"), "{text}");
+    // Five invariants, each held; one measured claim, which a busy machine
+    // may miss.
+    let invariant = "\"holds\": true,\n      \"measured\": false";
+    assert_eq!(text.matches(invariant).count(), 5, "{text}");
+    assert_eq!(text.matches("\"measured\": true").count(), 1, "{text}");
 }

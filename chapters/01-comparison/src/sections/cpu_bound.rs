@@ -76,7 +76,11 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             ns.len()
         ),
     );
-    report.check(loop_really_runs(sizes.cpu_n / 4), "the loop really runs: 4× the work took over 2× the time (the optimiser did not fold it into a formula)");
+    report.measured(
+        loop_really_runs(sizes.cpu_n / 4),
+        "the loop really runs: 4× the work took over 2× the time (the optimiser \
+         did not fold it into a formula)",
+    );
     let parallel = [
         Model::Threads,
         Model::ThreadPool,
@@ -88,7 +92,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             .iter()
             .filter(|(m, ..)| parallel.contains(m))
             .all(|(_, _, busy)| *busy >= BUSY_AT_LEAST);
-        report.check(
+        report.measured(
             busy,
             format!(
                 "threads, thread-pool, rayon and processes each kept at least \

@@ -92,7 +92,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     if let (Some(channel), Some(pipe)) =
         (median("crossbeam channel"), median(POOL_ROUND_TRIP))
     {
-        report.check(
+        report.measured(
             channel < pipe,
             "a channel between threads beats a process pool's round trip",
         );

@@ -178,7 +178,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         blocked.max >= blocked.job.median / 2.0,
         "run directly in a task, a job stalled the ticker for at least half its length",
     );
-    report.check(
+    report.measured(
         lags[1..].iter().all(|(_, lag)| lag.max < blocked.max / 2.0),
         "moved to spawn_blocking or rayon, the ticker's worst lag was under half of that",
     );

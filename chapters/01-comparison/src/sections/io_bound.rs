@@ -94,7 +94,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          took at least ceil(N / workers) × d",
     );
     let names: Vec<&str> = overlapped.iter().map(|(m, _)| m.name()).collect();
-    report.check(
+    report.measured(
         overlapped.iter().all(|(_, wall)| *wall < serial / 4.0),
         format!(
             "{} overlapped every wait: each took under a quarter of N × d",

@@ -60,7 +60,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     }
     report.table(table);
     if context.cores >= 2 {
-        report.check(
+        report.measured(
             busy_at_cores.iter().all(|busy| *busy >= 1.5),
             "with one worker per core (or all of them, if fewer), rayon and processes \
              each kept at least 1.5 cores busy at once",

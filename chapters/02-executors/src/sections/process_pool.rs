@@ -109,7 +109,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         thread_sums == process_sums,
         "threads and processes computed the same sums",
     );
-    report.check(
+    report.measured(
         on_processes.median > 2.0 * on_threads.median,
         "a trivial task's round trip costs a process pool over twice what it costs a thread pool",
     );

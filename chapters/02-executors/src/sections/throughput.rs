@@ -119,11 +119,11 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             .find(|(w, _)| w.starts_with(what))
             .map_or(0.0, |r| r.1)
     };
-    report.check(
+    report.measured(
         rate("process pool: map, trivial, chunksize 1000") > 5.0 * rate("process pool: map, trivial, chunksize 1"),
         "chunking tiny tasks into messages of 1000 multiplied the process pool's rate over five-fold",
     );
-    report.check(
+    report.measured(
         rate("thread pool: map, coarse") > 0.5 * rate("rayon par_iter"),
         "on coarse CPU work the pool's own cost vanishes: the thread pool came within 2× of rayon",
     );

@@ -134,11 +134,11 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         ways.iter().all(|w| w.right),
         "every model brought every download back, in order",
     );
-    report.check(
+    report.measured(
         cpu_ratio >= 5.0,
         "a process per job burned over five times the CPU time of threads",
     );
-    report.check(
+    report.measured(
         figure("process pool", false) > figure("tokio tasks", false),
         "the process pool took longer than tokio tasks",
     );

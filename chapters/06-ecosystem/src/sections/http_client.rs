@@ -179,14 +179,16 @@ fn throughput_table(
     );
     let floor = rounds as f64 * latency.as_secs_f64();
     report.check(
+        runs.iter().all(|r| r.wall.as_secs_f64() >= floor),
+        "no run beat the floor: each of the N requests waited L, so each worker \
+         or task spent at least N / (in flight) × L",
+    );
+    report.measured(
         runs.iter().all(|r| {
             let serial = r.requests as f64 * latency.as_secs_f64();
-            let wall = r.wall.as_secs_f64();
-            wall >= floor && wall < serial / 2.0
+            r.wall.as_secs_f64() < serial / 2.0
         }),
-        "every run overlapped its waits (under half of N × L) but none beat the \
-         floor: each of the N requests waited L, so each worker or task spent at \
-         least N / (in flight) × L",
+        "every run overlapped its waits: under half of N × L",
     );
 }
 

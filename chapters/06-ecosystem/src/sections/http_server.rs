@@ -82,10 +82,10 @@ async fn serve(
         format!("all {n} downloads came back, each with its own body"),
     );
     let serial = n as f64 * latency.as_secs_f64();
-    report.check(
-        wall.as_secs_f64() < serial / 2.0 && most > 1,
-        "the waits overlapped: the batch took under half of N × L, and the \
-         server held more than one request at a time",
+    report.check(most > 1, "the server held more than one request at a time");
+    report.measured(
+        wall.as_secs_f64() < serial / 2.0,
+        "the waits overlapped: the batch took under half of N × L",
     );
 
     refusals(&client, &server, report).await?;
