@@ -8,7 +8,7 @@
 //! a section that fails gets one line and the others still run.
 
 use crate::machine::Machine;
-use crate::report::{Render, SectionReport};
+use crate::report::{Render, SectionReport, wrap};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -140,7 +140,8 @@ pub fn run<C>(
         .collect();
     let machine = Machine::this_one();
     if !options.json {
-        println!("{} — measured on {}\n", chapter.title, machine.summary());
+        let measured_on = format!("Measured on {}.", machine.summary());
+        println!("{}\n{}", chapter.title, wrap(&measured_on, "", 80));
     }
     let progress = std::io::stderr().is_terminal();
     let mut failed = 0;

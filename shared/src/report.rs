@@ -54,6 +54,16 @@ impl Cell {
         Cell::Text(s.into())
     }
 
+    /// The cell as the table shows it: words may wrap, figures may not.
+    fn piece(&self, how: Render) -> Piece {
+        match self {
+            Cell::Text(_) | Cell::Varies(_) | Cell::Missing(_) => {
+                Piece::words(&self.render(how))
+            }
+            _ => Piece::whole(self.render(how)),
+        }
+    }
+
     fn render(&self, how: Render) -> String {
         let redacted = how == Render::Redacted;
         match self {
@@ -107,32 +117,114 @@ impl Table {
     }
 
     fn render(&self, how: Render, out: &mut String) {
-        let cells: Vec<Vec<String>> = self
+        let headers: Vec<Piece> =
+            self.headers.iter().map(|h| Piece::words(h)).collect();
+        let cells: Vec<Vec<Piece>> = self
             .rows
             .iter()
-            .map(|row| row.iter().map(|c| c.render(how)).collect())
+            .map(|row| row.iter().map(|c| c.piece(how)).collect())
             .collect();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| width(h)).collect();
-        for row in &cells {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(width(cell));
+        let every_row = || std::iter::once(&headers).chain(&cells);
+        let mut widths = vec![0; headers.len()];
+        // A column can narrow down to its longest word or figure, no further.
+        let mut floors = vec![0; headers.len()];
+        for row in every_row() {
+            for (i, piece) in row.iter().enumerate() {
+                widths[i] = widths[i].max(width(&piece.text));
+                floors[i] = floors[i].max(piece.longest_word());
             }
         }
-        let _ = writeln!(out, "{}", self.title);
-        let line = |cells: &[String], out: &mut String| {
-            let padded: Vec<String> = cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c}{}", " ".repeat(w - width(c))))
-                .collect();
-            let _ = writeln!(out, "  {}", padded.join("  ").trim_end());
+        let total = |w: &[usize]| 2 + w.iter().sum::<usize>() + 2 * (w.len() - 1);
+        while total(&widths) > TABLE_WIDTH {
+            let narrowable = (0..widths.len()).filter(|&i| widths[i] > floors[i]);
+            let Some(widest) = narrowable.max_by_key(|&i| widths[i]) else {
+                break; // every column is down to its longest word
+            };
+            widths[widest] -= 1;
+        }
+        out.push_str(&wrap(&self.title, "", TABLE_WIDTH));
+        let line = |row: &[Piece], out: &mut String| {
+            let parts: Vec<Vec<String>> =
+                row.iter().zip(&widths).map(|(p, w)| p.fit(*w)).collect();
+            let height = parts.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..height {
+                let padded: Vec<String> = parts
+                    .iter()
+                    .zip(&widths)
+                    .map(|(lines, w)| {
+                        let part = lines.get(k).map_or("", String::as_str);
+                        format!(
+                            "{part}{}",
+                            " ".repeat(w.saturating_sub(width(part)))
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(out, "  {}", padded.join("  ").trim_end());
+            }
         };
-        line(&self.headers, out);
-        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        line(&headers, out);
+        let rule: Vec<Piece> = widths
+            .iter()
+            .map(|w| Piece::whole("-".repeat(*w)))
+            .collect();
         line(&rule, out);
         for row in &cells {
             line(row, out);
         }
+    }
+}
+
+/// Tables wider than this wrap the words of their widest columns onto more
+/// lines, so that the book shows them without a scroll bar.
+const TABLE_WIDTH: usize = 84;
+
+/// A cell's text, and whether it may break across lines: words may, a
+/// figure ("13.8 KiB", "7.30 ms (7.02 ms–8.27 ms)") may not.
+struct Piece {
+    text: String,
+    breaks: bool,
+}
+
+impl Piece {
+    fn words(text: &str) -> Piece {
+        let text = text.to_string();
+        Piece { text, breaks: true }
+    }
+
+    fn whole(text: String) -> Piece {
+        Piece {
+            text,
+            breaks: false,
+        }
+    }
+
+    fn units(&self) -> Vec<&str> {
+        if self.breaks {
+            self.text.split(' ').collect()
+        } else {
+            vec![&self.text]
+        }
+    }
+
+    fn longest_word(&self) -> usize {
+        self.units().into_iter().map(width).max().unwrap_or(0)
+    }
+
+    /// Lines of at most `limit` columns, broken at spaces where it may.
+    fn fit(&self, limit: usize) -> Vec<String> {
+        let mut lines = vec![String::new()];
+        for word in self.units() {
+            let current = lines.last_mut().expect("never empty");
+            if current.is_empty() {
+                current.push_str(word);
+            } else if width(current) + 1 + width(word) <= limit {
+                current.push(' ');
+                current.push_str(word);
+            } else {
+                lines.push(word.to_string());
+            }
+        }
+        lines
     }
 }
 
@@ -424,6 +516,23 @@ mod tests {
         assert!(text.contains("threads  1 000  [time]"), "{text}");
         assert!(text.contains("[ok]   it held"), "{text}");
         assert!(!text.contains("500 ms"));
+    }
+
+    #[test]
+    fn a_wide_table_wraps_its_widest_column() {
+        let long = "a few words that make this one cell far wider than the rest";
+        let mut t = Table::new("Wide", &["model", "what it saw"]);
+        t.push(vec![
+            Cell::text(format!("{long}, {long}")),
+            Cell::text("short"),
+        ]);
+        let mut out = String::new();
+        t.render(Render::Plain, &mut out);
+        assert!(out.lines().all(|l| width(l) <= TABLE_WIDTH), "{out}");
+        assert!(out.lines().count() > 4, "the row took several lines: {out}");
+        let words =
+            |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&out).iter().filter(|w| *w == "few").count(), 2);
     }
 
     #[test]
