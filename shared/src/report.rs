@@ -60,6 +60,10 @@ impl Cell {
             Cell::Text(_) | Cell::Varies(_) | Cell::Missing(_) => {
                 Piece::words(&self.render(how))
             }
+            Cell::Timing(t) if how == Render::Plain => Piece::figures(vec![
+                format_seconds(t.median),
+                format!("({})", format_range(t.min, t.max)),
+            ]),
             _ => Piece::whole(self.render(how)),
         }
     }
@@ -82,10 +86,9 @@ impl Cell {
             Cell::PerSecond(r) => format_rate(*r),
             Cell::Seconds(s) => format_seconds(*s),
             Cell::Timing(t) => format!(
-                "{} ({}–{})",
+                "{} ({})",
                 format_seconds(t.median),
-                format_seconds(t.min),
-                format_seconds(t.max)
+                format_range(t.min, t.max)
             ),
             Cell::Ratio(r) => format!("{r:.2}×"),
             Cell::Bytes(b) => format_bytes(*b),
@@ -130,8 +133,8 @@ impl Table {
         let mut floors = vec![0; headers.len()];
         for row in every_row() {
             for (i, piece) in row.iter().enumerate() {
-                widths[i] = widths[i].max(width(&piece.text));
-                floors[i] = floors[i].max(piece.longest_word());
+                widths[i] = widths[i].max(width(&piece.text()));
+                floors[i] = floors[i].max(piece.longest_part());
             }
         }
         let total = |w: &[usize]| 2 + w.iter().sum::<usize>() + 2 * (w.len() - 1);
@@ -178,54 +181,107 @@ impl Table {
 /// lines, so that the book shows them without a scroll bar.
 const TABLE_WIDTH: usize = 84;
 
-/// A cell's text, and whether it may break across lines: words may, a
-/// figure ("13.8 KiB", "7.30 ms (7.02 ms–8.27 ms)") may not.
+/// A cell's text, cut where it may break across lines: between words,
+/// after a hyphen inside a word, between a time and its range. A figure
+/// ("13.8 KiB", "7.30 ms") never breaks.
 struct Piece {
-    text: String,
-    breaks: bool,
+    /// The parts, each with whether a space goes before it on the same line.
+    parts: Vec<(String, bool)>,
 }
 
 impl Piece {
     fn words(text: &str) -> Piece {
-        let text = text.to_string();
-        Piece { text, breaks: true }
+        let mut parts: Vec<(String, bool)> = Vec::new();
+        for word in text.split(' ') {
+            // "40 000" stays one number.
+            let group = word.len() == 3 && word.bytes().all(|b| b.is_ascii_digit());
+            if let Some((number, _)) = parts.last_mut()
+                && group
+                && number.ends_with(|c: char| c.is_ascii_digit())
+            {
+                number.push(' ');
+                number.push_str(word);
+                continue;
+            }
+            let mut spaced = true;
+            let mut rest = word;
+            // "python-multiprocessing" may break as "python-" / "multiprocessing".
+            while let Some(at) = hyphen_between_letters(rest) {
+                parts.push((rest[..=at].to_string(), spaced));
+                rest = &rest[at + 1..];
+                spaced = false;
+            }
+            parts.push((rest.to_string(), spaced));
+        }
+        Piece { parts }
     }
 
     fn whole(text: String) -> Piece {
         Piece {
-            text,
-            breaks: false,
+            parts: vec![(text, true)],
         }
     }
 
-    fn units(&self) -> Vec<&str> {
-        if self.breaks {
-            self.text.split(' ').collect()
-        } else {
-            vec![&self.text]
+    /// Figures that may go on separate lines, but never break themselves.
+    fn figures(figures: Vec<String>) -> Piece {
+        Piece {
+            parts: figures.into_iter().map(|f| (f, true)).collect(),
         }
     }
 
-    fn longest_word(&self) -> usize {
-        self.units().into_iter().map(width).max().unwrap_or(0)
+    fn text(&self) -> String {
+        self.fit(usize::MAX).concat()
     }
 
-    /// Lines of at most `limit` columns, broken at spaces where it may.
+    fn longest_part(&self) -> usize {
+        self.parts.iter().map(|(p, _)| width(p)).max().unwrap_or(0)
+    }
+
+    /// Lines of at most `limit` columns, broken only between parts, and
+    /// inside a hyphenated word only when the whole word cannot fit a line.
     fn fit(&self, limit: usize) -> Vec<String> {
         let mut lines = vec![String::new()];
-        for word in self.units() {
-            let current = lines.last_mut().expect("never empty");
-            if current.is_empty() {
-                current.push_str(word);
-            } else if width(current) + 1 + width(word) <= limit {
-                current.push(' ');
-                current.push_str(word);
+        let mut i = 0;
+        while i < self.parts.len() {
+            // A word: this part and the unspaced parts after it.
+            let end = (i + 1..self.parts.len())
+                .find(|&j| self.parts[j].1)
+                .unwrap_or(self.parts.len());
+            let word: String =
+                self.parts[i..end].iter().map(|(p, _)| p.as_str()).collect();
+            let pieces = if width(&word) <= limit {
+                vec![word]
             } else {
-                lines.push(word.to_string());
+                self.parts[i..end].iter().map(|(p, _)| p.clone()).collect()
+            };
+            for (k, piece) in pieces.into_iter().enumerate() {
+                let current = lines.last_mut().expect("never empty");
+                let gap = usize::from(k == 0);
+                if current.is_empty() {
+                    current.push_str(&piece);
+                } else if width(current) + gap + width(&piece) <= limit {
+                    if k == 0 {
+                        current.push(' ');
+                    }
+                    current.push_str(&piece);
+                } else {
+                    lines.push(piece);
+                }
             }
+            i = end;
         }
         lines
     }
+}
+
+/// Where `word` has a hyphen with a letter on each side, if anywhere.
+fn hyphen_between_letters(word: &str) -> Option<usize> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    chars.windows(3).find_map(|w| {
+        let joins =
+            w[1].1 == '-' && w[0].1.is_alphabetic() && w[2].1.is_alphabetic();
+        joins.then_some(w[1].0)
+    })
 }
 
 fn width(s: &str) -> usize {
@@ -431,6 +487,17 @@ pub fn format_seconds(s: f64) -> String {
     format!("{} {unit}", three_figures(value))
 }
 
+/// "7.02–8.27 ms", or "627 ns–4.02 µs" when the units differ.
+pub fn format_range(min: f64, max: f64) -> String {
+    let (low, high) = (format_seconds(min), format_seconds(max));
+    match (low.split_once(' '), high.split_once(' ')) {
+        (Some((number, unit)), Some((_, same))) if unit == same => {
+            format!("{number}–{high}")
+        }
+        _ => format!("{low}–{high}"),
+    }
+}
+
 /// "950 /s", "45.2 k/s", "1.25 M/s".
 pub fn format_rate(per_second: f64) -> String {
     if per_second >= 1e6 {
@@ -493,6 +560,8 @@ mod tests {
         assert_eq!(group_thousands(999), "999");
         assert_eq!(format_rate(1_250_000.0), "1.25 M/s");
         assert_eq!(format_rate(45_200.0), "45.2 k/s");
+        assert_eq!(format_range(0.00702, 0.00827), "7.02–8.27 ms");
+        assert_eq!(format_range(627e-9, 4.02e-6), "627 ns–4.02 µs");
     }
 
     #[test]
@@ -533,6 +602,38 @@ mod tests {
         let words =
             |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         assert_eq!(words(&out).iter().filter(|w| *w == "few").count(), 2);
+    }
+
+    #[test]
+    fn words_break_at_spaces_and_hyphens_but_figures_never() {
+        let lines = |p: Piece, limit| p.fit(limit);
+        assert_eq!(
+            lines(Piece::words("python-multiprocessing 2"), 16),
+            ["python-", "multiprocessing", "2"]
+        );
+        assert_eq!(
+            lines(Piece::words("took 40 000 in all"), 8),
+            ["took", "40 000", "in all"]
+        );
+        assert_eq!(lines(Piece::words("--full"), 3), ["--full"]);
+        assert_eq!(
+            lines(Piece::words("see event-loop"), 12),
+            ["see", "event-loop"]
+        );
+        let time = Cell::Timing(Spread {
+            median: 0.0073,
+            min: 0.00702,
+            max: 0.00827,
+        });
+        assert_eq!(time.render(Render::Plain), "7.30 ms (7.02–8.27 ms)");
+        assert_eq!(
+            lines(time.piece(Render::Plain), 12),
+            ["7.30 ms", "(7.02–8.27 ms)"]
+        );
+        assert_eq!(
+            lines(Cell::Bytes(14_131.0).piece(Render::Plain), 3),
+            ["13.8 KiB"]
+        );
     }
 
     #[test]
