@@ -248,3 +248,45 @@ fn every_relative_link_lands_on_a_built_page() {
     }
     assert_none("broken links", &problems);
 }
+
+/// The output a page shows was printed by a chapter (or by a script under
+/// book/) and says where: a "Measured on" line near the top. A block typed
+/// by hand, or pasted from a run whose header was cut, fails here. And no
+/// published output shows a broken invariant.
+#[test]
+fn every_output_shown_names_the_machine_it_ran_on() {
+    let mut problems = Vec::new();
+    let mut shown = std::collections::BTreeSet::new();
+    for page in book_pages() {
+        for directive in directives(&page.text) {
+            let file = directive.target.split(':').next().unwrap_or_default();
+            if !(file.starts_with("generated/") && file.ends_with(".txt")) {
+                continue;
+            }
+            shown.insert(file.to_string());
+            let path = page.dir().join(file);
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue; // every_include_resolves_to_real_lines reports it
+            };
+            let head: Vec<&str> = text.lines().take(3).collect();
+            if !head.iter().any(|l| l.starts_with("Measured on ")) {
+                problems.push(format!(
+                    "{}:{}: {file} does not say which machine it ran on",
+                    page.shown, directive.line
+                ));
+            }
+            if text.contains("[FAIL]") {
+                problems.push(format!("{file} shows a broken invariant ([FAIL])"));
+            }
+        }
+    }
+    for chapter in chapters() {
+        for section in &chapter.sections {
+            let file = format!("generated/{}/{section}.txt", chapter.package);
+            if !shown.contains(&file) {
+                problems.push(format!("no page shows {file}: the section's output"));
+            }
+        }
+    }
+    assert_none("outputs the book shows", &problems);
+}
