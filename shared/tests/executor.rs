@@ -328,6 +328,44 @@ fn a_dead_worker_breaks_the_pool_instead_of_hanging() {
 }
 
 #[test]
+fn terminate_workers_stops_a_hung_worker_and_reaps_every_one() {
+    let pool = ProcessPoolExecutor::new(2, worker()).unwrap();
+    let pids = pool.pids();
+    // Two tasks that would run for ten minutes, and one queued behind them.
+    let minutes = Duration::from_secs(600).as_millis() as u64;
+    let hung: Vec<_> = (0..2)
+        .map(|_| {
+            pool.submit(Sleep {
+                ms: minutes,
+                value: 0,
+            })
+            .unwrap()
+        })
+        .collect();
+    let queued = pool.submit(Echo(1)).unwrap();
+    let started = Instant::now();
+    while !hung.iter().all(|f| f.running()) {
+        assert!(started.elapsed() < BOUND, "the tasks never started");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    pool.terminate_workers();
+    for future in hung.iter().chain([&queued]) {
+        let error = future.result_timeout(BOUND).unwrap_err();
+        assert!(
+            matches!(&error, TaskError::BrokenPool(why) if why.contains("terminate_workers")),
+            "{error}"
+        );
+    }
+    assert!(matches!(pool.submit(Echo(2)), Err(SubmitError::Broken(_))));
+    for pid in pids {
+        assert!(
+            !Path::new(&format!("/proc/{pid}")).exists(),
+            "worker {pid} remains after terminate_workers"
+        );
+    }
+}
+
+#[test]
 fn no_worker_process_outlives_the_pool() {
     let pool = ProcessPoolExecutor::new(2, worker()).unwrap();
     let pids = pool.pids();

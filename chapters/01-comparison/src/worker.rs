@@ -39,14 +39,3 @@ pub fn registry() -> Registry {
     shared::tasks::registry().register::<FetchThenSum>()
 }
 // ANCHOR_END: registry
-
-/// Kills a pool's workers. For a worker that stopped answering: shutting
-/// the pool down waits for its workers, so it would wait for ever.
-pub fn kill_workers(pool: &ProcessPoolExecutor) {
-    use nix::sys::signal::{Signal, kill};
-    for pid in pool.pids() {
-        if let Ok(pid) = i32::try_from(pid) {
-            let _ = kill(nix::unistd::Pid::from_raw(pid), Signal::SIGKILL);
-        }
-    }
-}

@@ -8,6 +8,9 @@
 //! and completes the futures from the reply. A worker that dies breaks the
 //! pool: its job and every queued one fail with `TaskError::BrokenPool`,
 //! and later submits are refused, as Python's `BrokenProcessPool` does.
+//! A worker that hangs would make shutting down wait for ever, as in
+//! Python: [`ProcessPoolExecutor::terminate_workers`] (Python 3.14's name)
+//! stops every worker at once.
 
 use super::sync::{Arc, Mutex, lock};
 use super::{
@@ -207,7 +210,9 @@ pub struct ProcessPoolExecutor {
     drivers: Mutex<Vec<JoinHandle<()>>>,
     /// Why the pool broke, once a worker has died.
     broken: Arc<Mutex<Option<String>>>,
-    pids: Arc<Mutex<Vec<u32>>>,
+    /// Each worker, shared with its driver thread, so that the pool can
+    /// kill it while the driver waits for its reply.
+    workers: Vec<Arc<Mutex<Child>>>,
 }
 
 impl ProcessPoolExecutor {
@@ -219,11 +224,11 @@ impl ProcessPoolExecutor {
         anyhow::ensure!(workers > 0, "a pool needs at least one worker");
         let (queue, backlog) = unbounded::<Job>();
         let broken = Arc::new(Mutex::new(None));
-        let pids = Arc::new(Mutex::new(Vec::new()));
+        let mut children = Vec::new();
         let mut drivers = Vec::new();
         for i in 0..workers {
             let worker = WorkerProcess::start(program)?;
-            lock(&pids).push(worker.child.id());
+            children.push(worker.child.clone());
             let (jobs, broken) = (backlog.clone(), broken.clone());
             let driver = std::thread::Builder::new()
                 .name(format!("process-driver-{i}"))
@@ -235,14 +240,32 @@ impl ProcessPoolExecutor {
             backlog,
             drivers: Mutex::new(drivers),
             broken,
-            pids,
+            workers: children,
         })
     }
 
     /// The worker processes' ids (for demonstrations that kill one).
     pub fn pids(&self) -> Vec<u32> {
-        lock(&self.pids).clone()
+        self.workers.iter().map(|w| lock(w).id()).collect()
     }
+
+    // ANCHOR: terminate
+    /// Stops every worker now, whatever it is running: Python 3.14's
+    /// `terminate_workers()`. The running tasks and every queued one fail
+    /// with `BrokenPool`, later submits are refused, and every worker has
+    /// been reaped when this returns. For a worker that stopped answering,
+    /// which `shutdown(wait)` would wait for for ever.
+    pub fn terminate_workers(&self) {
+        let why = "the workers were terminated (terminate_workers)".to_string();
+        lock(&self.broken).get_or_insert(why);
+        lock(&self.queue).take();
+        for worker in &self.workers {
+            // A worker already reaped is not signalled: std keeps its status.
+            let _ = lock(worker).kill();
+        }
+        self.shutdown(true, false);
+    }
+    // ANCHOR_END: terminate
 }
 
 impl ProcessPoolExecutor {
@@ -343,8 +366,9 @@ fn drive(
         match worker.call(job.task, args) {
             Ok(results) => job.futures.complete(&started, results),
             Err(()) => {
-                let why = worker.death(job.task);
-                *lock(broken) = Some(why.clone());
+                let death = worker.death(job.task);
+                // The first reason stands: a termination, not its SIGKILL.
+                let why = lock(broken).get_or_insert(death).clone();
                 job.futures.fail(&TaskError::BrokenPool(why));
             }
         }
@@ -355,7 +379,7 @@ fn drive(
 
 /// A running worker process and the two ends of its pipes.
 struct WorkerProcess {
-    child: Child,
+    child: Arc<Mutex<Child>>,
     to_worker: Option<BufWriter<ChildStdin>>,
     from_worker: BufReader<ChildStdout>,
     program: PathBuf,
@@ -374,7 +398,7 @@ impl WorkerProcess {
         let from_worker =
             BufReader::new(child.stdout.take().expect("stdout is piped"));
         Ok(WorkerProcess {
-            child,
+            child: Arc::new(Mutex::new(child)),
             to_worker: Some(to_worker),
             from_worker,
             program: program.to_path_buf(),
@@ -410,14 +434,15 @@ impl WorkerProcess {
     /// Reaps a worker that stopped answering and says how it ended.
     fn death(&mut self, task: &str) -> String {
         self.to_worker.take();
-        let _ = self.child.kill();
-        let status = match self.child.wait() {
+        let mut child = lock(&self.child);
+        let _ = child.kill();
+        let status = match child.wait() {
             Ok(status) => status.to_string(),
             Err(err) => err.to_string(),
         };
         format!(
             "worker {} ({}) ended ({status}) while running {task}",
-            self.child.id(),
+            child.id(),
             self.program.display()
         )
     }
@@ -425,7 +450,19 @@ impl WorkerProcess {
     /// Closes stdin, which ends the worker's loop, and reaps it.
     fn finish(mut self) {
         self.to_worker.take();
-        let _ = self.child.wait();
+        self.reap();
+    }
+
+    /// Waits for the worker to exit without holding its lock for long, so
+    /// that `terminate_workers` can still kill it meanwhile.
+    fn reap(&self) {
+        loop {
+            match lock(&self.child).try_wait() {
+                Ok(None) => {}
+                Ok(Some(_)) | Err(_) => return,
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
 }
 
@@ -433,8 +470,8 @@ impl Drop for WorkerProcess {
     /// Never leave a worker running or unreaped, whatever path got here.
     fn drop(&mut self) {
         if self.to_worker.take().is_some() {
-            let _ = self.child.kill();
+            let _ = lock(&self.child).kill();
         }
-        let _ = self.child.wait();
+        self.reap();
     }
 }

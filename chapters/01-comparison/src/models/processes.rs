@@ -3,7 +3,7 @@
 //! serialised to cross between them. The pool is `shared::executor`'s,
 //! which chapter 2 builds; this model only names the tasks and runs them.
 
-use crate::worker::{WorkerCommand, kill_workers};
+use crate::worker::WorkerCommand;
 use shared::executor::{Executor, Task, TaskError};
 use shared::tasks;
 use shared::workload::Download;
@@ -12,8 +12,8 @@ use std::time::Duration;
 // ANCHOR: run_all
 /// Runs `tasks` on a pool of `workers` processes; results in input order,
 /// as `pool.map(...)` gives them. A result not back within `deadline` fails
-/// the batch, and the workers are killed: a pool waits for its workers when
-/// it shuts down, and a worker that stopped answering would never end.
+/// the batch, and the workers are terminated: a pool waits for its workers
+/// when it shuts down, and a worker that stopped answering would never end.
 pub fn run_all<T: Task>(
     command: &WorkerCommand,
     workers: usize,
@@ -24,7 +24,7 @@ pub fn run_all<T: Task>(
     let results: Result<Vec<T::Output>, TaskError> =
         pool.map(tasks, 1, Some(deadline))?.collect();
     if let Err(TaskError::TimedOut) = results {
-        kill_workers(&pool);
+        pool.terminate_workers();
     }
     Ok(results?)
 }

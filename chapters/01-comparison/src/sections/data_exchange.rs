@@ -4,7 +4,6 @@
 //! the thread.
 
 use crate::Context;
-use crate::worker::kill_workers;
 use anyhow::bail;
 use shared::executor::Executor;
 use shared::measure::Spread;
@@ -168,7 +167,7 @@ fn process_pool(context: &Context, n: usize) -> anyhow::Result<Duration> {
     for i in 0..n as u64 {
         let back = pool.submit(Echo(i))?.result_timeout(ROUND_TRIP_BOUND);
         if back.is_err() {
-            kill_workers(&pool); // so that shutting down cannot hang on it
+            pool.terminate_workers(); // so that shutting down cannot hang on it
         }
         if back? != i {
             bail!("a message came back changed");
