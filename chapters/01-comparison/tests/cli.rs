@@ -11,13 +11,7 @@ fn comparison(args: &[&str]) -> Output {
 }
 
 fn assert_usage_error(args: &[&str], expected: &str) {
-    let out = comparison(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line, no panic: {stderr}");
-    assert!(stderr.contains(expected), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(out.stdout.is_empty(), "nothing printed to stdout");
+    testkit::assert_refused(&comparison(args), expected);
 }
 
 #[test]

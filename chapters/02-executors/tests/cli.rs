@@ -15,12 +15,7 @@ fn bad_arguments_get_one_line_and_status_2() {
         (&["pools"][..], "no section 'pools'"),
         (&["--chunksize"][..], "unknown option '--chunksize'"),
     ] {
-        let out = executors(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.contains(expected), "{stderr}");
-        assert!(out.stdout.is_empty());
+        testkit::assert_refused(&executors(args), expected);
     }
 }
 

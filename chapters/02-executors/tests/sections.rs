@@ -1,34 +1,20 @@
 //! Every section, run at test sizes: the redacted report is snapshotted and
-//! every check must hold.
+//! every invariant must hold.
 
 use executors::sizes::Sizes;
 use executors::{CHAPTER, Context};
 use shared::report::{Render, SectionReport};
-use std::sync::Mutex;
 
-/// Sections time things and start processes; one at a time keeps them fair.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+fn context() -> Context {
+    Context::new(Sizes::tiny(), env!("CARGO_BIN_EXE_executors").into())
+}
 
 fn run(name: &str) -> SectionReport {
-    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let program = env!("CARGO_BIN_EXE_executors").into();
-    let mut context = Context::new(Sizes::tiny(), program);
-    let section = CHAPTER.sections.iter().find(|s| s.name == name).unwrap();
-    let report = (section.run)(&mut context).unwrap();
-    assert!(
-        report.broken().is_empty(),
-        "{}",
-        report.render(Render::Plain)
-    );
-    report
+    testkit::run_section(&CHAPTER, &mut context(), name)
 }
 
 fn snapshot(name: &str) {
-    let report = run(name);
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/sections");
-    settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!(name, report.render(Render::Redacted)));
+    testkit::assert_section_snapshot!(run(name));
 }
 
 #[test]

@@ -12,13 +12,7 @@ fn debugging(args: &[&str]) -> Output {
 }
 
 fn assert_usage_error(args: &[&str], expected: &str) {
-    let out = debugging(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line, no panic: {stderr}");
-    assert!(stderr.contains(expected), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(out.stdout.is_empty(), "nothing printed to stdout");
+    testkit::assert_refused(&debugging(args), expected);
 }
 
 #[test]

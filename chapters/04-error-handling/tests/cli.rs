@@ -16,12 +16,7 @@ fn bad_arguments_get_one_line_and_status_2() {
         (&["panics"][..], "no section 'panics'"),
         (&["--retry"][..], "unknown option '--retry'"),
     ] {
-        let out = chapter(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(stderr.contains(expected), "{stderr}");
-        assert!(out.stdout.is_empty());
+        testkit::assert_refused(&chapter(args), expected);
     }
 }
 

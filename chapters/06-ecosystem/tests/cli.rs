@@ -16,13 +16,7 @@ fn bad_arguments_get_one_line_and_status_2() {
         (&["no-such-section"][..], "no section 'no-such-section'"),
         (&["--port=8080"][..], "unknown option '--port=8080'"),
     ] {
-        let out = ecosystem(args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "one line, no panic: {stderr}");
-        assert!(stderr.contains(expected), "{stderr}");
-        assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(out.stdout.is_empty(), "nothing printed to stdout");
+        testkit::assert_refused(&ecosystem(args), expected);
     }
 }
 

@@ -1,0 +1,78 @@
+//! What every chapter's tests share, so that six chapters hold their
+//! sections and their command lines to one rule each:
+//! - [`run_section`] runs one section alone and fails on a broken invariant
+//!   (a missed measured claim is the machine's business, not a test's);
+//! - [`assert_section_snapshot!`] snapshots its report with every figure
+//!   redacted, in `tests/snapshots/sections/` beside the calling test;
+//! - [`assert_refused`] holds a bad command line to one line on stderr and
+//!   exit status 2.
+//!
+//! It lives apart from `shared` because it needs insta, which the chapters'
+//! own builds should not compile.
+
+pub use insta;
+pub use shared::report::{Render, SectionReport};
+
+use shared::cli::Chapter;
+use std::process::Output;
+use std::sync::Mutex;
+
+/// Sections measure speedups and spawn workers: two at once would take
+/// each other's cores.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Runs section `name` of `chapter`, alone, and fails the test if it
+/// returns an error or breaks an invariant, printing the whole report.
+pub fn run_section<C>(
+    chapter: &Chapter<C>,
+    context: &mut C,
+    name: &str,
+) -> SectionReport {
+    let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let section = chapter
+        .sections
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("{} has no section {name}", chapter.package));
+    let report = (section.run)(context)
+        .unwrap_or_else(|e| panic!("section {name} failed: {e:#}"));
+    let broken = report.broken();
+    assert!(
+        broken.is_empty(),
+        "{} invariant(s) broken:\n{}",
+        broken.len(),
+        report.render(Render::Plain)
+    );
+    report
+}
+
+/// Snapshots `report` with its figures redacted, named after its section,
+/// in `snapshots/sections/` beside the test that calls it. A macro, so that
+/// insta files the snapshot under the calling test, not under this crate.
+#[macro_export]
+macro_rules! assert_section_snapshot {
+    ($report:expr) => {{
+        let report: &$crate::SectionReport = &$report;
+        let mut settings = $crate::insta::Settings::clone_current();
+        settings.set_snapshot_path("snapshots/sections");
+        settings.set_prepend_module_to_snapshot(false);
+        let redacted = report.render($crate::Render::Redacted);
+        settings.bind(|| {
+            $crate::insta::assert_snapshot!(report.section.as_str(), redacted)
+        });
+    }};
+}
+
+/// A command line the chapter must refuse: exit status 2, one line on
+/// stderr that says `expected`, and nothing on stdout.
+pub fn assert_refused(out: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line, no panic: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains(expected),
+        "{stderr} should say {expected:?}"
+    );
+    assert!(out.stdout.is_empty(), "nothing on stdout when refused");
+}
