@@ -184,8 +184,8 @@ pub fn run<C>(
 }
 
 /// "3 sections: 12 of 12 invariants held, 4 of 5 measured claims met on
-/// this machine." The two are counted apart: a broken invariant is a bug,
-/// a missed figure may be a busy machine.
+/// this machine." The two are counted apart, and an empty count is left
+/// out: a broken invariant is a bug, a missed figure may be a busy machine.
 pub fn summary(reports: &[SectionReport]) -> String {
     let count = |measured: bool| {
         let checks = reports
@@ -201,12 +201,23 @@ pub fn summary(reports: &[SectionReport]) -> String {
     };
     let (held, invariants) = count(false);
     let (met, figures) = count(true);
-    format!(
-        "{} section{}: {held} of {invariants} invariants held, {met} of {figures} \
-         measured claims met on this machine.",
+    let mut counts = Vec::new();
+    if invariants > 0 {
+        counts.push(format!("{held} of {invariants} invariants held"));
+    }
+    if figures > 0 {
+        counts.push(format!("{met} of {figures} measured claims met"));
+    }
+    let sections = format!(
+        "{} section{}",
         reports.len(),
-        if reports.len() == 1 { "" } else { "s" },
-    )
+        if reports.len() == 1 { "" } else { "s" }
+    );
+    if counts.is_empty() {
+        format!("{sections}, nothing checked.")
+    } else {
+        format!("{sections}: {} on this machine.", counts.join(", "))
+    }
 }
 
 /// The `--json` document: the machine and every record, then every check.
@@ -307,6 +318,23 @@ mod tests {
         assert_eq!(err.0, "no section 'three' (sections: one, two)");
         let err = parse(&CHAPTER, &args(&["--fast"])).unwrap_err();
         assert_eq!(err.0, "unknown option '--fast'");
+    }
+
+    #[test]
+    fn the_summary_counts_invariants_and_figures_apart() {
+        let mut report = SectionReport::new("demo", "A claim.");
+        report.measured(true, "fast");
+        let one = std::slice::from_ref(&report);
+        assert_eq!(
+            summary(one),
+            "1 section: 1 of 1 measured claims met on this machine."
+        );
+        report.check(false, "right");
+        assert_eq!(
+            summary(&[report]),
+            "1 section: 0 of 1 invariants held, 1 of 1 measured claims met on this machine."
+        );
+        assert_eq!(summary(&[]), "0 sections, nothing checked.");
     }
 
     #[test]
