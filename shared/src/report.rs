@@ -138,12 +138,28 @@ impl Table {
             }
         }
         let total = |w: &[usize]| 2 + w.iter().sum::<usize>() + 2 * (w.len() - 1);
+        // The lines the table takes at these widths, header included.
+        let height = |w: &[usize]| -> usize {
+            every_row()
+                .map(|row| {
+                    let lines = row.iter().zip(w).map(|(p, w)| p.fit(*w).len());
+                    lines.max().unwrap_or(1)
+                })
+                .sum()
+        };
         while total(&widths) > TABLE_WIDTH {
+            // Narrow the column that costs the fewest extra lines, the
+            // widest of those: wrap where it hurts the reader least.
             let narrowable = (0..widths.len()).filter(|&i| widths[i] > floors[i]);
-            let Some(widest) = narrowable.max_by_key(|&i| widths[i]) else {
+            let cheapest = narrowable.min_by_key(|&i| {
+                let mut narrower = widths.clone();
+                narrower[i] -= 1;
+                (height(&narrower), std::cmp::Reverse(widths[i]))
+            });
+            let Some(column) = cheapest else {
                 break; // every column is down to its longest word
             };
-            widths[widest] -= 1;
+            widths[column] -= 1;
         }
         out.push_str(&wrap(&self.title, "", TABLE_WIDTH));
         let line = |row: &[Piece], out: &mut String| {
