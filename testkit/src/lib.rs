@@ -4,8 +4,12 @@
 //!   (a missed measured claim is the machine's business, not a test's);
 //! - [`assert_section_snapshot!`] snapshots its report with every figure
 //!   redacted, in `tests/snapshots/sections/` beside the calling test;
+//! - [`assert_exercise_snapshot!`] snapshots an exercise's described
+//!   behaviour in `tests/snapshots/exercises/`, for both the learner's check
+//!   and the proof that stubs fail and solutions pass;
 //! - [`assert_refused`] holds a bad command line to one line on stderr and
-//!   exit status 2.
+//!   exit status 2, and [`assert_lists_sections`] holds `--list` to the
+//!   chapter's sections, in order.
 //!
 //! It lives apart from `shared` because it needs insta, which the chapters'
 //! own builds should not compile.
@@ -61,6 +65,33 @@ macro_rules! assert_section_snapshot {
             $crate::insta::assert_snapshot!(report.section.as_str(), redacted)
         });
     }};
+}
+
+/// Snapshots an exercise's described behaviour as `name`, in
+/// `snapshots/exercises/` beside the calling test: the learner's attempt
+/// and the reference solution are held to the same file.
+#[macro_export]
+macro_rules! assert_exercise_snapshot {
+    ($name:expr, $described:expr) => {{
+        let described: &str = &$described;
+        let mut settings = $crate::insta::Settings::clone_current();
+        settings.set_snapshot_path("snapshots/exercises");
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| $crate::insta::assert_snapshot!($name, described));
+    }};
+}
+
+/// `--list`'s output: one line per section of `chapter`, its name first,
+/// in the chapter's order, and exit status 0.
+pub fn assert_lists_sections<C>(out: &Output, chapter: &Chapter<C>) {
+    assert!(out.status.success(), "--list failed");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let names: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let expected: Vec<&str> = chapter.sections.iter().map(|s| s.name).collect();
+    assert_eq!(names, expected);
 }
 
 /// A command line the chapter must refuse: exit status 2, one line on

@@ -5,17 +5,10 @@ use comparison::{exercises, solutions};
 use exercises::checks;
 use shared::exercise::assert_stub_fails;
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/exercises");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
-
 #[test]
 fn fetch_all_solution_passes_and_stub_fails() {
     let solution = checks::check_fetch_all(solutions::fetch_all::fetch_all);
-    settings().bind(|| insta::assert_snapshot!("fetch_all", solution));
+    testkit::assert_exercise_snapshot!("fetch_all", solution);
     assert_stub_fails(
         include_str!("../src/exercises/fetch_all.rs"),
         checks::check_fetch_all(exercises::fetch_all::fetch_all),
@@ -26,7 +19,7 @@ fn fetch_all_solution_passes_and_stub_fails() {
 #[test]
 fn parallel_sum_solution_passes_and_stub_fails() {
     let solution = checks::check_parallel_sum(solutions::parallel_sum::parallel_sum);
-    settings().bind(|| insta::assert_snapshot!("parallel_sum", solution));
+    testkit::assert_exercise_snapshot!("parallel_sum", solution);
     assert_stub_fails(
         include_str!("../src/exercises/parallel_sum.rs"),
         checks::check_parallel_sum(exercises::parallel_sum::parallel_sum),
@@ -37,7 +30,7 @@ fn parallel_sum_solution_passes_and_stub_fails() {
 #[test]
 fn pick_model_solution_passes_and_stub_fails() {
     let solution = checks::check_pick_model(solutions::pick_model::pick_model);
-    settings().bind(|| insta::assert_snapshot!("pick_model", solution));
+    testkit::assert_exercise_snapshot!("pick_model", solution);
     assert_stub_fails(
         include_str!("../src/exercises/pick_model.rs"),
         checks::check_pick_model(exercises::pick_model::pick_model),

@@ -3,28 +3,21 @@
 
 use comparison::exercises::{self, checks};
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/exercises");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
-
 #[test]
 fn exercise_1_fetch_all() {
     let described = checks::check_fetch_all(exercises::fetch_all::fetch_all);
-    settings().bind(|| insta::assert_snapshot!("fetch_all", described));
+    testkit::assert_exercise_snapshot!("fetch_all", described);
 }
 
 #[test]
 fn exercise_2_parallel_sum() {
     let described =
         checks::check_parallel_sum(exercises::parallel_sum::parallel_sum);
-    settings().bind(|| insta::assert_snapshot!("parallel_sum", described));
+    testkit::assert_exercise_snapshot!("parallel_sum", described);
 }
 
 #[test]
 fn exercise_3_pick_model() {
     let described = checks::check_pick_model(exercises::pick_model::pick_model);
-    settings().bind(|| insta::assert_snapshot!("pick_model", described));
+    testkit::assert_exercise_snapshot!("pick_model", described);
 }

@@ -56,3 +56,8 @@ fn json_has_every_section_record() {
             .all(|r| r["section"] == "map" && r["wall_s"].as_f64().unwrap() > 0.0)
     );
 }
+
+#[test]
+fn list_names_every_section() {
+    testkit::assert_lists_sections(&executors(&["--list"]), &executors::CHAPTER);
+}

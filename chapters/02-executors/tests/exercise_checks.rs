@@ -6,17 +6,10 @@ use exercises::checks;
 use shared::exercise::assert_stub_fails;
 use std::path::Path;
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/exercises");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
-
 #[test]
 fn map_in_order() {
     let solution = checks::check_map_in_order(solutions::ordered_map::map_in_order);
-    settings().bind(|| insta::assert_snapshot!("map_in_order", solution));
+    testkit::assert_exercise_snapshot!("map_in_order", solution);
     assert_stub_fails(
         include_str!("../src/exercises/ordered_map.rs"),
         checks::check_map_in_order(exercises::ordered_map::map_in_order),
@@ -29,7 +22,7 @@ fn completion_order() {
     let solution = checks::check_completion_order(
         solutions::completion_order::completion_order,
     );
-    settings().bind(|| insta::assert_snapshot!("completion_order", solution));
+    testkit::assert_exercise_snapshot!("completion_order", solution);
     assert_stub_fails(
         include_str!("../src/exercises/completion_order.rs"),
         checks::check_completion_order(
@@ -45,7 +38,7 @@ fn word_count() {
     let solution = checks::check_word_count(program, |text| {
         solutions::word_count::WordCount { text }
     });
-    settings().bind(|| insta::assert_snapshot!("word_count", solution));
+    testkit::assert_exercise_snapshot!("word_count", solution);
     assert_stub_fails(
         include_str!("../src/exercises/word_count.rs"),
         checks::check_word_count(program, |text| exercises::word_count::WordCount {

@@ -25,16 +25,7 @@ fn bad_arguments_get_one_line_and_status_2() {
 
 #[test]
 fn list_names_every_section() {
-    let out = debugging(&["--list"]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let names: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
-    let expected: Vec<&str> =
-        debugging::CHAPTER.sections.iter().map(|s| s.name).collect();
-    assert_eq!(names, expected);
+    testkit::assert_lists_sections(&debugging(&["--list"]), &debugging::CHAPTER);
 }
 
 #[test]

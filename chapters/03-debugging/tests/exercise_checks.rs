@@ -8,17 +8,10 @@ use exercises::checks;
 use shared::exercise::assert_stub_fails;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/exercises");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
-
 #[test]
 fn lock_order_solution_passes_and_stub_fails() {
     let solution = checks::check_lock_order(solutions::lock_order::transfer);
-    settings().bind(|| insta::assert_snapshot!("lock_order", solution));
+    testkit::assert_exercise_snapshot!("lock_order", solution);
     assert_stub_fails(
         include_str!("../src/exercises/lock_order.rs"),
         checks::check_lock_order(exercises::lock_order::transfer),
@@ -29,7 +22,7 @@ fn lock_order_solution_passes_and_stub_fails() {
 #[test]
 fn lost_update_solution_passes_and_stub_fails() {
     let solution = checks::check_lost_update(solutions::lost_update::record_hit);
-    settings().bind(|| insta::assert_snapshot!("lost_update", solution));
+    testkit::assert_exercise_snapshot!("lost_update", solution);
     assert_stub_fails(
         include_str!("../src/exercises/lost_update.rs"),
         checks::check_lost_update(exercises::lost_update::record_hit),
@@ -42,7 +35,7 @@ fn responsive_solution_passes_and_stub_fails() {
     let solution = checks::check_responsive(|data| {
         Box::pin(solutions::responsive::checksum(data))
     });
-    settings().bind(|| insta::assert_snapshot!("responsive", solution));
+    testkit::assert_exercise_snapshot!("responsive", solution);
     assert_stub_fails(
         include_str!("../src/exercises/responsive.rs"),
         checks::check_responsive(|data| {

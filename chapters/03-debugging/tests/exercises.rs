@@ -3,23 +3,16 @@
 
 use debugging::exercises::{self, checks};
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/exercises");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
-
 #[test]
 fn exercise_1_lock_order() {
     let described = checks::check_lock_order(exercises::lock_order::transfer);
-    settings().bind(|| insta::assert_snapshot!("lock_order", described));
+    testkit::assert_exercise_snapshot!("lock_order", described);
 }
 
 #[test]
 fn exercise_2_lost_update() {
     let described = checks::check_lost_update(exercises::lost_update::record_hit);
-    settings().bind(|| insta::assert_snapshot!("lost_update", described));
+    testkit::assert_exercise_snapshot!("lost_update", described);
 }
 
 #[test]
@@ -27,5 +20,5 @@ fn exercise_3_responsive() {
     let described = checks::check_responsive(|data| {
         Box::pin(exercises::responsive::checksum(data))
     });
-    settings().bind(|| insta::assert_snapshot!("responsive", described));
+    testkit::assert_exercise_snapshot!("responsive", described);
 }

@@ -60,3 +60,8 @@ fn json_carries_the_measured_costs_and_every_check() {
     assert_eq!(text.matches(invariant).count(), 5, "{text}");
     assert_eq!(text.matches("\"measured\": true").count(), 1, "{text}");
 }
+
+#[test]
+fn list_names_every_section() {
+    testkit::assert_lists_sections(&chapter(&["--list"]), &error_handling::CHAPTER);
+}

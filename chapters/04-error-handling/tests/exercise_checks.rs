@@ -5,17 +5,10 @@ use error_handling::{exercises, solutions};
 use exercises::checks;
 use shared::exercise::assert_stub_fails;
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/exercises");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
-
 #[test]
 fn batch() {
     let solution = checks::check_batch(solutions::batch::run_batch);
-    settings().bind(|| insta::assert_snapshot!("batch", solution));
+    testkit::assert_exercise_snapshot!("batch", solution);
     assert_stub_fails(
         include_str!("../src/exercises/batch.rs"),
         checks::check_batch(exercises::batch::run_batch),
@@ -26,7 +19,7 @@ fn batch() {
 #[test]
 fn named_panic() {
     let solution = checks::check_named(solutions::named_panic::run_named);
-    settings().bind(|| insta::assert_snapshot!("named_panic", solution));
+    testkit::assert_exercise_snapshot!("named_panic", solution);
     assert_stub_fails(
         include_str!("../src/exercises/named_panic.rs"),
         checks::check_named(exercises::named_panic::run_named),
@@ -37,7 +30,7 @@ fn named_panic() {
 #[test]
 fn drain() {
     let solution = checks::check_drain(solutions::drain::drain);
-    settings().bind(|| insta::assert_snapshot!("drain", solution));
+    testkit::assert_exercise_snapshot!("drain", solution);
     assert_stub_fails(
         include_str!("../src/exercises/drain.rs"),
         checks::check_drain(exercises::drain::drain),

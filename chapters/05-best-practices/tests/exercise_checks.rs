@@ -8,17 +8,10 @@ use best_practices::{exercises, solutions};
 use exercises::checks;
 use shared::exercise::assert_stub_fails;
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/exercises");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
-
 #[test]
 fn add_timeout_solution_passes_and_stub_fails() {
     let solution = checks::check_add_timeout(solutions::add_timeout::call);
-    settings().bind(|| insta::assert_snapshot!("add_timeout", solution));
+    testkit::assert_exercise_snapshot!("add_timeout", solution);
     assert_stub_fails(
         include_str!("../src/exercises/add_timeout.rs"),
         checks::check_add_timeout(exercises::add_timeout::call),
@@ -30,7 +23,7 @@ fn add_timeout_solution_passes_and_stub_fails() {
 fn idempotent_handler_solution_passes_and_stub_fails() {
     let solution =
         checks::check_idempotent_handler(solutions::idempotent_handler::handle);
-    settings().bind(|| insta::assert_snapshot!("idempotent_handler", solution));
+    testkit::assert_exercise_snapshot!("idempotent_handler", solution);
     assert_stub_fails(
         include_str!("../src/exercises/idempotent_handler.rs"),
         checks::check_idempotent_handler(exercises::idempotent_handler::handle),
@@ -42,7 +35,7 @@ fn idempotent_handler_solution_passes_and_stub_fails() {
 fn lock_to_channel_solution_passes_and_stub_fails() {
     let solution =
         checks::check_lock_to_channel(solutions::lock_to_channel::send_subtotals);
-    settings().bind(|| insta::assert_snapshot!("lock_to_channel", solution));
+    testkit::assert_exercise_snapshot!("lock_to_channel", solution);
     assert_stub_fails(
         include_str!("../src/exercises/lock_to_channel.rs"),
         checks::check_lock_to_channel(exercises::lock_to_channel::send_subtotals),

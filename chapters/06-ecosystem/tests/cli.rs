@@ -22,17 +22,7 @@ fn bad_arguments_get_one_line_and_status_2() {
 
 #[test]
 fn list_names_every_section() {
-    let out = ecosystem(&["--list"]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    let names: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
-    assert_eq!(
-        names,
-        ["http-server", "http-client", "web-framework", "database"]
-    );
+    testkit::assert_lists_sections(&ecosystem(&["--list"]), &ecosystem::CHAPTER);
 }
 
 #[test]

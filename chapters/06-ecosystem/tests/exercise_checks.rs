@@ -6,18 +6,11 @@ use ecosystem::{exercises, solutions};
 use exercises::checks;
 use shared::exercise::assert_stub_fails;
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/exercises");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
-
 #[test]
 fn fetch_bounded_solution_passes_and_stub_fails() {
     let solution =
         checks::check_fetch_bounded(solutions::fetch_bounded::fetch_bounded);
-    settings().bind(|| insta::assert_snapshot!("fetch_bounded", solution));
+    testkit::assert_exercise_snapshot!("fetch_bounded", solution);
     assert_stub_fails(
         include_str!("../src/exercises/fetch_bounded.rs"),
         checks::check_fetch_bounded(exercises::fetch_bounded::fetch_bounded),
@@ -28,7 +21,7 @@ fn fetch_bounded_solution_passes_and_stub_fails() {
 #[test]
 fn first_answer_solution_passes_and_stub_fails() {
     let solution = checks::check_first_answer(solutions::first_answer::first_answer);
-    settings().bind(|| insta::assert_snapshot!("first_answer", solution));
+    testkit::assert_exercise_snapshot!("first_answer", solution);
     assert_stub_fails(
         include_str!("../src/exercises/first_answer.rs"),
         checks::check_first_answer(exercises::first_answer::first_answer),
@@ -39,7 +32,7 @@ fn first_answer_solution_passes_and_stub_fails() {
 #[test]
 fn pay_all_solution_passes_and_stub_fails() {
     let solution = checks::check_pay_all(solutions::pay_all::pay_all);
-    settings().bind(|| insta::assert_snapshot!("pay_all", solution));
+    testkit::assert_exercise_snapshot!("pay_all", solution);
     assert_stub_fails(
         include_str!("../src/exercises/pay_all.rs"),
         checks::check_pay_all(exercises::pay_all::pay_all),

@@ -3,29 +3,22 @@
 
 use ecosystem::exercises::{self, checks};
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("snapshots/exercises");
-    settings.set_prepend_module_to_snapshot(false);
-    settings
-}
-
 #[test]
 fn exercise_1_fetch_bounded() {
     let described =
         checks::check_fetch_bounded(exercises::fetch_bounded::fetch_bounded);
-    settings().bind(|| insta::assert_snapshot!("fetch_bounded", described));
+    testkit::assert_exercise_snapshot!("fetch_bounded", described);
 }
 
 #[test]
 fn exercise_2_first_answer() {
     let described =
         checks::check_first_answer(exercises::first_answer::first_answer);
-    settings().bind(|| insta::assert_snapshot!("first_answer", described));
+    testkit::assert_exercise_snapshot!("first_answer", described);
 }
 
 #[test]
 fn exercise_3_pay_all() {
     let described = checks::check_pay_all(exercises::pay_all::pay_all);
-    settings().bind(|| insta::assert_snapshot!("pay_all", described));
+    testkit::assert_exercise_snapshot!("pay_all", described);
 }
