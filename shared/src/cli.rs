@@ -1,33 +1,90 @@
 //! The command line every chapter shares, and the loop that runs its
 //! sections.
 //!
-//! `cargo run -p NAME -- [SECTION…] [--list] [--json] [--full] [flags]`.
-//! A chapter declares its sections and any extra flags; everything else —
-//! parsing, `--list`, progress, errors, JSON — is here, so every chapter
-//! behaves the same. Bad arguments get one line on stderr and exit status 2;
-//! a section that fails gets one line and the others still run.
+//! `cargo run -p NAME -- [SECTION…] [--list] [--json] [--full] [flags]`,
+//! or `-- --from FILE [SECTION…]` to print a saved run again. A chapter
+//! declares its sections and any extra flags; everything else — parsing,
+//! `--list`, progress, errors, the results document — is here, so every
+//! chapter behaves the same. Bad arguments get one line on stderr and exit
+//! status 2; a section that fails gets one line and the others still run.
 
-use crate::machine::Machine;
-use crate::report::{Render, SectionReport, wrap};
+use crate::document::{Document, SCHEMA, SectionRun};
+use crate::machine::{Load, Machine, load_now, now_utc, wait_for_quiet};
+use crate::report::{Kind, Render, SectionReport, wrap};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 /// One demonstration of a chapter, selectable by name.
-pub struct Section<C> {
+pub struct Section<C: 'static, R: 'static = ()> {
     pub name: &'static str,
     /// One line for `--list`.
     pub summary: &'static str,
-    pub run: fn(&mut C) -> anyhow::Result<SectionReport>,
+    pub run: Run<C, R>,
 }
 
-/// A chapter: its package name, title, sections and extra flags.
-pub struct Chapter<C: 'static> {
+/// How a section runs.
+pub enum Run<C: 'static, R: 'static> {
+    /// Measure into the chapter's typed results, then report from them
+    /// alone. The report is a pure function of the results, so a saved
+    /// document rebuilds it, and a test can feed it made-up results.
+    Typed {
+        measure: fn(&mut C, &mut R) -> anyhow::Result<()>,
+        report: fn(&R) -> anyhow::Result<SectionReport>,
+        /// Sections whose results this one reports on: they run first, in
+        /// the chapter's order, and print their own reports.
+        needs: &'static [&'static str],
+    },
+    /// Measure and report in one step; a saved document keeps the report
+    /// as printed. (Sections not yet split into measure and report.)
+    Once(fn(&mut C) -> anyhow::Result<SectionReport>),
+}
+
+/// A chapter: its package name, title, sections and extra flags. `R` is
+/// its typed results, `()` for a chapter whose sections all run `Once`.
+pub struct Chapter<C: 'static, R: 'static = ()> {
     pub package: &'static str,
     pub title: &'static str,
-    pub sections: &'static [Section<C>],
+    pub sections: &'static [Section<C, R>],
     /// Flags beyond the common ones, with one line of help each.
     pub flags: &'static [(&'static str, &'static str)],
+}
+
+impl<C, R> Chapter<C, R> {
+    fn find(&self, name: &str) -> Option<&Section<C, R>> {
+        self.sections.iter().find(|s| s.name == name)
+    }
+
+    /// The sections to run for `names` (all when empty), each section's
+    /// needs before it, in the chapter's order, each once.
+    pub fn plan(&self, names: &[String]) -> Vec<&Section<C, R>> {
+        let mut wanted: Vec<&str> = if names.is_empty() {
+            self.sections.iter().map(|s| s.name).collect()
+        } else {
+            names.iter().map(String::as_str).collect()
+        };
+        let mut i = 0;
+        while i < wanted.len() {
+            if let Some(Section {
+                run: Run::Typed { needs, .. },
+                ..
+            }) = self.find(wanted[i])
+            {
+                for need in *needs {
+                    if !wanted.contains(need) {
+                        wanted.push(need);
+                    }
+                }
+            }
+            i += 1;
+        }
+        self.sections
+            .iter()
+            .filter(|s| wanted.contains(&s.name))
+            .collect()
+    }
 }
 
 /// What the command line asked for.
@@ -38,10 +95,17 @@ pub struct Options {
     pub full: bool,
     pub list: bool,
     pub help: bool,
+    /// Before each section, wait (bounded) until the rest of the machine is
+    /// quiet, and record the wait: what `book/regenerate` asks.
+    pub wait_quiet: bool,
+    /// Print a saved run (a `--json` document) instead of measuring.
+    pub from: Option<String>,
     /// The sections to run, in the order given; empty means all.
     pub sections: Vec<String>,
     /// The chapter's own flags that were given.
     pub flags: Vec<String>,
+    /// The arguments as given, for the document.
+    pub arguments: Vec<String>,
 }
 
 impl Options {
@@ -64,16 +128,27 @@ impl std::fmt::Display for UsageError {
 impl std::error::Error for UsageError {}
 
 /// Parses `args` (without the program name) for `chapter`.
-pub fn parse<C>(
-    chapter: &Chapter<C>,
+pub fn parse<C, R>(
+    chapter: &Chapter<C, R>,
     args: &[String],
 ) -> Result<Options, UsageError> {
-    let mut options = Options::default();
-    for arg in args {
+    let mut options = Options {
+        arguments: args.to_vec(),
+        ..Options::default()
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
             "--json" => options.json = true,
             "--full" => options.full = true,
             "--list" => options.list = true,
+            "--wait-quiet" => options.wait_quiet = true,
+            "--from" => match args.next() {
+                Some(file) if !file.starts_with('-') => {
+                    options.from = Some(file.clone());
+                }
+                _ => return Err(UsageError("--from needs a FILE".into())),
+            },
             "-h" | "--help" => options.help = true,
             flag if chapter.flags.iter().any(|(f, _)| *f == flag) => {
                 options.flags.push(flag.to_string());
@@ -82,7 +157,7 @@ pub fn parse<C>(
                 return Err(UsageError(format!("unknown option '{flag}'")));
             }
             name => {
-                if !chapter.sections.iter().any(|s| s.name == name) {
+                if chapter.find(name).is_none() {
                     let known: Vec<&str> =
                         chapter.sections.iter().map(|s| s.name).collect();
                     return Err(UsageError(format!(
@@ -99,13 +174,52 @@ pub fn parse<C>(
     Ok(options)
 }
 
-/// The whole `main` of a chapter: parse, then list or run the sections.
-/// `make` builds the context the sections share.
-pub fn run<C>(
-    chapter: &Chapter<C>,
+/// Runs one section into `results` and returns its report, with the
+/// core-count limit every chapter's figures are held to. The section's
+/// needs must have run into `results` already.
+pub fn measure_section<C, R>(
+    section: &Section<C, R>,
+    context: &mut C,
+    results: &mut R,
+) -> anyhow::Result<SectionReport> {
+    let mut report = match &section.run {
+        Run::Typed {
+            measure, report, ..
+        } => {
+            measure(context, results)?;
+            report(results)?
+        }
+        Run::Once(run) => run(context)?,
+    };
+    report.limit_to_cores(crate::machine::cores());
+    Ok(report)
+}
+
+/// Section `name` of `chapter` alone (its needs first, their reports
+/// dropped), as a test runs it.
+pub fn run_alone<C, R: Default>(
+    chapter: &Chapter<C, R>,
+    context: &mut C,
+    name: &str,
+) -> anyhow::Result<SectionReport> {
+    let mut results = R::default();
+    let mut last = None;
+    for section in chapter.plan(&[name.to_string()]) {
+        last = Some(measure_section(section, context, &mut results)?);
+    }
+    last.ok_or_else(|| anyhow::anyhow!("{} has no section {name}", chapter.package))
+}
+
+/// The whole `main` of a chapter: parse, then list, replay or run the
+/// sections. `make` builds the context the sections share.
+pub fn run<C, R>(
+    chapter: &Chapter<C, R>,
     args: Vec<String>,
     make: impl FnOnce(&Options) -> anyhow::Result<C>,
-) -> ExitCode {
+) -> ExitCode
+where
+    R: Serialize + DeserializeOwned + Default,
+{
     let options = match parse(chapter, &args) {
         Ok(options) => options,
         Err(err) => {
@@ -123,6 +237,15 @@ pub fn run<C>(
         }
         return ExitCode::SUCCESS;
     }
+    if let Some(file) = &options.from {
+        return match replay(chapter, file, &options.sections) {
+            Ok(code) => code,
+            Err(err) => {
+                eprintln!("{}: {file}: {err:#}", chapter.package);
+                ExitCode::from(2)
+            }
+        };
+    }
     let mut context = match make(&options) {
         Ok(context) => context,
         Err(err) => {
@@ -130,28 +253,36 @@ pub fn run<C>(
             return ExitCode::FAILURE;
         }
     };
-    let selected: Vec<&Section<C>> = chapter
-        .sections
-        .iter()
-        .filter(|s| {
-            options.sections.is_empty()
-                || options.sections.iter().any(|n| n == s.name)
-        })
-        .collect();
+    let selected = chapter.plan(&options.sections);
     let machine = Machine::this_one();
+    let date = now_utc();
     if !options.json {
-        let measured_on = format!("Measured on {}.", machine.summary());
-        println!("{}\n{}", chapter.title, wrap(&measured_on, "", 80));
+        let measured_on = format!("Measured on {}, {date}.", machine.summary());
+        println!(
+            "{}
+{}",
+            chapter.title,
+            wrap(&measured_on, "", 80)
+        );
     }
     let progress = std::io::stderr().is_terminal();
     let mut failed = 0;
-    let mut reports = Vec::new();
+    let mut results = R::default();
+    let mut runs = Vec::new();
     for (i, section) in selected.iter().enumerate() {
+        let load = if options.wait_quiet {
+            Some(wait_for_quiet(QUIET_WAIT))
+        } else if options.json {
+            Some(load_now(Duration::from_millis(200)))
+        } else {
+            None
+        };
         if progress {
             eprint!("\r[{}/{}] {}…\x1b[K", i + 1, selected.len(), section.name);
             let _ = std::io::stderr().flush();
         }
-        let outcome = (section.run)(&mut context);
+        let started = Instant::now();
+        let outcome = measure_section(section, &mut context, &mut results);
         if progress {
             eprint!("\r\x1b[K");
         }
@@ -160,7 +291,12 @@ pub fn run<C>(
                 if !options.json {
                     println!("{}", report.render(Render::Plain));
                 }
-                reports.push(report);
+                runs.push(SectionRun {
+                    name: section.name.to_string(),
+                    load,
+                    seconds: started.elapsed().as_secs_f64(),
+                    report,
+                });
             }
             Err(err) => {
                 failed += 1;
@@ -171,10 +307,29 @@ pub fn run<C>(
             }
         }
     }
+    let reports: Vec<&SectionReport> = runs.iter().map(|r| &r.report).collect();
     if options.json {
-        println!("{}", to_json(&machine, &reports));
+        let document = Document {
+            schema: SCHEMA,
+            chapter: chapter.package.to_string(),
+            machine,
+            date,
+            arguments: options.arguments.clone(),
+            sections: runs,
+            results,
+        };
+        match serde_json::to_string_pretty(&document) {
+            Ok(text) => println!("{text}"),
+            Err(err) => {
+                eprintln!(
+                    "{}: the results do not serialise: {err}",
+                    chapter.package
+                );
+                return ExitCode::FAILURE;
+            }
+        }
     } else {
-        println!("{}", summary(&reports));
+        println!("{}", summary(&reports, None));
     }
     if failed > 0 {
         ExitCode::FAILURE
@@ -183,15 +338,122 @@ pub fn run<C>(
     }
 }
 
+/// How long `--wait-quiet` waits for a quiet machine before each section.
+const QUIET_WAIT: Duration = Duration::from_secs(60);
+
+/// `--from FILE`: prints the sections of a saved run (those asked, or all
+/// it has), typed ones rebuilt from its results. Exit status 1 when a
+/// rebuilt report breaks an invariant or shows an impossible figure: such
+/// a run must not be quoted.
+fn replay<C, R>(
+    chapter: &Chapter<C, R>,
+    file: &str,
+    names: &[String],
+) -> anyhow::Result<ExitCode>
+where
+    R: DeserializeOwned,
+{
+    use anyhow::Context as _;
+    let text = std::fs::read_to_string(file).context("cannot read it")?;
+    let document = read_document::<R>(&text, chapter.package)?;
+    let reports = rebuild(chapter, &document, names)?;
+    let one = match reports.as_slice() {
+        [(run, _)] => run.load.as_ref(),
+        _ => None,
+    };
+    println!("{}\n{}", chapter.title, wrap(&document.header(one), "", 80));
+    for (_, report) in &reports {
+        println!("{}", report.render(Render::Plain));
+    }
+    let shown: Vec<&SectionReport> = reports.iter().map(|(_, r)| r).collect();
+    let busy = document
+        .sections
+        .iter()
+        .filter_map(|s| s.load.as_ref())
+        .find(|l| l.looked_busy());
+    println!("{}", summary(&shown, busy));
+    let unfit = shown
+        .iter()
+        .flat_map(|r| r.checks())
+        .filter(|c| c.is_broken() || c.is_implausible())
+        .count();
+    if unfit > 0 {
+        eprintln!(
+            "{}: {file}: {unfit} check(s) failed that a run fit to quote must pass",
+            chapter.package
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a document of this chapter, refusing another schema or chapter.
+pub fn read_document<R: DeserializeOwned>(
+    text: &str,
+    package: &str,
+) -> anyhow::Result<Document<R>> {
+    use anyhow::{Context as _, bail};
+    let probe: serde_json::Value =
+        serde_json::from_str(text).context("not a JSON document")?;
+    let schema = probe.get("schema").and_then(|s| s.as_u64());
+    if schema != Some(u64::from(SCHEMA)) {
+        bail!(
+            "schema {schema:?}, but this build reads schema {SCHEMA}: rerun --json"
+        );
+    }
+    let document: Document<R> =
+        serde_json::from_value(probe).context("not a results document")?;
+    if document.chapter != package {
+        bail!("a run of {}, not of {package}", document.chapter);
+    }
+    Ok(document)
+}
+
+/// The reports of `document` for `names` (every section it has, when
+/// empty), in the order they ran: typed sections rebuilt from the results,
+/// the others as saved.
+pub fn rebuild<'d, C, R>(
+    chapter: &Chapter<C, R>,
+    document: &'d Document<R>,
+    names: &[String],
+) -> anyhow::Result<Vec<(&'d SectionRun, SectionReport)>> {
+    let mut reports = Vec::new();
+    for name in names {
+        if document.section(name).is_none() {
+            anyhow::bail!("the run has no section {name}");
+        }
+    }
+    for run in &document.sections {
+        if !names.is_empty() && !names.contains(&run.name) {
+            continue;
+        }
+        let section = chapter.find(&run.name).ok_or_else(|| {
+            anyhow::anyhow!("no section {} in this chapter", run.name)
+        })?;
+        let report = match &section.run {
+            Run::Typed { report, .. } => {
+                let mut report = report(&document.results)?;
+                report.limit_to_cores(document.machine.cores);
+                report
+            }
+            Run::Once(_) => run.report.clone(),
+        };
+        reports.push((run, report));
+    }
+    Ok(reports)
+}
+
 /// "3 sections: 12 of 12 invariants held, 4 of 5 measured claims met on
-/// this machine." The two are counted apart, and an empty count is left
-/// out: a broken invariant is a bug, a missed figure may be a busy machine.
-pub fn summary(reports: &[SectionReport]) -> String {
-    let count = |measured: bool| {
+/// this machine." The kinds are counted apart, and an empty count is left
+/// out: a broken invariant is a bug, a missed figure may be a busy machine,
+/// an implausible one means the run is not fit to quote. `busy` is a load
+/// reading that looked busy, when the run recorded one.
+pub fn summary(reports: &[&SectionReport], busy: Option<&Load>) -> String {
+    let count = |kind: Kind| {
         let checks = reports
             .iter()
             .flat_map(|r| r.checks())
-            .filter(|c| c.measured == measured);
+            .filter(|c| c.kind == kind);
         let (mut held, mut all) = (0, 0);
         for check in checks {
             all += 1;
@@ -199,8 +461,9 @@ pub fn summary(reports: &[SectionReport]) -> String {
         }
         (held, all)
     };
-    let (held, invariants) = count(false);
-    let (met, figures) = count(true);
+    let (held, invariants) = count(Kind::Invariant);
+    let (met, figures) = count(Kind::Measured);
+    let (plausible, limits) = count(Kind::Plausible);
     let mut counts = Vec::new();
     if invariants > 0 {
         counts.push(format!("{held} of {invariants} invariants held"));
@@ -208,53 +471,33 @@ pub fn summary(reports: &[SectionReport]) -> String {
     if figures > 0 {
         counts.push(format!("{met} of {figures} measured claims met"));
     }
+    if limits > 0 {
+        counts.push(format!("{plausible} of {limits} figures plausible"));
+    }
     let sections = format!(
         "{} section{}",
         reports.len(),
         if reports.len() == 1 { "" } else { "s" }
     );
-    if counts.is_empty() {
+    let mut text = if counts.is_empty() {
         format!("{sections}, nothing checked.")
     } else {
         format!("{sections}: {} on this machine.", counts.join(", "))
-    }
-}
-
-/// The `--json` document: the machine and every record, then every check.
-pub fn to_json(machine: &Machine, reports: &[SectionReport]) -> String {
-    #[derive(Serialize)]
-    struct Document<'a> {
-        machine: &'a Machine,
-        results: Vec<&'a crate::report::Record>,
-        checks: Vec<CheckRow<'a>>,
-    }
-    #[derive(Serialize)]
-    struct CheckRow<'a> {
-        section: &'a str,
-        holds: bool,
-        measured: bool,
-        claim: &'a str,
-    }
-    let document = Document {
-        machine,
-        results: reports.iter().flat_map(|r| &r.records).collect(),
-        checks: reports
-            .iter()
-            .flat_map(|r| {
-                r.checks().map(|c| CheckRow {
-                    section: &r.section,
-                    holds: c.holds,
-                    measured: c.measured,
-                    claim: &c.claim,
-                })
-            })
-            .collect(),
     };
-    serde_json::to_string_pretty(&document).expect("plain data always serialises")
+    let missed = met < figures || plausible < limits;
+    if let Some(load) = busy {
+        text += &format!(
+            " This machine looked busy ({}): rerun when it is quiet.",
+            load.summary()
+        );
+    } else if missed {
+        text += " A missed claim or an implausible figure usually means a busy machine: rerun when it is quiet.";
+    }
+    text
 }
 
 /// The text of `--help`.
-pub fn usage<C>(chapter: &Chapter<C>) -> String {
+pub fn usage<C, R>(chapter: &Chapter<C, R>) -> String {
     let mut text = format!(
         "{}\n\nusage: cargo run -p {} -- [SECTION…] [OPTIONS]\n\nsections:\n",
         chapter.title, chapter.package
@@ -266,6 +509,8 @@ pub fn usage<C>(chapter: &Chapter<C>) -> String {
     text += "  --list           list the sections\n";
     text += "  --json           print the results as one JSON document\n";
     text += "  --full           real measurements: larger sizes, more runs (slow)\n";
+    text += "  --wait-quiet     before each section, wait for a quiet machine (≤ 60 s)\n";
+    text += "  --from FILE      print a saved --json run instead of measuring\n";
     for (flag, help) in chapter.flags {
         text += &format!("  {flag:<16} {help}\n");
     }
@@ -289,12 +534,12 @@ mod tests {
             Section {
                 name: "one",
                 summary: "first",
-                run: demo,
+                run: Run::Once(demo),
             },
             Section {
                 name: "two",
                 summary: "second",
-                run: demo,
+                run: Run::Once(demo),
             },
         ],
         flags: &[("--python", "also run Python")],
@@ -324,17 +569,114 @@ mod tests {
     fn the_summary_counts_invariants_and_figures_apart() {
         let mut report = SectionReport::new("demo", "A claim.");
         report.measured(true, "fast");
-        let one = std::slice::from_ref(&report);
         assert_eq!(
-            summary(one),
+            summary(&[&report], None),
             "1 section: 1 of 1 measured claims met on this machine."
         );
         report.check(false, "right");
         assert_eq!(
-            summary(&[report]),
+            summary(&[&report], None),
             "1 section: 0 of 1 invariants held, 1 of 1 measured claims met on this machine."
         );
-        assert_eq!(summary(&[]), "0 sections, nothing checked.");
+        report.plausible(false, "no speedup above the cores");
+        assert!(
+            summary(&[&report], None).ends_with(
+                "0 of 1 figures plausible on this machine. A missed claim or an \
+                 implausible figure usually means a busy machine: rerun when it is quiet."
+            ),
+            "{}",
+            summary(&[&report], None)
+        );
+        assert_eq!(summary(&[], None), "0 sections, nothing checked.");
+    }
+
+    #[test]
+    fn from_needs_a_file() {
+        let err = parse(&CHAPTER, &args(&["--from"])).unwrap_err();
+        assert_eq!(err.0, "--from needs a FILE");
+        let o = parse(&CHAPTER, &args(&["--from", "run.json", "one"])).unwrap();
+        assert_eq!(o.from.as_deref(), Some("run.json"));
+        assert_eq!(o.sections, ["one"]);
+    }
+
+    fn typed_measure(_: &mut (), seen: &mut Vec<String>) -> anyhow::Result<()> {
+        seen.push("measured".into());
+        Ok(())
+    }
+
+    #[allow(clippy::ptr_arg)] // it must be `fn(&R)` for R = Vec<String>
+    fn typed_report(seen: &Vec<String>) -> anyhow::Result<SectionReport> {
+        let mut report = SectionReport::new("sum", "claim");
+        report.check(!seen.is_empty(), "its needs ran first");
+        Ok(report)
+    }
+
+    static TYPED: Chapter<(), Vec<String>> = Chapter {
+        package: "typed",
+        title: "Typed",
+        sections: &[
+            Section {
+                name: "part",
+                summary: "a part",
+                run: Run::Typed {
+                    measure: typed_measure,
+                    report: typed_report,
+                    needs: &[],
+                },
+            },
+            Section {
+                name: "other",
+                summary: "not needed",
+                run: Run::Once(demo),
+            },
+            Section {
+                name: "sum",
+                summary: "needs part",
+                run: Run::Typed {
+                    measure: |_, _| Ok(()),
+                    report: typed_report,
+                    needs: &["part"],
+                },
+            },
+        ],
+        flags: &[],
+    };
+
+    #[test]
+    fn a_section_runs_after_what_it_needs() {
+        let plan: Vec<&str> =
+            TYPED.plan(&args(&["sum"])).iter().map(|s| s.name).collect();
+        assert_eq!(plan, ["part", "sum"]);
+        let report = run_alone(&TYPED, &mut (), "sum").unwrap();
+        assert!(report.broken().is_empty(), "{report:?}");
+    }
+
+    #[test]
+    fn a_document_is_rebuilt_from_its_results() {
+        let document = Document {
+            schema: SCHEMA,
+            chapter: "typed".into(),
+            machine: Machine::this_one(),
+            date: now_utc(),
+            arguments: vec![],
+            sections: vec![SectionRun {
+                name: "sum".into(),
+                load: None,
+                seconds: 0.0,
+                report: SectionReport::new("sum", "as printed"),
+            }],
+            // Doctored: the results say nothing was measured.
+            results: Vec::<String>::new(),
+        };
+        let text = serde_json::to_string(&document).unwrap();
+        let back: Document<Vec<String>> = read_document(&text, "typed").unwrap();
+        let reports = rebuild(&TYPED, &back, &[]).unwrap();
+        assert_eq!(reports.len(), 1);
+        assert_eq!(reports[0].1.broken().len(), 1, "the check saw the results");
+        assert!(read_document::<Vec<String>>(&text, "other").is_err());
+        let old = text.replace(&format!("\"schema\":{SCHEMA}"), "\"schema\":1");
+        let err = read_document::<Vec<String>>(&old, "typed").unwrap_err();
+        assert!(err.to_string().contains("schema"), "{err}");
     }
 
     #[test]

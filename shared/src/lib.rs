@@ -10,6 +10,8 @@
 //!   stacks), read from `/proc`.
 //! - [`report`]: the tables a chapter prints and the JSON it emits, with a
 //!   redacted form for snapshot tests.
+//! - [`document`]: the results document of one run (`--json`), which the
+//!   book's figures are rendered from (`--from FILE`).
 //! - [`cli`]: the options every chapter accepts and the one-line errors (exit
 //!   status 2) for the ones it does not.
 //! - [`machine`]: what the figures were measured on.
@@ -23,6 +25,7 @@
 
 pub mod chart;
 pub mod cli;
+pub mod document;
 pub mod executor;
 pub mod exercise;
 pub mod machine;

@@ -5,11 +5,11 @@
 //! that shows Python's GIL (about 1.0 for CPU-bound threads) and Rust's lack
 //! of one (about the core count).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
 /// The smallest, middle and largest of a set of samples, in seconds.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
     pub min: f64,
     pub median: f64,
@@ -113,7 +113,7 @@ pub fn timed<T>(work: impl FnOnce() -> T) -> (T, Timing) {
 }
 
 /// The timings of several runs of the same work.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Repeated {
     pub runs: usize,
     pub wall: Spread,

@@ -7,7 +7,7 @@
 //! the shape, the counts and whether each check held must not.
 
 use crate::measure::Spread;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -21,8 +21,9 @@ pub enum Render {
     Redacted,
 }
 
-/// One cell of a table.
-#[derive(Clone, Debug, PartialEq)]
+/// One cell of a table. Serialisable, so that a results document keeps a
+/// section's report exactly as it was printed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Cell {
     /// Words, shown as they are.
     Text(String),
@@ -37,8 +38,15 @@ pub enum Cell {
     Seconds(f64),
     /// A duration measured several times: median, and the range.
     Timing(Spread),
-    /// A ratio such as a speedup ("1.93×").
+    /// A ratio that is not a speedup ("4.2× the memory").
     Ratio(f64),
+    /// The speedup of CPU-bound work over a baseline of the same run
+    /// ("1.93×"). It cannot pass the cores the work ran on: see
+    /// [`SectionReport::limit_to_cores`]. (Waits overlap without cores, so
+    /// an I/O speedup is a plain [`Cell::Ratio`].)
+    CpuSpeedup(f64),
+    /// Cores kept busy: CPU time over wall time. At most the core count.
+    Cores(f64),
     /// A size in bytes.
     Bytes(f64),
     /// A measured number without a unit (e.g. cores kept busy).
@@ -75,7 +83,8 @@ impl Cell {
             Cell::Count(n) => group_thousands(*n),
             Cell::Missing(why) => format!("— ({why})"),
             Cell::Seconds(_) | Cell::Timing(_) if redacted => "[time]".into(),
-            Cell::Ratio(_) if redacted => "[ratio]".into(),
+            Cell::Ratio(_) | Cell::CpuSpeedup(_) if redacted => "[ratio]".into(),
+            Cell::Cores(_) if redacted => "[number]".into(),
             Cell::Tally(_) if redacted => "[count]".into(),
             Cell::Varies(_) if redacted => "[varies]".into(),
             Cell::Varies(s) => s.clone(),
@@ -90,7 +99,8 @@ impl Cell {
                 format_seconds(t.median),
                 format_range(t.min, t.max)
             ),
-            Cell::Ratio(r) => format!("{r:.2}×"),
+            Cell::Ratio(r) | Cell::CpuSpeedup(r) => format!("{r:.2}×"),
+            Cell::Cores(n) => format!("{n:.2}"),
             Cell::Bytes(b) => format_bytes(*b),
             Cell::Number(n) => format!("{n:.2}"),
         }
@@ -98,7 +108,7 @@ impl Cell {
 }
 
 /// A table with a title and one header per column.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub title: String,
     pub headers: Vec<String>,
@@ -305,34 +315,59 @@ fn width(s: &str) -> usize {
 }
 
 /// A claim the section checked on this run, and whether it held.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     pub holds: bool,
     pub claim: String,
-    /// Whether the claim is about a measured figure (a speedup, a time
-    /// limit), which a busy machine can move, rather than an invariant.
-    pub measured: bool,
+    pub kind: Kind,
+}
+
+/// What a check that fails says about the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Must hold on any machine, however busy (every sum right, no input
+    /// lost): a failure is a bug. Tests require it.
+    Invariant,
+    /// A claim about a figure ("twice as fast") that a busy machine can
+    /// move: a miss is reported, not a bug. Nothing requires it.
+    Measured,
+    /// What physics allows (no speedup above the cores, a chart point equal
+    /// to its table figure): a failure means the run was disturbed or the
+    /// harness is wrong. The book refuses such a run; tests do not require
+    /// it, because a loaded test machine can break it.
+    Plausible,
 }
 
 impl Check {
     /// An invariant that did not hold: a bug, on any machine.
     pub fn is_broken(&self) -> bool {
-        !self.holds && !self.measured
+        !self.holds && self.kind == Kind::Invariant
+    }
+
+    /// A figure that cannot be true: this run must not reach the book.
+    pub fn is_implausible(&self) -> bool {
+        !self.holds && self.kind == Kind::Plausible
     }
 }
 
 /// A part of a section's report, in the order it is printed.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Block {
     Table(Table),
     /// A sentence that explains what the figures mean.
     Note(String),
+    /// A sentence chosen by this run's figures ("this run looked busy"):
+    /// shown to a reader, redacted in a snapshot.
+    Verdict(String),
     Check(Check),
 }
 
-/// One result for `--json`: which section, workload and model, and the
-/// figures measured (`wall_s`, `speedup`, …).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// One result for `--json` from a section that has no typed results yet:
+/// which section, workload and model, and the figures measured (`wall_s`,
+/// `speedup`, …). Typed results replace it chapter by chapter: nothing may
+/// read a figure back from it by key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     pub section: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -365,12 +400,13 @@ impl Record {
 }
 
 /// Everything one section found.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SectionReport {
     pub section: String,
     /// What the section shows, in one sentence.
     pub claim: String,
     pub blocks: Vec<Block>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<Record>,
 }
 
@@ -392,10 +428,15 @@ impl SectionReport {
         self.blocks.push(Block::Note(text.into()));
     }
 
+    /// A note whose wording depends on what this run measured.
+    pub fn verdict(&mut self, text: impl Into<String>) {
+        self.blocks.push(Block::Verdict(text.into()));
+    }
+
     /// Records whether `claim`, an invariant, held on this run and returns
     /// `holds`. It must hold on every machine, however busy: tests require it.
     pub fn check(&mut self, holds: bool, claim: impl Into<String>) -> bool {
-        self.add_check(holds, claim.into(), false)
+        self.add_check(holds, claim.into(), Kind::Invariant)
     }
 
     /// Records whether `claim`, about a measured figure (a speedup, a time
@@ -403,15 +444,18 @@ impl SectionReport {
     /// is reported, not treated as a bug: tests show the claim but do not
     /// require it, and figures are judged from a `--full` run.
     pub fn measured(&mut self, holds: bool, claim: impl Into<String>) -> bool {
-        self.add_check(holds, claim.into(), true)
+        self.add_check(holds, claim.into(), Kind::Measured)
     }
 
-    fn add_check(&mut self, holds: bool, claim: String, measured: bool) -> bool {
-        let check = Check {
-            holds,
-            claim,
-            measured,
-        };
+    /// Records whether `claim`, a limit physics or the harness sets (no
+    /// speedup above the cores; a figure shown twice is the same), held.
+    /// When it does not, the run was disturbed and is not fit to quote.
+    pub fn plausible(&mut self, holds: bool, claim: impl Into<String>) -> bool {
+        self.add_check(holds, claim.into(), Kind::Plausible)
+    }
+
+    fn add_check(&mut self, holds: bool, claim: String, kind: Kind) -> bool {
+        let check = Check { holds, claim, kind };
         self.blocks.push(Block::Check(check));
         holds
     }
@@ -433,6 +477,51 @@ impl SectionReport {
         self.checks().filter(|c| c.is_broken()).collect()
     }
 
+    /// The plausibility checks that did not hold: what the book refuses.
+    pub fn implausible(&self) -> Vec<&Check> {
+        self.checks().filter(|c| c.is_implausible()).collect()
+    }
+
+    /// Adds the check every chapter owes its reader: no CPU speedup and no
+    /// count of cores kept busy above the `cores` the run had (5 % over, for
+    /// the rounding of CPU clocks). A figure past it is not a fast machine
+    /// but a disturbed baseline or a wrong harness.
+    pub fn limit_to_cores(&mut self, cores: usize) {
+        let limit = cores as f64 * 1.05;
+        let (mut speedups, mut busy) = (Vec::new(), Vec::new());
+        for cell in self.cells() {
+            match cell {
+                Cell::CpuSpeedup(s) => speedups.push(*s),
+                Cell::Cores(c) => busy.push(*c),
+                _ => {}
+            }
+        }
+        let within = |v: &[f64]| v.iter().all(|x| x.is_finite() && *x <= limit);
+        if !speedups.is_empty() {
+            let holds = within(&speedups);
+            self.plausible(holds, format!("no CPU speedup above the {cores} cores"));
+        }
+        if !busy.is_empty() {
+            let holds = within(&busy);
+            self.plausible(
+                holds,
+                format!("no run kept more than the {cores} cores busy"),
+            );
+        }
+    }
+
+    /// Every table cell, for checks that hold every figure of a kind to a
+    /// limit.
+    pub fn cells(&self) -> impl Iterator<Item = &Cell> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .flat_map(|t| t.rows.iter().flatten())
+    }
+
     pub fn render(&self, how: Render) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "== {} ==", self.section);
@@ -447,13 +536,20 @@ impl SectionReport {
             match block {
                 Block::Table(t) => t.render(how, &mut out),
                 Block::Note(n) => out += &wrap(n, "", WIDTH),
+                Block::Verdict(_) if how == Render::Redacted => {
+                    out += "[a sentence on this run's figures]\n";
+                }
+                Block::Verdict(n) => out += &wrap(n, "", WIDTH),
                 Block::Check(c) => {
-                    let mark = match (c.measured, c.holds, how) {
+                    let mark = match (c.kind, c.holds, how) {
                         // A figure's outcome depends on the machine's load.
-                        (true, _, Render::Redacted) => "[~]    ",
+                        (Kind::Measured | Kind::Plausible, _, Render::Redacted) => {
+                            "[~]    "
+                        }
                         (_, true, _) => "[ok]   ",
-                        (true, false, _) => "[miss] ",
-                        (false, false, _) => "[FAIL] ",
+                        (Kind::Measured, false, _) => "[miss] ",
+                        (Kind::Plausible, false, _) => "[busy] ",
+                        (Kind::Invariant, false, _) => "[FAIL] ",
                     };
                     out += mark;
                     out += wrap(&c.claim, "       ", WIDTH).trim_start();
@@ -650,6 +746,46 @@ mod tests {
             lines(Cell::Bytes(14_131.0).piece(Render::Plain), 3),
             ["13.8 KiB"]
         );
+    }
+
+    #[test]
+    fn a_speedup_above_the_cores_is_implausible() {
+        let mut report = SectionReport::new("demo", "A claim.");
+        let mut t = Table::new("T", &["model", "speedup", "cores busy"]);
+        t.push(vec![
+            Cell::text("a"),
+            Cell::CpuSpeedup(1.9),
+            Cell::Cores(1.98),
+        ]);
+        report.table(t.clone());
+        report.limit_to_cores(2);
+        assert!(report.implausible().is_empty(), "{report:?}");
+        t.push(vec![
+            Cell::text("b"),
+            Cell::CpuSpeedup(2.75),
+            Cell::Cores(2.0),
+        ]);
+        let mut doctored = SectionReport::new("demo", "A claim.");
+        doctored.table(t);
+        doctored.limit_to_cores(2);
+        let bad = doctored.implausible();
+        assert_eq!(bad.len(), 1, "{doctored:?}");
+        assert!(bad[0].claim.contains("speedup"), "{}", bad[0].claim);
+        assert!(doctored.broken().is_empty(), "implausible is not broken");
+        let plain = doctored.render(Render::Plain);
+        assert!(plain.contains("[busy] no CPU speedup"), "{plain}");
+    }
+
+    #[test]
+    fn a_report_survives_its_json() {
+        let mut report = SectionReport::new("demo", "A claim.");
+        let mut t = Table::new("T", &["what", "time"]);
+        t.push(vec![Cell::text("x"), Cell::Timing(Spread::single(0.5))]);
+        report.table(t);
+        report.measured(false, "fast");
+        let json = serde_json::to_string(&report).unwrap();
+        let back: SectionReport = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, report);
     }
 
     #[test]

@@ -15,6 +15,7 @@
 //! own builds should not compile.
 
 pub use insta;
+pub use serde_json;
 pub use shared::report::{Render, SectionReport};
 
 use shared::cli::Chapter;
@@ -25,20 +26,17 @@ use std::sync::Mutex;
 /// each other's cores.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
-/// Runs section `name` of `chapter`, alone, and fails the test if it
-/// returns an error or breaks an invariant, printing the whole report.
-pub fn run_section<C>(
-    chapter: &Chapter<C>,
+/// Runs section `name` of `chapter` (after the sections it needs), alone,
+/// and fails the test if it returns an error or breaks an invariant,
+/// printing the whole report. Plausibility is not required: a loaded test
+/// machine can disturb a baseline, and the book's run is judged instead.
+pub fn run_section<C, R: Default>(
+    chapter: &Chapter<C, R>,
     context: &mut C,
     name: &str,
 ) -> SectionReport {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let section = chapter
-        .sections
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("{} has no section {name}", chapter.package));
-    let report = (section.run)(context)
+    let report = shared::cli::run_alone(chapter, context, name)
         .unwrap_or_else(|e| panic!("section {name} failed: {e:#}"));
     let broken = report.broken();
     assert!(
@@ -83,7 +81,7 @@ macro_rules! assert_exercise_snapshot {
 
 /// `--list`'s output: one line per section of `chapter`, its name first,
 /// in the chapter's order, and exit status 0.
-pub fn assert_lists_sections<C>(out: &Output, chapter: &Chapter<C>) {
+pub fn assert_lists_sections<C, R>(out: &Output, chapter: &Chapter<C, R>) {
     assert!(out.status.success(), "--list failed");
     let text = String::from_utf8_lossy(&out.stdout);
     let names: Vec<&str> = text
@@ -106,4 +104,31 @@ pub fn assert_refused(out: &Output, expected: &str) {
         "{stderr} should say {expected:?}"
     );
     assert!(out.stdout.is_empty(), "nothing on stdout when refused");
+}
+
+/// Every record of a `--json` document's sections (those not yet typed
+/// keep their records in their saved reports).
+pub fn json_records(document: &serde_json::Value) -> Vec<&serde_json::Value> {
+    sections(document)
+        .filter_map(|s| s["report"]["records"].as_array())
+        .flatten()
+        .collect()
+}
+
+/// Every check of a `--json` document, as `(section, check)`: each check
+/// has `holds`, `claim` and `kind` (`invariant`, `measured`, `plausible`).
+pub fn json_checks(document: &serde_json::Value) -> Vec<(&str, &serde_json::Value)> {
+    sections(document)
+        .flat_map(|s| {
+            let name = s["name"].as_str().unwrap_or_default();
+            let blocks = s["report"]["blocks"].as_array().into_iter().flatten();
+            blocks.filter_map(move |b| b.get("Check").map(|c| (name, c)))
+        })
+        .collect()
+}
+
+fn sections(
+    document: &serde_json::Value,
+) -> impl Iterator<Item = &serde_json::Value> {
+    document["sections"].as_array().into_iter().flatten()
 }

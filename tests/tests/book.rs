@@ -27,7 +27,7 @@ fn chapters() -> Vec<ChapterInfo> {
 }
 
 /// A chapter as the checks see it, its arguments judged by its own parser.
-fn chapter<C>(chapter: &'static Chapter<C>) -> ChapterInfo {
+fn chapter<C, R>(chapter: &'static Chapter<C, R>) -> ChapterInfo {
     ChapterInfo {
         package: chapter.package.to_string(),
         sections: chapter

@@ -10,8 +10,12 @@
 //!   with `--executor-worker`) and the tasks it can run.
 //! - [`probe`]: `--probe`, a fresh process that holds N concurrent waits so
 //!   the memory they cost is measured from a clean start.
-//! - [`sections`]: one file per section of the chapter; `table` gathers the
-//!   others into the article's comparison table.
+//! - [`sections`]: one file per section of the chapter, each a `measure`
+//!   into its typed results and a pure `report` from them; `table` gathers
+//!   the others' results into the article's comparison table, and
+//!   `calibration` holds the fixed costs to a minimal program.
+//! - [`Results`]: every section's typed results, the `results` of the
+//!   `--json` document the book is rendered from.
 //! - [`python`]: the Python counterpart, run with `--python`.
 //! - [`exercises`] and [`solutions`]: the learner's stubs and the reference
 //!   answers, checked by the same snapshots.
@@ -25,61 +29,90 @@ pub mod sizes;
 pub mod solutions;
 pub mod worker;
 
-use shared::cli::{Chapter, Options, Section};
-use shared::report::{Record, SectionReport};
+use serde::{Deserialize, Serialize};
+use shared::cli::{Chapter, Options, Run, Section};
 use sizes::Sizes;
 use std::sync::OnceLock;
 use worker::WorkerCommand;
 
+/// A typed section: its measure into [`Results`] and its pure report.
+macro_rules! typed {
+    ($module:ident) => {
+        typed!($module, &[])
+    };
+    ($module:ident, $needs:expr) => {
+        Run::Typed {
+            measure: sections::$module::measure,
+            report: sections::$module::report,
+            needs: $needs,
+        }
+    };
+}
+
 /// The chapter as the command line sees it.
-pub static CHAPTER: Chapter<Context> = Chapter {
+pub static CHAPTER: Chapter<Context, Results> = Chapter {
     package: "comparison",
     title: "Chapter 1 · Comparison: threads vs processes vs async",
     sections: &[
         Section {
             name: "io-bound",
             summary: "N simulated downloads under every model: wall time and speedup",
-            run: sections::io_bound::run,
+            run: typed!(io_bound),
         },
         Section {
             name: "cpu-bound",
             summary: "sums of squares under every model: speedup and cores kept busy",
-            run: sections::cpu_bound::run,
+            run: typed!(cpu_bound),
         },
         Section {
             name: "scaling",
             summary: "speedup against the number of workers: threads and processes",
-            run: sections::scaling::run,
+            run: typed!(scaling),
         },
         Section {
             name: "memory",
             summary: "bytes per concurrent wait: OS thread vs async task vs process",
-            run: sections::memory::run,
+            run: typed!(memory),
         },
         Section {
             name: "overhead",
             summary: "what it costs to start a thread, a task, a process",
-            run: sections::overhead::run,
+            run: typed!(overhead),
         },
         Section {
             name: "data-exchange",
             summary: "a message's round trip: channel, process pool, async channel",
-            run: sections::data_exchange::run,
+            run: typed!(data_exchange),
         },
         Section {
             name: "event-loop",
             summary: "CPU work on an async runtime: the lag it causes, and the fix",
-            run: sections::event_loop::run,
+            run: typed!(event_loop),
         },
         Section {
             name: "combining",
             summary: "processes with async I/O inside; tokio and rayon together",
-            run: sections::combining::run,
+            run: typed!(combining),
+        },
+        Section {
+            name: "calibration",
+            summary: "the chapter's fixed costs against a minimal program, same run",
+            run: typed!(calibration, &["memory", "overhead"]),
         },
         Section {
             name: "table",
             summary: "the article's eight-row table, with this machine's evidence",
-            run: sections::table::run,
+            run: typed!(
+                table,
+                &[
+                    "io-bound",
+                    "cpu-bound",
+                    "memory",
+                    "overhead",
+                    "data-exchange",
+                    "event-loop",
+                ]
+            ),
         },
     ],
     flags: &[(
@@ -87,6 +120,29 @@ pub static CHAPTER: Chapter<Context> = Chapter {
         "also run the Python counterpart and show it beside",
     )],
 };
+
+/// Everything one run of the chapter measured, section by section: what
+/// `--json` prints under `results`, what every report, the table and the
+/// charts are drawn from. A section that did not run is `None`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Results {
+    pub io_bound: Option<sections::io_bound::IoBound>,
+    pub cpu_bound: Option<sections::cpu_bound::CpuBound>,
+    pub scaling: Option<sections::scaling::Scaling>,
+    pub memory: Option<sections::memory::Memory>,
+    pub overhead: Option<sections::overhead::Overhead>,
+    pub data_exchange: Option<sections::data_exchange::DataExchange>,
+    pub event_loop: Option<sections::event_loop::EventLoop>,
+    pub combining: Option<sections::combining::Combining>,
+    pub calibration: Option<sections::calibration::Calibration>,
+}
+
+/// The results of a section a report needs, or an error naming it.
+pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r T> {
+    results.as_ref().ok_or_else(|| {
+        anyhow::anyhow!("no results of section {section} in this run")
+    })
+}
 
 /// What the sections share during one run.
 pub struct Context {
@@ -97,9 +153,6 @@ pub struct Context {
     /// The interpreter for the Python counterpart, when `--python` asked.
     pub python: Option<String>,
     pub cores: usize,
-    /// Everything measured so far in this run: `table` reads it, and runs
-    /// what it is missing.
-    pub records: Vec<Record>,
     tokio: OnceLock<tokio::runtime::Runtime>,
 }
 
@@ -110,7 +163,6 @@ impl Context {
             worker,
             python: None,
             cores: shared::machine::cores(),
-            records: Vec::new(),
             tokio: OnceLock::new(),
         }
     }
@@ -149,27 +201,5 @@ impl Context {
     /// Worker processes: one per core, like `ProcessPoolExecutor()`.
     pub fn process_count(&self) -> usize {
         self.cores
-    }
-
-    /// Keeps `record` for `table` and adds it to `report` for `--json`.
-    pub fn keep(&mut self, report: &mut SectionReport, record: Record) {
-        self.records.push(record.clone());
-        report.record(record);
-    }
-
-    /// The latest record of `section` for `model` (and `workload`, if
-    /// given). Sections record counts in increasing order, so this is also
-    /// the largest count measured.
-    pub fn find(
-        &self,
-        section: &str,
-        workload: Option<&str>,
-        model: &str,
-    ) -> Option<&Record> {
-        self.records.iter().rev().find(|r| {
-            r.section == section
-                && r.model == model
-                && (workload.is_none() || r.workload.as_deref() == workload)
-        })
     }
 }

@@ -1,57 +1,125 @@
 //! `--python`: the same two jobs under CPython's threading, multiprocessing
-//! and asyncio, printed beside Rust's figures — the GIL made visible.
+//! and asyncio, measured in the same run as Rust's figures — the GIL made
+//! visible.
 //!
 //! The script ships inside the binary and is handed to `python3 -c`. Where
 //! no interpreter exists, the section says it skipped and goes on.
 
 use crate::Context;
 use anyhow::{Context as _, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shared::measure::Spread;
-use shared::report::{Cell, Record, SectionReport, Table, group_thousands};
+use shared::report::{Cell, SectionReport, Table};
 use std::process::Command;
 
 /// The Python counterpart, run as `python3 -c SCRIPT ARGS…`.
 pub const SCRIPT: &str = include_str!("../python/counterpart.py");
 
-/// One model's figures as the script prints them.
-#[derive(Debug, Deserialize)]
-pub struct PythonRow {
-    pub model: String,
-    pub runs_on: String,
-    pub wall_s: Vec<f64>,
-    pub cpu_s: Vec<f64>,
+/// The four ways the script runs a job, as it names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PythonModel {
+    #[serde(rename = "python-sequential")]
+    Sequential,
+    #[serde(rename = "python-threading")]
+    Threading,
+    #[serde(rename = "python-multiprocessing")]
+    Multiprocessing,
+    #[serde(rename = "python-asyncio")]
+    Asyncio,
 }
 
-/// Runs the counterpart for `workload` ("io" or "cpu") with `interpreter`.
-/// `Ok(None)` when the interpreter cannot be started at all.
-pub fn run_counterpart(
-    interpreter: &str,
-    workload: &str,
-    context: &Context,
-) -> anyhow::Result<Option<Vec<PythonRow>>> {
+impl PythonModel {
+    pub fn name(self) -> &'static str {
+        match self {
+            PythonModel::Sequential => "python-sequential",
+            PythonModel::Threading => "python-threading",
+            PythonModel::Multiprocessing => "python-multiprocessing",
+            PythonModel::Asyncio => "python-asyncio",
+        }
+    }
+}
+
+/// One model's figures as the script prints them (one JSON line each).
+#[derive(Debug, Deserialize)]
+struct ScriptLine {
+    model: PythonModel,
+    runs_on: String,
+    wall_s: Vec<f64>,
+    cpu_s: Vec<f64>,
+}
+
+/// One Python model's timings, kept in the results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PythonRow {
+    pub model: PythonModel,
+    pub runs_on: String,
+    pub wall: Spread,
+    pub cpu: Spread,
+}
+
+/// Whether the counterpart ran, and what it measured.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "outcome")]
+pub enum PythonRun {
+    /// No `--python` on the command line.
+    #[default]
+    NotAsked,
+    /// Asked, but it could not run here.
+    Skipped { why: String },
+    /// Its rows, sequential first; `n` is the CPU job's size, smaller than
+    /// Rust's because CPython's loop is far slower per step.
+    Ran {
+        n: Option<u64>,
+        rows: Vec<PythonRow>,
+    },
+}
+
+/// Which job the counterpart runs, with its sizes.
+#[derive(Clone, Copy, Debug)]
+pub enum Job {
+    Io,
+    Cpu,
+}
+
+/// With `--python`, runs the counterpart for `job`; otherwise `NotAsked`.
+pub fn measure(context: &Context, job: Job) -> anyhow::Result<PythonRun> {
+    let Some(interpreter) = context.python.as_deref() else {
+        return Ok(PythonRun::NotAsked);
+    };
     let sizes = &context.sizes;
-    let args = match workload {
-        "io" => [
-            sizes.io_tasks.to_string(),
-            sizes.io_delay.as_secs_f64().to_string(),
-            sizes.runs.to_string(),
-        ],
-        _ => [
-            sizes.cpu_jobs.to_string(),
-            sizes.python_cpu_n.to_string(),
-            sizes.runs.to_string(),
-        ],
+    let (word, args, n) = match job {
+        Job::Io => (
+            "io",
+            [
+                sizes.io_tasks.to_string(),
+                sizes.io_delay.as_secs_f64().to_string(),
+                sizes.runs.to_string(),
+            ],
+            None,
+        ),
+        Job::Cpu => (
+            "cpu",
+            [
+                sizes.cpu_jobs.to_string(),
+                sizes.python_cpu_n.to_string(),
+                sizes.runs.to_string(),
+            ],
+            Some(sizes.python_cpu_n),
+        ),
     };
     let output = match Command::new(interpreter)
         .arg("-c")
         .arg(SCRIPT)
-        .arg(workload)
+        .arg(word)
         .args(&args)
         .output()
     {
         Ok(output) => output,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(PythonRun::Skipped {
+                why: format!("'{interpreter}' was not found on this machine"),
+            });
+        }
         Err(err) => return Err(err).context("starting the Python counterpart"),
     };
     if !output.status.success() {
@@ -61,69 +129,60 @@ pub fn run_counterpart(
     }
     let rows = String::from_utf8(output.stdout)?
         .lines()
-        .map(serde_json::from_str)
-        .collect::<Result<Vec<PythonRow>, _>>()
+        .map(|line| {
+            let line: ScriptLine = serde_json::from_str(line)?;
+            Ok(PythonRow {
+                model: line.model,
+                runs_on: line.runs_on,
+                wall: Spread::of(&line.wall_s),
+                cpu: Spread::of(&line.cpu_s),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()
         .context("reading the Python counterpart's figures")?;
-    Ok(Some(rows))
+    Ok(PythonRun::Ran { n, rows })
 }
 
-/// With `--python`, appends Python's rows to `table` (speedups against
-/// Python's own sequential run); otherwise does nothing.
-pub fn add_rows(
-    context: &mut Context,
-    workload: &str,
-    table: &mut Table,
-    report: &mut SectionReport,
-) -> anyhow::Result<()> {
-    let Some(interpreter) = context.python.clone() else {
-        return Ok(());
+/// Appends Python's rows to `table` (speedups against Python's own
+/// sequential run), or says why there are none.
+pub fn add_rows(python: &PythonRun, table: &mut Table, report: &mut SectionReport) {
+    let rows = match python {
+        PythonRun::NotAsked => return,
+        PythonRun::Skipped { why } => {
+            report.note(format!("Python counterpart skipped: {why}."));
+            return;
+        }
+        PythonRun::Ran { n, rows } => {
+            if let Some(n) = n {
+                report.note(format!(
+                    "Python rows sum below n = {} (CPython's loop is far slower \
+                     per step); their speedups are against Python's own \
+                     sequential run.",
+                    shared::report::group_thousands(*n)
+                ));
+            }
+            rows
+        }
     };
-    let Some(rows) = run_counterpart(&interpreter, workload, context)? else {
-        report.note(format!(
-            "Python counterpart skipped: '{interpreter}' was not found on this machine."
-        ));
-        return Ok(());
-    };
-    if workload == "cpu" {
-        report.note(format!(
-            "Python rows sum below n = {} (CPython's loop is far slower per \
-             step); their speedups are against Python's own sequential run.",
-            group_thousands(context.sizes.python_cpu_n)
-        ));
-    }
-    let baseline = rows.first().map(|r| Spread::of(&r.wall_s).median);
-    let section = if workload == "io" {
-        "io-bound"
-    } else {
-        "cpu-bound"
-    };
+    let cpu_job = matches!(python, PythonRun::Ran { n: Some(_), .. });
+    let baseline = rows.iter().find(|r| r.model == PythonModel::Sequential);
     for row in rows {
-        let wall = Spread::of(&row.wall_s);
-        let cpu = Spread::of(&row.cpu_s).median;
-        let speedup = baseline.map_or(f64::NAN, |b| b / wall.median);
+        let speedup = baseline
+            .map_or(f64::NAN, |b| super::sections::speedup(&b.wall, &row.wall));
         let cells = table
             .headers
             .iter()
             .map(|header| match header.as_str() {
-                "model" => Cell::text(&row.model),
+                "model" => Cell::text(row.model.name()),
                 "runs on" => Cell::text(&row.runs_on),
-                "wall" => Cell::Timing(wall),
+                "wall" => Cell::Timing(row.wall),
+                "speedup" if cpu_job => Cell::CpuSpeedup(speedup),
                 "speedup" => Cell::Ratio(speedup),
-                "CPU" => Cell::Seconds(cpu),
-                "cores busy" => Cell::Number(cpu / wall.median),
+                "CPU" => Cell::Seconds(row.cpu.median),
+                "cores busy" => Cell::Cores(row.cpu.median / row.wall.median),
                 _ => Cell::text("—"),
             })
             .collect();
         table.push(cells);
-        context.keep(
-            report,
-            Record::new(section, Some(workload), &row.model)
-                .with("wall_s", wall.median)
-                .with("wall_min_s", wall.min)
-                .with("wall_max_s", wall.max)
-                .with("cpu_s", cpu)
-                .with("speedup", speedup),
-        );
     }
-    Ok(())
 }

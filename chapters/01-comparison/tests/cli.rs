@@ -27,22 +27,29 @@ fn list_names_every_section() {
     testkit::assert_lists_sections(&comparison(&["--list"]), &comparison::CHAPTER);
 }
 
+/// One `--json` run of io-bound and cpu-bound, shared by the tests below.
+fn document() -> &'static (serde_json::Value, String) {
+    static RUN: std::sync::OnceLock<(serde_json::Value, String)> =
+        std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = comparison(&["io-bound", "cpu-bound", "--json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        let doc = serde_json::from_str(&text).expect("one JSON document");
+        (doc, text)
+    })
+}
+
 #[test]
-fn json_is_one_document_with_every_model() {
-    let out = comparison(&["io-bound", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("one JSON document");
+fn json_is_one_typed_document_with_every_model() {
+    let (doc, _) = document();
+    assert_eq!(doc["schema"], shared::document::SCHEMA);
+    assert_eq!(doc["chapter"], "comparison");
     assert!(doc["machine"]["cores"].as_u64().unwrap() >= 1);
-    let results = doc["results"].as_array().unwrap();
-    let models: Vec<&str> = results
-        .iter()
-        .map(|r| r["model"].as_str().unwrap())
-        .collect();
+    let rows = doc["results"]["io_bound"]["rows"].as_array().unwrap();
+    let models: Vec<&str> =
+        rows.iter().map(|r| r["model"].as_str().unwrap()).collect();
     assert_eq!(
         models,
         [
@@ -56,17 +63,76 @@ fn json_is_one_document_with_every_model() {
             "smol"
         ]
     );
-    for r in results {
-        assert_eq!(r["section"], "io-bound");
-        assert_eq!(r["workload"], "io");
-        assert!(r["wall_s"].as_f64().unwrap() > 0.0);
-        assert!(r["speedup"].as_f64().unwrap() > 0.0);
+    for r in rows {
+        assert!(r["timing"]["wall"]["median"].as_f64().unwrap() > 0.0);
     }
-    assert!(
-        doc["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["holds"] == true || c["measured"] == true)
-    );
+    let sections: Vec<&str> = doc["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections, ["io-bound", "cpu-bound"]);
+    for section in doc["sections"].as_array().unwrap() {
+        assert!(section["load"]["load_average"].as_f64().is_some());
+        let blocks = section["report"]["blocks"].as_array().unwrap();
+        let checks = blocks.iter().filter_map(|b| b.get("Check"));
+        for check in checks {
+            assert!(
+                check["holds"] == true || check["kind"] != "invariant",
+                "{check}"
+            );
+        }
+    }
+}
+
+/// Writes `text` to a fresh file and prints it back with `--from`.
+fn replay(text: &str, name: &str, sections: &[&str]) -> Output {
+    let path = std::env::temp_dir()
+        .join(format!("comparison-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let mut args = vec!["--from", path.to_str().unwrap()];
+    args.extend(sections);
+    let out = comparison(&args);
+    let _ = std::fs::remove_file(&path);
+    out
+}
+
+#[test]
+fn a_saved_run_prints_again_from_its_results() {
+    let (_, text) = document();
+    let out = replay(text, "honest", &["cpu-bound"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let words = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(stdout.contains("Measured on "), "{stdout}");
+    assert!(words.contains("Before it: load average"), "{stdout}");
+    assert!(stdout.contains("== cpu-bound =="), "{stdout}");
+    assert!(!stdout.contains("== io-bound =="), "{stdout}");
+}
+
+#[test]
+fn a_doctored_run_is_refused() {
+    let (doc, _) = document();
+    let mut doctored = doc.clone();
+    // Sequential ten times slower: every parallel speedup passes the cores.
+    let wall = &mut doctored["results"]["cpu_bound"]["rows"][0]["timing"]["wall"];
+    for key in ["min", "median", "max"] {
+        wall[key] = serde_json::json!(wall[key].as_f64().unwrap() * 10.0);
+    }
+    let out = replay(&doctored.to_string(), "doctored", &["cpu-bound"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("[busy] no CPU speedup above"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fit to quote"), "{stderr}");
+}
+
+#[test]
+fn a_document_of_another_schema_gets_one_line_and_status_2() {
+    let (doc, _) = document();
+    let mut old = doc.clone();
+    old["schema"] = serde_json::json!(1);
+    let out = replay(&old.to_string(), "old", &[]);
+    testkit::assert_refused(&out, "schema");
+    assert_usage_error(&["--from"], "--from needs a FILE");
 }

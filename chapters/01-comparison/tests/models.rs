@@ -2,6 +2,7 @@
 
 use comparison::models::Model;
 use comparison::models::processes::{run_all, sum_all};
+use comparison::python::PythonModel;
 use comparison::sections::combining::FetchThenSum;
 use comparison::sizes::Sizes;
 use comparison::worker::WorkerCommand;
@@ -135,9 +136,10 @@ fn a_worker_that_stops_answering_fails_the_batch_at_its_deadline() {
 fn a_missing_python_is_skipped_with_a_message() {
     let mut context = context();
     context.python = Some("python3-that-does-not-exist".into());
+    let run = python::measure(&context, python::Job::Io).unwrap();
     let mut table = Table::new("t", &["model", "wall"]);
     let mut report = SectionReport::new("io-bound", "claim");
-    python::add_rows(&mut context, "io", &mut table, &mut report).unwrap();
+    python::add_rows(&run, &mut table, &mut report);
     assert!(table.rows.is_empty());
     let text = report.render(shared::report::Render::Plain);
     assert!(text.contains("Python counterpart skipped"), "{text}");
@@ -145,21 +147,28 @@ fn a_missing_python_is_skipped_with_a_message() {
 
 #[test]
 fn the_python_counterpart_reports_every_model_where_python_exists() {
-    let context = context();
-    match python::run_counterpart("python3", "io", &context).unwrap() {
-        None => eprintln!("python3 not found: nothing to compare"),
-        Some(rows) => {
-            let models: Vec<&str> = rows.iter().map(|r| r.model.as_str()).collect();
+    let mut context = context();
+    context.python = Some("python3".into());
+    match python::measure(&context, python::Job::Io).unwrap() {
+        python::PythonRun::Ran { rows, .. } => {
+            let models: Vec<PythonModel> = rows.iter().map(|r| r.model).collect();
             assert_eq!(
                 models,
                 [
-                    "python-sequential",
-                    "python-threading",
-                    "python-multiprocessing",
-                    "python-asyncio"
+                    PythonModel::Sequential,
+                    PythonModel::Threading,
+                    PythonModel::Multiprocessing,
+                    PythonModel::Asyncio
                 ]
             );
-            assert!(rows.iter().all(|r| r.wall_s.len() == context.sizes.runs));
+            // CPU time read with getrusage, not os.times()'s 10 ms ticks.
+            let cpu: Vec<f64> = rows.iter().map(|r| r.cpu.median).collect();
+            let on_ticks = |s: &f64| ((s * 100.0).round() - s * 100.0).abs() < 1e-6;
+            assert!(
+                !cpu.iter().all(on_ticks),
+                "CPU times on 10 ms ticks: {cpu:?}"
+            );
         }
+        other => eprintln!("python3 did not run, nothing to compare: {other:?}"),
     }
 }

@@ -61,6 +61,11 @@ fn combining() {
 }
 
 #[test]
+fn calibration() {
+    snapshot("calibration");
+}
+
+#[test]
 fn table() {
     snapshot("table");
 }

@@ -15,7 +15,7 @@ pub mod sections;
 pub mod sizes;
 pub mod solutions;
 
-use shared::cli::{Chapter, Options, Section};
+use shared::cli::{Chapter, Options, Run, Section};
 use shared::executor::Registry;
 use sizes::Sizes;
 use std::path::PathBuf;
@@ -33,52 +33,52 @@ pub static CHAPTER: Chapter<Context> = Chapter {
         Section {
             name: "map",
             summary: "the article's demo: map on a thread pool and on a process pool",
-            run: sections::map::run,
+            run: Run::Once(sections::map::run),
         },
         Section {
             name: "submit",
             summary: "submit returns a future at once; running() before result()",
-            run: sections::submit::run,
+            run: Run::Once(sections::submit::run),
         },
         Section {
             name: "future-methods",
             summary: "every method of a future, shown",
-            run: sections::future_methods::run,
+            run: Run::Once(sections::future_methods::run),
         },
         Section {
             name: "as-completed",
             summary: "results in the order they finish",
-            run: sections::as_completed::run,
+            run: Run::Once(sections::as_completed::run),
         },
         Section {
             name: "wait",
             summary: "FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, and a timeout",
-            run: sections::wait::run,
+            run: Run::Once(sections::wait::run),
         },
         Section {
             name: "shutdown",
             summary: "shutdown with and without cancelling queued work",
-            run: sections::shutdown::run,
+            run: Run::Once(sections::shutdown::run),
         },
         Section {
             name: "process-pool",
             summary: "what crosses the process boundary, and what it costs",
-            run: sections::process_pool::run,
+            run: Run::Once(sections::process_pool::run),
         },
         Section {
             name: "failures",
             summary: "a failing, a panicking and a killed task: each seen by its own future",
-            run: sections::failures::run,
+            run: Run::Once(sections::failures::run),
         },
         Section {
             name: "landscape",
             summary: "the same jobs through rayon, thread::scope, spawn_blocking, JoinSet",
-            run: sections::landscape::run,
+            run: Run::Once(sections::landscape::run),
         },
         Section {
             name: "throughput",
             summary: "tasks per second: pools against rayon (and CPython with --python)",
-            run: sections::throughput::run,
+            run: Run::Once(sections::throughput::run),
         },
     ],
     flags: &[("--python", "also run CPython's executors on the same jobs")],

@@ -48,7 +48,7 @@ fn json_has_every_section_record() {
         String::from_utf8_lossy(&out.stderr)
     );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let results = doc["results"].as_array().unwrap();
+    let results = testkit::json_records(&doc);
     assert_eq!(results.len(), 2);
     assert!(
         results

@@ -19,7 +19,7 @@ pub mod sections;
 pub mod sizes;
 pub mod solutions;
 
-use shared::cli::{Chapter, Options, Section};
+use shared::cli::{Chapter, Options, Run, Section};
 use sizes::Sizes;
 use std::path::PathBuf;
 
@@ -31,42 +31,42 @@ pub static CHAPTER: Chapter<Context> = Chapter {
         Section {
             name: "race-condition",
             summary: "lost updates in safe Rust, counted over many runs; three fixes",
-            run: sections::race_condition::run,
+            run: Run::Once(sections::race_condition::run),
         },
         Section {
             name: "deadlock",
             summary: "two locks in opposite order: deadlocked, detected, recovered",
-            run: sections::deadlock::run,
+            run: Run::Once(sections::deadlock::run),
         },
         Section {
             name: "starvation",
             summary: "a thread behind a greedy one: its longest wait, unfair vs fair",
-            run: sections::starvation::run,
+            run: Run::Once(sections::starvation::run),
         },
         Section {
             name: "reproduce",
             summary: "a rare race made to show every time with shuttle",
-            run: sections::reproduce::run,
+            run: Run::Once(sections::reproduce::run),
         },
         Section {
             name: "logging",
             summary: "tracing spans across threads and .await, with thread ids and pid",
-            run: sections::logging::run,
+            run: Run::Once(sections::logging::run),
         },
         Section {
             name: "profiling",
             summary: "time waiting for a lock vs holding it; tokio's runtime metrics",
-            run: sections::profiling::run,
+            run: Run::Once(sections::profiling::run),
         },
         Section {
             name: "blocked-executor",
             summary: "a watchdog that names the task blocking the runtime",
-            run: sections::blocked_executor::run,
+            run: Run::Once(sections::blocked_executor::run),
         },
         Section {
             name: "debugger",
             summary: "every thread's backtrace from a hung process (gdb, /proc)",
-            run: sections::debugger::run,
+            run: Run::Once(sections::debugger::run),
         },
     ],
     flags: &[],

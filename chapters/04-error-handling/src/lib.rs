@@ -19,7 +19,7 @@ pub mod sections;
 pub mod sizes;
 pub mod solutions;
 
-use shared::cli::{Chapter, Options, Section};
+use shared::cli::{Chapter, Options, Run, Section};
 use sizes::Sizes;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -36,37 +36,37 @@ pub static CHAPTER: Chapter<Context> = Chapter {
         Section {
             name: "threads",
             summary: "a panic ends one thread; join, scoped threads, the panic hook",
-            run: sections::threads::run,
+            run: Run::Once(sections::threads::run),
         },
         Section {
             name: "processes",
             summary: "exit codes, signals and stderr; a pool with a dead worker",
-            run: sections::processes::run,
+            run: Run::Once(sections::processes::run),
         },
         Section {
             name: "async",
             summary: "tokio tasks: JoinError, JoinSet, fail fast or collect all",
-            run: sections::async_tasks::run,
+            run: Run::Once(sections::async_tasks::run),
         },
         Section {
             name: "executors",
             summary: "result() returns the task's error; a done-callback sees it",
-            run: sections::executors::run,
+            run: Run::Once(sections::executors::run),
         },
         Section {
             name: "rayon",
             summary: "a panic in a parallel iterator reaches the caller",
-            run: sections::rayon::run,
+            run: Run::Once(sections::rayon::run),
         },
         Section {
             name: "context",
             summary: "anyhow context across threads and tasks; a batch report",
-            run: sections::context::run,
+            run: Run::Once(sections::context::run),
         },
         Section {
             name: "timeouts",
             summary: "a timeout and a cancellation, and the work that was cut off",
-            run: sections::timeouts::run,
+            run: Run::Once(sections::timeouts::run),
         },
     ],
     flags: &[],

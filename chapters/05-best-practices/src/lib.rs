@@ -22,7 +22,7 @@ pub mod sections;
 pub mod sizes;
 pub mod solutions;
 
-use shared::cli::{Chapter, Options, Section};
+use shared::cli::{Chapter, Options, Run, Section};
 use sizes::Sizes;
 use std::path::PathBuf;
 
@@ -34,42 +34,42 @@ pub static CHAPTER: Chapter<Context> = Chapter {
         Section {
             name: "shared-state",
             summary: "one locked counter for everyone vs owned sums sent once",
-            run: sections::shared_state::run,
+            run: Run::Once(sections::shared_state::run),
         },
         Section {
             name: "primitives",
             summary: "each primitive at its job; a std lock held across .await",
-            run: sections::primitives::run,
+            run: Run::Once(sections::primitives::run),
         },
         Section {
             name: "lock-order",
             summary: "a deadlock forced and detected; one lock order avoids it",
-            run: sections::lock_order::run,
+            run: Run::Once(sections::lock_order::run),
         },
         Section {
             name: "idempotency",
             summary: "a retried charge applied twice vs keyed by request id",
-            run: sections::idempotency::run,
+            run: Run::Once(sections::idempotency::run),
         },
         Section {
             name: "timeouts",
             summary: "a call that never answers: stuck vs failing fast",
-            run: sections::timeouts::run,
+            run: Run::Once(sections::timeouts::run),
         },
         Section {
             name: "resources",
             summary: "release on every path: RAII, scopes, cancelled tasks",
-            run: sections::resources::run,
+            run: Run::Once(sections::resources::run),
         },
         Section {
             name: "testing",
             summary: "one race: found by a stress test and by shuttle",
-            run: sections::testing::run,
+            run: Run::Once(sections::testing::run),
         },
         Section {
             name: "right-tool",
             summary: "light I/O under threads, tasks, processes; the guide",
-            run: sections::right_tool::run,
+            run: Run::Once(sections::right_tool::run),
         },
     ],
     flags: &[],

@@ -30,7 +30,7 @@ pub mod sizes;
 pub mod solutions;
 pub mod stats;
 
-use shared::cli::{Chapter, Options, Section};
+use shared::cli::{Chapter, Options, Run, Section};
 use sizes::Sizes;
 use std::sync::OnceLock;
 
@@ -42,22 +42,22 @@ pub static CHAPTER: Chapter<Context> = Chapter {
         Section {
             name: "http-server",
             summary: "axum serving simulated downloads on loopback; graceful shutdown",
-            run: sections::http_server::run,
+            run: Run::Once(sections::http_server::run),
         },
         Section {
             name: "http-client",
             summary: "reqwest async vs blocking: requests/s, p50/p99, timeouts, retries",
-            run: sections::http_client::run,
+            run: Run::Once(sections::http_client::run),
         },
         Section {
             name: "web-framework",
             summary: "FastAPI's counterpart: typed JSON handlers, shared state",
-            run: sections::web_framework::run,
+            run: Run::Once(sections::web_framework::run),
         },
         Section {
             name: "database",
             summary: "SQLite from async code: spawn_blocking, readers, writers, transactions",
-            run: sections::database::run,
+            run: Run::Once(sections::database::run),
         },
     ],
     flags: &[],

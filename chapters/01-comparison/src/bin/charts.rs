@@ -1,7 +1,11 @@
 //! `cargo run -p comparison --bin charts -- RESULTS.json DIR`: draws the
-//! book's charts from a `--json` run, so every chart is measured data.
+//! book's charts from a `--json` run, so every chart is measured data —
+//! the same typed rows the run's tables were printed from.
 
+use comparison::Results;
 use shared::chart::{LineChart, Series};
+use shared::cli::read_document;
+use shared::document::Document;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -24,28 +28,29 @@ fn main() -> ExitCode {
 
 fn draw(results: &str, dir: &str) -> anyhow::Result<Vec<String>> {
     use anyhow::Context as _;
+    use comparison::sections::memory::Unit;
+    use comparison::sections::scaling::Curve;
     let text = std::fs::read_to_string(results)
         .with_context(|| format!("reading {results}"))?;
-    let doc: serde_json::Value =
-        serde_json::from_str(&text).context("not a --json document")?;
-    let rows = doc["results"]
-        .as_array()
-        .context("no \"results\" in the document")?;
-    let cores = doc["machine"]["cores"].as_f64().unwrap_or(1.0);
-    let points = |section: &str, model: &str, x: &str, y: &str, scale: f64| {
-        rows.iter()
-            .filter(|r| r["section"] == section && r["model"] == model)
-            .filter_map(|r| Some((r[x].as_f64()?, r[y].as_f64()? / scale)))
-            .collect::<Vec<_>>()
-    };
+    let document: Document<Results> = read_document(&text, "comparison")?;
+    let cores = document.machine.cores as f64;
+    let results = &document.results;
+    let scaling = comparison::need(&results.scaling, "scaling")?;
+    let memory = comparison::need(&results.memory, "memory")?;
     let series = |name: &str, points: Vec<(f64, f64)>| Series {
         name: name.into(),
         points,
         dashed: false,
     };
-    let rayon = points("scaling", "rayon", "workers", "speedup", 1.0);
-    let most = rayon.iter().map(|p| p.0).fold(1.0, f64::max);
-    let ideal: Vec<(f64, f64)> = (1..=most as usize)
+    let curve = |c: Curve| -> Vec<(f64, f64)> {
+        scaling
+            .curve(c)
+            .into_iter()
+            .map(|(w, s)| (w as f64, s))
+            .collect()
+    };
+    let most = scaling.rows.len();
+    let ideal: Vec<(f64, f64)> = (1..=most)
         .map(|k| (k as f64, (k as f64).min(cores)))
         .collect();
     let speedup = LineChart {
@@ -55,11 +60,8 @@ fn draw(results: &str, dir: &str) -> anyhow::Result<Vec<String>> {
         log_x: false,
         log_y: false,
         series: vec![
-            series("rayon (threads)", rayon),
-            series(
-                "worker processes",
-                points("scaling", "processes", "workers", "speedup", 1.0),
-            ),
+            series("rayon (threads)", curve(Curve::Rayon)),
+            series("worker processes", curve(Curve::Processes)),
             Series {
                 name: "one per core, ideal".into(),
                 points: ideal,
@@ -73,13 +75,17 @@ fn draw(results: &str, dir: &str) -> anyhow::Result<Vec<String>> {
         y_label: "KiB per wait".into(),
         log_x: true,
         log_y: true,
-        series: ["threads", "processes", "tokio", "async-std", "smol"]
+        series: Unit::ALL
             .iter()
-            .map(|kind| {
-                series(
-                    kind,
-                    points("memory", kind, "units", "bytes_per_unit", 1024.0),
-                )
+            .map(|&unit| {
+                let points = memory
+                    .rows
+                    .iter()
+                    .filter(|r| r.unit == unit)
+                    .filter_map(|r| r.probe.as_ref().ok())
+                    .map(|p| (p.units as f64, p.bytes / p.units as f64 / 1024.0))
+                    .collect();
+                series(unit.name(), points)
             })
             .collect(),
     };

@@ -12,11 +12,14 @@ pub mod threads;
 pub mod tokio_tasks;
 
 use crate::Context;
+use serde::{Deserialize, Serialize};
 use shared::workload::Download;
 use std::time::Duration;
 
-/// A way of running work concurrently, named as the chapter prints it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A way of running work concurrently, named as the chapter prints it
+/// (and as the results document spells it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Model {
     Sequential,
     Threads,
@@ -39,6 +42,14 @@ impl Model {
         Model::AsyncStd,
         Model::Smol,
     ];
+
+    /// Whether the model can run CPU work on more than one core at once.
+    pub fn is_parallel(self) -> bool {
+        matches!(
+            self,
+            Model::Threads | Model::ThreadPool | Model::Rayon | Model::Processes
+        )
+    }
 
     pub fn name(self) -> &'static str {
         match self {

@@ -2,12 +2,12 @@
 //! each running an async runtime for its I/O — beside the Rust-native
 //! combination in one process: tokio for the waits, rayon for the sums.
 
-use crate::Context;
 use crate::models::processes::run_all;
+use crate::{Context, Results, need};
 use serde::{Deserialize, Serialize};
 use shared::executor::Task;
-use shared::measure::repeat;
-use shared::report::{Cell, Record, SectionReport, Table};
+use shared::measure::{Repeated, repeat};
+use shared::report::{Cell, SectionReport, Table};
 use shared::workload::{
     download_blocking, sum_of_squares, sum_of_squares_formula, urls,
 };
@@ -89,27 +89,55 @@ pub fn tokio_and_rayon(
 }
 // ANCHOR_END: tokio_rayon
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `combining` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Combining {
+    pub pages: usize,
+    /// Pages per worker-process task.
+    pub per_batch: usize,
+    pub delay_s: f64,
+    pub n: u64,
+    pub rows: Vec<CombineRow>,
+}
+
+/// The ways to download then compute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Way {
+    Sequential,
+    ProcessesWithAsync,
+    TokioAndRayon,
+}
+
+impl Way {
+    pub const ALL: [Way; 3] =
+        [Way::Sequential, Way::ProcessesWithAsync, Way::TokioAndRayon];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Way::Sequential => "sequential",
+            Way::ProcessesWithAsync => "processes + async inside",
+            Way::TokioAndRayon => "tokio + rayon",
+        }
+    }
+}
+
+/// One way's runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CombineRow {
+    pub way: Way,
+    pub timing: Repeated,
+    /// Every page's sum right.
+    pub correct: bool,
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let (batches, per_batch, delay) =
         (sizes.combine_batches, sizes.combine_urls, sizes.io_delay);
     let n = sizes.cpu_n / 8;
     let all_urls = urls(batches * per_batch);
     let expected = sum_of_squares_formula(n);
-    let mut report = SectionReport::new(
-        "combining",
-        format!(
-            "{} pages, each a {} ms download followed by CPU work on it. Overlap the \
-             waits with async, spread the CPU over the cores: with worker processes \
-             (the article's advice) or inside one process with tokio and rayon.",
-            all_urls.len(),
-            delay.as_millis()
-        ),
-    );
-    let mut table = Table::new(
-        "Download then compute: wall time (median, range) and speedup",
-        &["model", "wall", "speedup"],
-    );
     let sequential = || -> anyhow::Result<Vec<u64>> {
         Ok(all_urls
             .iter()
@@ -135,40 +163,76 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     };
     let runtime = context.tokio()?;
     let together = || tokio_and_rayon(runtime, &all_urls, delay, n);
-    type Way<'a> = (&'a str, &'a dyn Fn() -> anyhow::Result<Vec<u64>>);
-    let ways: [Way; 3] = [
-        ("sequential", &sequential),
-        ("processes + async inside", &processes),
-        ("tokio + rayon", &together),
-    ];
-    let mut baseline = None;
-    let mut correct = true;
-    let mut speedups = Vec::new();
-    let mut records = Vec::new();
-    for (name, way) in ways {
-        let (sums, timing) = repeat(sizes.runs, way)?;
-        correct &=
+    let mut rows = Vec::new();
+    for way in Way::ALL {
+        let run: &dyn Fn() -> anyhow::Result<Vec<u64>> = match way {
+            Way::Sequential => &sequential,
+            Way::ProcessesWithAsync => &processes,
+            Way::TokioAndRayon => &together,
+        };
+        let (sums, timing) = repeat(sizes.runs, run)?;
+        let correct =
             sums.len() == all_urls.len() && sums.iter().all(|&s| s == expected);
-        let base = *baseline.get_or_insert(timing.wall.median);
-        let speedup = base / timing.wall.median;
-        speedups.push(speedup);
-        table.push(vec![
-            Cell::text(name),
-            Cell::Timing(timing.wall),
-            Cell::Ratio(speedup),
-        ]);
-        records.push(super::timed_record(
-            Record::new("combining", Some("io+cpu"), name).with("speedup", speedup),
-            &timing,
-        ));
+        rows.push(CombineRow {
+            way,
+            timing,
+            correct,
+        });
     }
-    for record in records {
-        context.keep(&mut report, record);
+    results.combining = Some(Combining {
+        pages: all_urls.len(),
+        per_batch,
+        delay_s: delay.as_secs_f64(),
+        n,
+        rows,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let combining = need(&results.combining, "combining")?;
+    let mut report = SectionReport::new(
+        "combining",
+        format!(
+            "{} pages, each a {} download followed by CPU work on it. Overlap the \
+             waits with async, spread the CPU over the cores: with worker processes \
+             (the article's advice) or inside one process with tokio and rayon.",
+            combining.pages,
+            shared::report::format_seconds(combining.delay_s)
+        ),
+    );
+    let mut table = Table::new(
+        "Download then compute: wall time (median, range) and speedup",
+        &["model", "wall", "speedup"],
+    );
+    let baseline = combining
+        .rows
+        .iter()
+        .find(|r| r.way == Way::Sequential)
+        .map(|r| r.timing.wall);
+    let speedup = |row: &CombineRow| {
+        baseline.map_or(f64::NAN, |b| super::speedup(&b, &row.timing.wall))
+    };
+    for row in &combining.rows {
+        table.push(vec![
+            Cell::text(row.way.name()),
+            Cell::Timing(row.timing.wall),
+            // Part of the gain is overlapped waiting, which needs no core.
+            Cell::Ratio(speedup(row)),
+        ]);
     }
     report.table(table);
-    report.check(correct, "every way computed every page's sum correctly");
+    report.check(
+        combining.rows.len() == Way::ALL.len()
+            && combining.rows.iter().all(|r| r.correct),
+        "every way computed every page's sum correctly",
+    );
     report.measured(
-        speedups[1..].iter().all(|s| *s >= 2.0),
+        combining
+            .rows
+            .iter()
+            .filter(|r| r.way != Way::Sequential)
+            .all(|r| speedup(r) >= 2.0),
         "both combinations ran at least twice as fast as one thing at a time",
     );
     report.note(

@@ -5,33 +5,115 @@
 //! processes all approach one-times-the-cores speedup. An async runtime runs
 //! CPU work only as wide as its worker threads — and blocks them meanwhile.
 
-use super::timed_record;
-use crate::Context;
+use super::speedup;
 use crate::models::Model;
-use shared::measure::repeat;
-use shared::report::{Cell, Record, SectionReport, Table, group_thousands};
+use crate::python::{self, PythonRun};
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
+use shared::measure::{Repeated, repeat, timed};
+use shared::report::{Cell, SectionReport, Table, group_thousands};
 use shared::workload::{sum_of_squares, sum_of_squares_formula};
 
 /// Cores a parallel model must keep busy at once (CPU time over wall time)
-/// for the check to hold on two or more cores. This, not the speedup, is
+/// for the claim to hold on two or more cores. This, not the speedup, is
 /// what the GIL forbids: on a shared or virtual machine two busy cores may
 /// each run slower than one alone, so the speedup can fall short of it.
-const BUSY_AT_LEAST: f64 = 1.5;
+pub const BUSY_AT_LEAST: f64 = 1.5;
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `cpu-bound` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CpuBound {
+    pub jobs: usize,
+    /// Each job sums the squares below `n`.
+    pub n: u64,
+    pub cores: usize,
+    /// Whether the build was optimised: a debug build runs smaller jobs.
+    pub optimised: bool,
+    /// One row per model, sequential first.
+    pub rows: Vec<CpuRow>,
+    /// The loop at `n / 4` and at `n`: a loop scales with its size; a
+    /// closed formula the optimiser substituted would not.
+    pub loop_quarter: f64,
+    pub loop_whole: f64,
+    pub python: PythonRun,
+}
+
+/// One model's run of every job.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CpuRow {
+    pub model: Model,
+    pub runs_on: String,
+    pub timing: Repeated,
+    /// Every sum equal to the closed formula.
+    pub correct: bool,
+}
+
+impl CpuRow {
+    /// Cores kept busy: median CPU time over median wall time.
+    pub fn cores_busy(&self) -> f64 {
+        self.timing.cpu.median / self.timing.wall.median
+    }
+}
+
+impl CpuBound {
+    pub fn row(&self, model: Model) -> Option<&CpuRow> {
+        self.rows.iter().find(|r| r.model == model)
+    }
+
+    /// `model`'s speedup over sequential, both from this run.
+    pub fn speedup(&self, model: Model) -> Option<f64> {
+        let baseline = self.row(Model::Sequential)?;
+        Some(speedup(
+            &baseline.timing.wall,
+            &self.row(model)?.timing.wall,
+        ))
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let ns: Vec<u64> = vec![sizes.cpu_n; sizes.cpu_jobs];
     let expected = sum_of_squares_formula(sizes.cpu_n);
+    // One untimed run first: the first model timed would otherwise pay for
+    // cold caches and a core still clocking up, and a slow baseline
+    // inflates every speedup after it.
+    Model::Sequential.sum_all(context, &ns)?;
+    let mut rows = Vec::new();
+    for model in Model::ALL {
+        let (sums, timing) = repeat(sizes.runs, || model.sum_all(context, &ns))?;
+        rows.push(CpuRow {
+            model,
+            runs_on: model.runs_on(context, ns.len()),
+            timing,
+            correct: sums.len() == ns.len() && sums.iter().all(|&s| s == expected),
+        });
+    }
+    let (loop_quarter, loop_whole) = loop_times(sizes.cpu_n / 4);
+    results.cpu_bound = Some(CpuBound {
+        jobs: sizes.cpu_jobs,
+        n: sizes.cpu_n,
+        cores: context.cores,
+        optimised: crate::sizes::OPTIMISED,
+        rows,
+        loop_quarter,
+        loop_whole,
+        python: python::measure(context, python::Job::Cpu)?,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let cpu = need(&results.cpu_bound, "cpu-bound")?;
     let mut report = SectionReport::new(
         "cpu-bound",
         format!(
             "{} jobs, each the sum of i*i below {}. Rust threads run on every \
              core at once: there is no GIL.",
-            sizes.cpu_jobs,
-            group_thousands(sizes.cpu_n)
+            cpu.jobs,
+            group_thousands(cpu.n)
         ),
     );
-    if !crate::sizes::OPTIMISED {
+    if !cpu.optimised {
         report.note(
             "This is a debug build: the jobs are smaller and slower than in \
              `cargo run --release -p comparison`, but the ratios hold.",
@@ -41,78 +123,58 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         "CPU-bound: wall time (median, range), speedup over sequential, cores kept busy",
         &["model", "runs on", "wall", "speedup", "CPU", "cores busy"],
     );
-    let mut sequential_wall = None;
-    let mut all_correct = true;
-    let mut speedups = Vec::new();
-    for model in Model::ALL {
-        let (sums, timing) = repeat(sizes.runs, || model.sum_all(context, &ns))?;
-        all_correct &= sums.len() == ns.len() && sums.iter().all(|&s| s == expected);
-        let wall = timing.wall.median;
-        let baseline = *sequential_wall.get_or_insert(wall);
-        let speedup = baseline / wall;
-        let busy = timing.cpu.median / wall;
-        speedups.push((model, speedup, busy));
+    for row in &cpu.rows {
         table.push(vec![
-            Cell::text(model.name()),
-            Cell::Varies(model.runs_on(context, ns.len())),
-            Cell::Timing(timing.wall),
-            Cell::Ratio(speedup),
-            Cell::Seconds(timing.cpu.median),
-            Cell::Number(busy),
+            Cell::text(row.model.name()),
+            Cell::Varies(row.runs_on.clone()),
+            Cell::Timing(row.timing.wall),
+            Cell::CpuSpeedup(cpu.speedup(row.model).unwrap_or(f64::NAN)),
+            Cell::Seconds(row.timing.cpu.median),
+            Cell::Cores(row.cores_busy()),
         ]);
-        let record = Record::new("cpu-bound", Some("cpu"), model.name())
-            .with("jobs", ns.len())
-            .with("n", sizes.cpu_n)
-            .with("speedup", speedup)
-            .with("cores_busy", busy);
-        context.keep(&mut report, timed_record(record, &timing));
     }
-    crate::python::add_rows(context, "cpu", &mut table, &mut report)?;
+    python::add_rows(&cpu.python, &mut table, &mut report);
     report.table(table);
     report.check(
-        all_correct,
+        cpu.rows.len() == Model::ALL.len() && cpu.rows.iter().all(|r| r.correct),
         format!(
             "every model computed all {} sums, each equal to the closed formula",
-            ns.len()
+            cpu.jobs
         ),
     );
     report.measured(
-        loop_really_runs(sizes.cpu_n / 4),
+        cpu.loop_whole > 2.0 * cpu.loop_quarter,
         "the loop really runs: 4× the work took over 2× the time (the optimiser \
          did not fold it into a formula)",
     );
-    let parallel = [
-        Model::Threads,
-        Model::ThreadPool,
-        Model::Rayon,
-        Model::Processes,
-    ];
-    if context.cores >= 2 {
-        let busy = speedups
-            .iter()
-            .filter(|(m, ..)| parallel.contains(m))
-            .all(|(_, _, busy)| *busy >= BUSY_AT_LEAST);
+    let parallel_busy = cpu
+        .rows
+        .iter()
+        .filter(|r| r.model.is_parallel())
+        .all(|r| r.cores_busy() >= BUSY_AT_LEAST);
+    if cpu.cores >= 2 {
         report.measured(
-            busy,
+            parallel_busy,
             format!(
                 "threads, thread-pool, rayon and processes each kept at least \
                  {BUSY_AT_LEAST} cores busy at once: they ran in parallel"
             ),
         );
-        report.note(
+        report.verdict(if parallel_busy {
             "Speedup can trail cores busy: when both cores compute, each may run \
              slower than one alone (hyper-threads, a busy host), which shows as \
-             more CPU time for the same work than sequential needed.",
-        );
+             more CPU time for the same work than sequential needed."
+        } else {
+            "In this run some parallel model kept fewer cores busy than the \
+             claim asks: other work was taking the cores. Rerun on a quiet \
+             machine before reading the speedups."
+        });
     } else {
         report.note("Only one core here: no parallel speedup is possible, so none is checked.");
     }
-    let smol_busy = speedups
-        .iter()
-        .find(|(m, ..)| *m == Model::Smol)
-        .map(|s| s.2);
+    let smol = cpu.row(Model::Smol);
     report.check(
-        smol_busy.is_some_and(|busy| busy < 1.25),
+        smol.is_some_and(|row| row.cores_busy() < 1.25),
         "smol, on its one thread, kept about one core busy — asyncio's situation",
     );
     report.note(
@@ -123,19 +185,107 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     Ok(report)
 }
 
-/// Times the sum for `n` and for `4n`, three times each. A loop scales with
-/// `n`; a closed formula would take the same time for both.
-fn loop_really_runs(n: u64) -> bool {
+/// Median time of the sum below `n` and below `4n`, three runs each.
+fn loop_times(n: u64) -> (f64, f64) {
     let time = |n: u64| {
         let times: Vec<f64> = (0..3)
-            .map(|_| {
-                shared::measure::timed(|| sum_of_squares(n))
-                    .1
-                    .wall
-                    .as_secs_f64()
-            })
+            .map(|_| timed(|| sum_of_squares(n)).1.wall.as_secs_f64())
             .collect();
         shared::measure::median(&times)
     };
-    time(4 * n) > 2.0 * time(n)
+    (time(n), time(4 * n))
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use shared::measure::Spread;
+
+    /// A run made up for the checks: `walls[i]` seconds for model `i` of
+    /// [`Model::ALL`], each using `busy` cores.
+    pub fn made_up(walls: [f64; 8], busy: f64) -> CpuBound {
+        let rows = Model::ALL
+            .iter()
+            .zip(walls)
+            .map(|(&model, wall)| {
+                let busy = if model.is_parallel() { busy } else { 1.0 };
+                CpuRow {
+                    model,
+                    runs_on: "made up".into(),
+                    timing: Repeated {
+                        runs: 3,
+                        wall: Spread::single(wall),
+                        cpu: Spread::single(wall * busy),
+                    },
+                    correct: true,
+                }
+            })
+            .collect();
+        CpuBound {
+            jobs: 8,
+            n: 1000,
+            cores: 2,
+            optimised: true,
+            rows,
+            loop_quarter: 1.0,
+            loop_whole: 4.0,
+            python: PythonRun::NotAsked,
+        }
+    }
+
+    fn report_of(cpu: CpuBound) -> SectionReport {
+        let results = Results {
+            cpu_bound: Some(cpu),
+            ..Results::default()
+        };
+        let mut report = report(&results).unwrap();
+        report.limit_to_cores(2);
+        report
+    }
+
+    #[test]
+    fn an_honest_run_passes_every_check() {
+        let r = report_of(made_up([2.0, 1.05, 1.1, 1.05, 1.1, 1.2, 1.2, 2.0], 1.9));
+        assert!(
+            r.checks().all(|c| c.holds),
+            "{}",
+            r.render(shared::report::Render::Plain)
+        );
+    }
+
+    #[test]
+    fn a_speedup_above_the_cores_is_refused() {
+        let r = report_of(made_up([2.75, 1.0, 1.1, 1.0, 1.1, 1.2, 1.2, 2.0], 1.9));
+        assert_eq!(r.implausible().len(), 1, "{r:?}");
+    }
+
+    #[test]
+    fn a_wrong_sum_breaks_an_invariant() {
+        let mut cpu = made_up([2.0, 1.05, 1.1, 1.05, 1.1, 1.2, 1.2, 2.0], 1.9);
+        cpu.rows[3].correct = false;
+        assert_eq!(report_of(cpu).broken().len(), 1);
+    }
+
+    #[test]
+    fn threads_that_ran_one_at_a_time_miss_the_parallel_claim() {
+        let r = report_of(made_up([2.0, 1.9, 1.9, 1.9, 1.9, 1.2, 1.2, 2.0], 1.0));
+        let missed: Vec<_> = r.checks().filter(|c| !c.holds).collect();
+        assert_eq!(missed.len(), 1, "{r:?}");
+        assert!(missed[0].claim.contains("ran in parallel"));
+        assert!(
+            r.render(shared::report::Render::Plain)
+                .contains("Rerun on a quiet")
+        );
+    }
+
+    #[test]
+    fn a_folded_loop_misses_its_claim() {
+        let mut cpu = made_up([2.0, 1.05, 1.1, 1.05, 1.1, 1.2, 1.2, 2.0], 1.9);
+        cpu.loop_whole = cpu.loop_quarter;
+        let r = report_of(cpu);
+        assert!(
+            r.checks()
+                .any(|c| !c.holds && c.claim.contains("the loop really runs"))
+        );
+    }
 }

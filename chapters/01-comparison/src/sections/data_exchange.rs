@@ -3,22 +3,119 @@
 //! through a pipe; tasks pass them through async channels without leaving
 //! the thread.
 
-use crate::Context;
+use crate::{Context, Results, need};
 use anyhow::bail;
+use serde::{Deserialize, Serialize};
 use shared::executor::Executor;
 use shared::measure::Spread;
-use shared::report::{Cell, Record, SectionReport, Table};
+use shared::report::{Cell, SectionReport, Table};
 use shared::tasks::Echo;
 use std::time::{Duration, Instant};
-
-/// The process pool's row: also the name `table` looks it up by.
-pub const POOL_ROUND_TRIP: &str = "process pool, submit + result";
 
 /// Far longer than any round trip takes: only a stuck worker reaches it.
 const ROUND_TRIP_BOUND: Duration = Duration::from_secs(10);
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// Round trips are timed in batches of this many, each batch one sample:
+/// the minimum over many batches is the cost without interference.
+const BATCH: usize = 50;
+
+/// What `data-exchange` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DataExchange {
+    pub rows: Vec<ExchangeRow>,
+}
+
+/// The ways a message goes there and back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Way {
+    StdChannel,
+    CrossbeamChannel,
+    ProcessPool,
+    TokioChannel,
+    SmolChannel,
+}
+
+impl Way {
+    pub const ALL: [Way; 5] = [
+        Way::StdChannel,
+        Way::CrossbeamChannel,
+        Way::ProcessPool,
+        Way::TokioChannel,
+        Way::SmolChannel,
+    ];
+
+    /// Between whom the message travels.
+    pub fn between(self) -> &'static str {
+        match self {
+            Way::StdChannel | Way::CrossbeamChannel => "2 threads",
+            Way::ProcessPool => "2 processes",
+            Way::TokioChannel => "2 tokio tasks",
+            Way::SmolChannel => "2 smol tasks, 1 thread",
+        }
+    }
+
+    /// What carries it.
+    pub fn through(self) -> &'static str {
+        match self {
+            Way::StdChannel => "std::sync::mpsc",
+            Way::CrossbeamChannel => "crossbeam channel",
+            Way::ProcessPool => "process pool, submit + result",
+            Way::TokioChannel => "tokio::sync::mpsc",
+            Way::SmolChannel => "async-channel",
+        }
+    }
+}
+
+/// One way: how many round trips, and the time per round trip over the
+/// batches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExchangeRow {
+    pub way: Way,
+    pub round_trips: usize,
+    pub per_round_trip: Spread,
+}
+
+impl DataExchange {
+    pub fn per_round_trip(&self, way: Way) -> Option<&Spread> {
+        self.rows
+            .iter()
+            .find(|r| r.way == way)
+            .map(|r| &r.per_round_trip)
+    }
+}
+
+/// Runs `n` round trips one way, returning the time of each batch.
+type Measure = fn(&Context, usize) -> anyhow::Result<Vec<Duration>>;
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
+    let mut rows = Vec::new();
+    for way in Way::ALL {
+        let (measure, n): (Measure, usize) = match way {
+            Way::StdChannel => (std_channel, sizes.round_trips),
+            Way::CrossbeamChannel => (crossbeam_channel, sizes.round_trips),
+            Way::ProcessPool => (process_pool, sizes.pipe_round_trips),
+            Way::TokioChannel => (tokio_channel, sizes.round_trips),
+            Way::SmolChannel => (smol_channel, sizes.round_trips),
+        };
+        let mut samples = Vec::new();
+        for _ in 0..sizes.runs {
+            let batches = measure(context, n)?;
+            samples.extend(batches.iter().map(|b| b.as_secs_f64() / BATCH as f64));
+        }
+        rows.push(ExchangeRow {
+            way,
+            round_trips: n.div_ceil(BATCH) * BATCH * sizes.runs,
+            per_round_trip: Spread::of(&samples),
+        });
+    }
+    results.data_exchange = Some(DataExchange { rows });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let exchange = need(&results.data_exchange, "data-exchange")?;
     let mut report = SectionReport::new(
         "data-exchange",
         "A message's round trip (there and back). Between threads it is a \
@@ -26,81 +123,49 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          to a pipe, run by the worker and read back.",
     );
     let mut table = Table::new(
-        "Round trip of one small message (median per round trip, range over runs)",
-        &["between", "through", "round trips", "per round trip"],
+        format!(
+            "Round trip of one small message, timed in batches of {BATCH}: the \
+             minimum per round trip (without interference), and the median with \
+             its range"
+        ),
+        &[
+            "between",
+            "through",
+            "round trips",
+            "minimum",
+            "median (range)",
+        ],
     );
-    type Measure = fn(&Context, usize) -> anyhow::Result<Duration>;
-    let ways: [(&str, &str, Measure, usize); 5] = [
-        (
-            "2 threads",
-            "std::sync::mpsc",
-            std_channel,
-            sizes.round_trips,
-        ),
-        (
-            "2 threads",
-            "crossbeam channel",
-            crossbeam_channel,
-            sizes.round_trips,
-        ),
-        (
-            "2 processes",
-            POOL_ROUND_TRIP,
-            process_pool,
-            sizes.pipe_round_trips,
-        ),
-        (
-            "2 tokio tasks",
-            "tokio::sync::mpsc",
-            tokio_channel,
-            sizes.round_trips,
-        ),
-        (
-            "2 smol tasks, 1 thread",
-            "async-channel",
-            smol_channel,
-            sizes.round_trips,
-        ),
-    ];
-    let mut medians = Vec::new();
-    for (between, through, measure, n) in ways {
-        let mut samples = Vec::new();
-        for _ in 0..sizes.runs {
-            samples.push(measure(context, n)?.as_secs_f64() / n as f64);
-        }
-        let spread = Spread::of(&samples);
-        medians.push((through, spread.median));
+    for row in &exchange.rows {
         table.push(vec![
-            Cell::text(between),
-            Cell::text(through),
-            Cell::Count(n as u64),
-            Cell::Timing(spread),
+            Cell::text(row.way.between()),
+            Cell::text(row.way.through()),
+            Cell::Count(row.round_trips as u64),
+            Cell::Seconds(row.per_round_trip.min),
+            Cell::Timing(row.per_round_trip),
         ]);
-        context.keep(
-            &mut report,
-            Record::new("data-exchange", None, through)
-                .with("between", between)
-                .with("round_trips", n)
-                .with("per_round_trip_s", spread.median)
-                .with("per_round_trip_min_s", spread.min)
-                .with("per_round_trip_max_s", spread.max),
-        );
     }
     report.table(table);
-    let median = |name: &str| medians.iter().find(|(n, _)| *n == name).map(|m| m.1);
-    if let (Some(channel), Some(pipe)) =
-        (median("crossbeam channel"), median(POOL_ROUND_TRIP))
-    {
+    if let (Some(channel), Some(pipe)) = (
+        exchange.per_round_trip(Way::CrossbeamChannel),
+        exchange.per_round_trip(Way::ProcessPool),
+    ) {
         report.measured(
-            channel < pipe,
-            "a channel between threads beats a process pool's round trip",
+            channel.min < pipe.min,
+            "a channel between threads beats a process pool's round trip (minimum \
+             against minimum)",
         );
     }
+    report.check(
+        exchange.rows.len() == Way::ALL.len()
+            && exchange.rows.iter().all(|r| r.per_round_trip.min > 0.0),
+        "every way carried its messages there and back, each unchanged",
+    );
     report.note(
         "Each round trip wakes the other side; when it sleeps on another core, \
-         waking it costs microseconds. On a busy machine these figures vary ten-fold: \
-         compare ranges, not single numbers. Two tasks on one thread hand over \
-         without waking anything.",
+         waking it costs microseconds. On a busy machine the median varies ten-fold \
+         while the minimum barely moves: compare minimums and ranges, not single \
+         numbers. Two tasks on one thread hand over without waking anything.",
     );
     report.note(
         "The process pool's round trip is what `submit(task).result()` costs: \
@@ -111,7 +176,24 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     Ok(report)
 }
 
-fn std_channel(_: &Context, n: usize) -> anyhow::Result<Duration> {
+/// Times `n` round trips (rounded up to whole batches) of `one`, which
+/// sends message `i` and checks it came back: the time of each batch.
+fn batches(
+    n: usize,
+    mut one: impl FnMut(usize) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<Duration>> {
+    let mut times = Vec::new();
+    for batch in 0..n.div_ceil(BATCH) {
+        let start = Instant::now();
+        for i in batch * BATCH..(batch + 1) * BATCH {
+            one(i)?;
+        }
+        times.push(start.elapsed());
+    }
+    Ok(times)
+}
+
+fn std_channel(_: &Context, n: usize) -> anyhow::Result<Vec<Duration>> {
     let (to_echo, echo_inbox) = std::sync::mpsc::sync_channel::<usize>(1);
     let (to_main, main_inbox) = std::sync::mpsc::sync_channel::<usize>(1);
     let echo = std::thread::spawn(move || {
@@ -121,21 +203,20 @@ fn std_channel(_: &Context, n: usize) -> anyhow::Result<Duration> {
             }
         }
     });
-    let start = Instant::now();
-    for i in 0..n {
+    let times = batches(n, |i| {
         to_echo.send(i)?;
         if main_inbox.recv()? != i {
             bail!("a message came back changed");
         }
-    }
-    let elapsed = start.elapsed();
+        Ok(())
+    });
     drop(to_echo);
     let _ = echo.join();
-    Ok(elapsed)
+    times
 }
 
 // ANCHOR: crossbeam
-fn crossbeam_channel(_: &Context, n: usize) -> anyhow::Result<Duration> {
+fn crossbeam_channel(_: &Context, n: usize) -> anyhow::Result<Vec<Duration>> {
     use crossbeam::channel::bounded;
     let (to_echo, echo_inbox) = bounded::<usize>(1);
     let (to_main, main_inbox) = bounded::<usize>(1);
@@ -146,40 +227,40 @@ fn crossbeam_channel(_: &Context, n: usize) -> anyhow::Result<Duration> {
             }
         }
     });
-    let start = Instant::now();
-    for i in 0..n {
+    let times = batches(n, |i| {
         to_echo.send(i)?;
         if main_inbox.recv()? != i {
             bail!("a message came back changed");
         }
-    }
-    let elapsed = start.elapsed();
+        Ok(())
+    });
     drop(to_echo); // ends the echo thread's loop
     let _ = echo.join();
-    Ok(elapsed)
+    times
 }
 // ANCHOR_END: crossbeam
 
 // ANCHOR: process_pool
-fn process_pool(context: &Context, n: usize) -> anyhow::Result<Duration> {
+fn process_pool(context: &Context, n: usize) -> anyhow::Result<Vec<Duration>> {
     let pool = context.worker.pool(1)?;
-    let start = Instant::now();
-    for i in 0..n as u64 {
-        let back = pool.submit(Echo(i))?.result_timeout(ROUND_TRIP_BOUND);
+    let times = batches(n, |i| {
+        let back = pool
+            .submit(Echo(i as u64))?
+            .result_timeout(ROUND_TRIP_BOUND);
         if back.is_err() {
             pool.terminate_workers(); // so that shutting down cannot hang on it
         }
-        if back? != i {
+        if back? != i as u64 {
             bail!("a message came back changed");
         }
-    }
-    let elapsed = start.elapsed();
+        Ok(())
+    });
     pool.shutdown(true, false);
-    Ok(elapsed)
+    times
 }
 // ANCHOR_END: process_pool
 
-fn tokio_channel(context: &Context, n: usize) -> anyhow::Result<Duration> {
+fn tokio_channel(context: &Context, n: usize) -> anyhow::Result<Vec<Duration>> {
     context.tokio()?.block_on(async {
         let (to_echo, mut echo_inbox) = tokio::sync::mpsc::channel::<usize>(1);
         let (to_main, mut main_inbox) = tokio::sync::mpsc::channel::<usize>(1);
@@ -190,21 +271,24 @@ fn tokio_channel(context: &Context, n: usize) -> anyhow::Result<Duration> {
                 }
             }
         });
-        let start = Instant::now();
-        for i in 0..n {
-            to_echo.send(i).await?;
-            if main_inbox.recv().await != Some(i) {
-                bail!("a message came back changed");
+        let mut times = Vec::new();
+        for batch in 0..n.div_ceil(BATCH) {
+            let start = Instant::now();
+            for i in batch * BATCH..(batch + 1) * BATCH {
+                to_echo.send(i).await?;
+                if main_inbox.recv().await != Some(i) {
+                    bail!("a message came back changed");
+                }
             }
+            times.push(start.elapsed());
         }
-        let elapsed = start.elapsed();
         drop(to_echo);
         echo.await?;
-        Ok(elapsed)
+        Ok(times)
     })
 }
 
-fn smol_channel(_: &Context, n: usize) -> anyhow::Result<Duration> {
+fn smol_channel(_: &Context, n: usize) -> anyhow::Result<Vec<Duration>> {
     let executor = smol::LocalExecutor::new();
     smol::block_on(executor.run(async {
         let (to_echo, echo_inbox) = smol::channel::bounded::<usize>(1);
@@ -216,16 +300,19 @@ fn smol_channel(_: &Context, n: usize) -> anyhow::Result<Duration> {
                 }
             }
         });
-        let start = Instant::now();
-        for i in 0..n {
-            to_echo.send(i).await?;
-            if main_inbox.recv().await? != i {
-                bail!("a message came back changed");
+        let mut times = Vec::new();
+        for batch in 0..n.div_ceil(BATCH) {
+            let start = Instant::now();
+            for i in batch * BATCH..(batch + 1) * BATCH {
+                to_echo.send(i).await?;
+                if main_inbox.recv().await? != i {
+                    bail!("a message came back changed");
+                }
             }
+            times.push(start.elapsed());
         }
-        let elapsed = start.elapsed();
         drop(to_echo);
         echo.await;
-        Ok(elapsed)
+        Ok(times)
     }))
 }

@@ -5,10 +5,11 @@
 //! A ticker task that wants to wake every few milliseconds measures how late
 //! it wakes; then the same work moves to `spawn_blocking` and to rayon.
 
-use crate::Context;
+use crate::{Context, Results, need};
 use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
 use shared::measure::{Spread, median};
-use shared::report::{Cell, Record, SectionReport, Table};
+use shared::report::{Cell, SectionReport, Table};
 use shared::workload::sum_of_squares;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +17,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 /// Where the CPU jobs run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Placement {
     /// Inside an async task, on the runtime's own thread.
     OnTheRuntime,
@@ -80,7 +82,28 @@ async fn cpu_job(placement: Placement, n: u64) -> anyhow::Result<u64> {
 }
 // ANCHOR_END: placement
 
+/// What `event-loop` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventLoop {
+    /// The tick the ticker wants, in seconds.
+    pub tick_s: f64,
+    pub jobs: usize,
+    /// The `n` of each job, sized to take about the chosen job length.
+    pub n: u64,
+    pub rows: Vec<(Placement, Lag)>,
+}
+
+impl EventLoop {
+    pub fn lag(&self, placement: Placement) -> Option<&Lag> {
+        self.rows
+            .iter()
+            .find(|(p, _)| *p == placement)
+            .map(|(_, l)| l)
+    }
+}
+
 /// What one placement did to the ticker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lag {
     pub ticks: usize,
     pub median: f64,
@@ -90,7 +113,7 @@ pub struct Lag {
 
 /// Runs `jobs` CPU jobs of `n` one after another on a one-thread runtime
 /// (asyncio's situation), with the ticker beside them.
-pub fn measure(
+pub fn lag_of(
     placement: Placement,
     jobs: usize,
     n: u64,
@@ -129,17 +152,35 @@ pub fn n_taking(target: Duration) -> u64 {
     (target.as_secs_f64() / per_step) as u64
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let n = n_taking(sizes.blocking_job);
+    let mut rows = Vec::new();
+    for placement in Placement::ALL {
+        rows.push((
+            placement,
+            lag_of(placement, sizes.blocking_jobs, n, sizes.tick)?,
+        ));
+    }
+    results.event_loop = Some(EventLoop {
+        tick_s: sizes.tick.as_secs_f64(),
+        jobs: sizes.blocking_jobs,
+        n,
+        rows,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let event_loop = need(&results.event_loop, "event-loop")?;
     let mut report = SectionReport::new(
         "event-loop",
         format!(
-            "A ticker task wants to wake every {} ms on a one-thread tokio runtime \
+            "A ticker task wants to wake every {} on a one-thread tokio runtime \
              (asyncio's situation) while {} CPU jobs run. Run inside a task, each job \
              stalls the ticker for its whole length; moved off the runtime, it does not.",
-            sizes.tick.as_millis(),
-            sizes.blocking_jobs
+            shared::report::format_seconds(event_loop.tick_s),
+            event_loop.jobs
         ),
     );
     let mut table = Table::new(
@@ -152,9 +193,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             "max lag",
         ],
     );
-    let mut lags = Vec::new();
-    for placement in Placement::ALL {
-        let lag = measure(placement, sizes.blocking_jobs, n, sizes.tick)?;
+    for (placement, lag) in &event_loop.rows {
         table.push(vec![
             Cell::text(placement.name()),
             Cell::Timing(lag.job),
@@ -162,24 +201,24 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             Cell::Seconds(lag.median),
             Cell::Seconds(lag.max),
         ]);
-        context.keep(
-            &mut report,
-            Record::new("event-loop", Some("cpu"), placement.name())
-                .with("job_s", lag.job.median)
-                .with("median_lag_s", lag.median)
-                .with("max_lag_s", lag.max)
-                .with("ticks", lag.ticks),
-        );
-        lags.push((placement, lag));
     }
     report.table(table);
-    let blocked = &lags[0].1;
+    let (Some(blocked), true) = (
+        event_loop.lag(Placement::OnTheRuntime),
+        event_loop.rows.len() == Placement::ALL.len(),
+    ) else {
+        anyhow::bail!("the event-loop results lack a placement");
+    };
     report.check(
         blocked.max >= blocked.job.median / 2.0,
         "run directly in a task, a job stalled the ticker for at least half its length",
     );
+    let mut moved = event_loop
+        .rows
+        .iter()
+        .filter(|(p, _)| *p != Placement::OnTheRuntime);
     report.measured(
-        lags[1..].iter().all(|(_, lag)| lag.max < blocked.max / 2.0),
+        moved.all(|(_, lag)| lag.max < blocked.max / 2.0),
         "moved to spawn_blocking or rayon, the ticker's worst lag was under half of that",
     );
     report.note(

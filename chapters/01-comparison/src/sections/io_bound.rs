@@ -3,24 +3,97 @@
 //! The claim: waiting overlaps under threads and under async tasks alike, so
 //! N waits of d take about d, not N × d. Pools wait in rounds of their size.
 
-use super::timed_record;
-use crate::Context;
+use super::speedup;
 use crate::models::Model;
-use shared::measure::repeat;
-use shared::report::{Cell, Record, SectionReport, Table, format_seconds};
+use crate::python::{self, PythonRun};
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
+use shared::measure::{Repeated, repeat};
+use shared::report::{Cell, SectionReport, Table, format_seconds};
 use shared::workload::urls;
 use std::collections::HashSet;
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `io-bound` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IoBound {
+    pub tasks: usize,
+    /// Each download's wait, in seconds.
+    pub delay_s: f64,
+    /// One row per model, sequential first.
+    pub rows: Vec<IoRow>,
+    pub python: PythonRun,
+}
+
+/// One model's run of every download.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IoRow {
+    pub model: Model,
+    pub runs_on: String,
+    /// For a model that waits in rounds, the workers per round.
+    pub pool_size: Option<usize>,
+    pub timing: Repeated,
+    /// Every download came back, in order, with its page.
+    pub correct: bool,
+    pub threads_seen: usize,
+    pub processes_seen: usize,
+}
+
+impl IoBound {
+    pub fn row(&self, model: Model) -> Option<&IoRow> {
+        self.rows.iter().find(|r| r.model == model)
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let (count, delay) = (sizes.io_tasks, sizes.io_delay);
     let urls = urls(count);
+    let mut rows = Vec::new();
+    for model in Model::ALL {
+        let (downloads, timing) =
+            repeat(sizes.runs, || model.download_all(context, &urls, delay))?;
+        let correct = downloads.len() == count
+            && downloads.iter().zip(&urls).all(|(d, url)| {
+                d.url == *url && d.body == format!("data from {url}")
+            });
+        let threads: HashSet<_> = downloads.iter().map(|d| &d.ran_on).collect();
+        let pids: HashSet<_> = downloads.iter().map(|d| d.ran_on.pid).collect();
+        // A pool of `size` runs the waits in rounds: at least ceil(N/size) × d.
+        let pool_size = match model {
+            Model::Sequential => Some(1),
+            Model::ThreadPool => Some(context.pool_size()),
+            Model::Rayon => Some(crate::models::rayon_pool::threads()),
+            Model::Processes => Some(context.process_count()),
+            _ => None,
+        };
+        rows.push(IoRow {
+            model,
+            runs_on: model.runs_on(context, count),
+            pool_size,
+            timing,
+            correct,
+            threads_seen: threads.len(),
+            processes_seen: pids.len(),
+        });
+    }
+    results.io_bound = Some(IoBound {
+        tasks: count,
+        delay_s: delay.as_secs_f64(),
+        rows,
+        python: python::measure(context, python::Job::Io)?,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let io = need(&results.io_bound, "io-bound")?;
+    let (count, delay) = (io.tasks, io.delay_s);
     let mut report = SectionReport::new(
         "io-bound",
         format!(
             "{count} simulated downloads, each a {} wait. Waits overlap under \
              threads and async tasks alike: no GIL to release, no event loop to share.",
-            format_seconds(delay.as_secs_f64())
+            format_seconds(delay)
         ),
     );
     let mut table = Table::new(
@@ -35,71 +108,53 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             "processes",
         ],
     );
-    let mut sequential_wall = None;
-    let mut all_correct = true;
-    let mut overlapped = Vec::new();
-    let mut rounds_respected = true;
-    for model in Model::ALL {
-        let (downloads, timing) =
-            repeat(sizes.runs, || model.download_all(context, &urls, delay))?;
-        all_correct &= downloads.len() == count
-            && downloads.iter().zip(&urls).all(|(d, url)| {
-                d.url == *url && d.body == format!("data from {url}")
-            });
-        let threads: HashSet<_> = downloads.iter().map(|d| &d.ran_on).collect();
-        let pids: HashSet<_> = downloads.iter().map(|d| d.ran_on.pid).collect();
-        let wall = timing.wall.median;
-        let baseline = *sequential_wall.get_or_insert(wall);
-        let speedup = baseline / wall;
-        // A pool of `size` runs the waits in rounds: at least ceil(N/size) × d.
-        let size = match model {
-            Model::Sequential => Some(1),
-            Model::ThreadPool => Some(context.pool_size()),
-            Model::Rayon => Some(crate::models::rayon_pool::threads()),
-            Model::Processes => Some(context.process_count()),
-            _ => None,
-        };
-        if let Some(size) = size {
-            let rounds = count.div_ceil(size) as f64;
-            rounds_respected &= timing.wall.min >= rounds * delay.as_secs_f64();
-        } else {
-            overlapped.push((model, wall));
-        }
+    let baseline = io.row(Model::Sequential).map(|r| r.timing.wall);
+    for row in &io.rows {
         table.push(vec![
-            Cell::text(model.name()),
-            Cell::Varies(model.runs_on(context, count)),
-            Cell::Timing(timing.wall),
-            Cell::Ratio(speedup),
-            Cell::Seconds(timing.cpu.median),
-            Cell::Tally(threads.len() as u64),
-            Cell::Tally(pids.len() as u64),
+            Cell::text(row.model.name()),
+            Cell::Varies(row.runs_on.clone()),
+            Cell::Timing(row.timing.wall),
+            // Waits overlap without cores: no core-count limit applies.
+            Cell::Ratio(
+                baseline.map_or(f64::NAN, |b| speedup(&b, &row.timing.wall)),
+            ),
+            Cell::Seconds(row.timing.cpu.median),
+            Cell::Tally(row.threads_seen as u64),
+            Cell::Tally(row.processes_seen as u64),
         ]);
-        let record = Record::new("io-bound", Some("io"), model.name())
-            .with("tasks", count)
-            .with("delay_s", delay.as_secs_f64())
-            .with("speedup", speedup)
-            .with("threads_seen", threads.len());
-        context.keep(&mut report, timed_record(record, &timing));
     }
-    crate::python::add_rows(context, "io", &mut table, &mut report)?;
+    python::add_rows(&io.python, &mut table, &mut report);
     report.table(table);
-    let serial = count as f64 * delay.as_secs_f64();
+    let serial = count as f64 * delay;
     report.check(
-        all_correct,
+        io.rows.len() == Model::ALL.len() && io.rows.iter().all(|r| r.correct),
         format!("every model returned all {count} downloads, in order, each 'data from URL'"),
     );
+    let rounds_respected = io.rows.iter().all(|row| {
+        row.pool_size.is_none_or(|size| {
+            row.timing.wall.min >= count.div_ceil(size) as f64 * delay
+        })
+    });
     report.check(
         rounds_respected,
         "pools waited in rounds: sequential, thread-pool, rayon and processes each \
          took at least ceil(N / workers) × d",
     );
-    let names: Vec<&str> = overlapped.iter().map(|(m, _)| m.name()).collect();
+    let overlapped: Vec<&IoRow> =
+        io.rows.iter().filter(|r| r.pool_size.is_none()).collect();
+    let names: Vec<&str> = overlapped.iter().map(|r| r.model.name()).collect();
     report.measured(
-        overlapped.iter().all(|(_, wall)| *wall < serial / 4.0),
+        overlapped
+            .iter()
+            .all(|r| r.timing.wall.median < serial / 4.0),
         format!(
             "{} overlapped every wait: each took under a quarter of N × d",
             names.join(", ")
         ),
+    );
+    report.check(
+        io.rows.iter().all(|r| r.timing.wall.min >= delay),
+        "no model finished before one wait had passed",
     );
     report.note(
         "rayon has one thread per core, so blocking waits queue behind each other: \

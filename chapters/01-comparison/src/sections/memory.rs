@@ -1,48 +1,141 @@
 //! `memory`: what one concurrent wait costs — an OS thread, an async task,
 //! a process — at 1 000, 10 000 and 100 000 waits where the machine allows.
+//! The book's memory chart is drawn from these rows.
 //!
 //! Each count runs in a fresh probe process (see [`crate::probe`]) so one
 //! measurement's leftovers never count against the next.
 
-use crate::Context;
 use crate::probe::{PROBE_FLAG, Probe, processes};
+use crate::{Context, Results, need};
 use anyhow::{Context as _, bail};
-use shared::report::{Cell, Record, SectionReport, Table, format_bytes};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table, format_bytes};
 use std::io::Read;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `memory` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Memory {
+    /// Each unit's wait, in seconds.
+    pub delay_s: f64,
+    pub rows: Vec<MemoryRow>,
+    pub limits: Limits,
+}
+
+/// The kinds of concurrent unit, as the probe names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    Threads,
+    Tokio,
+    AsyncStd,
+    Smol,
+    Processes,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 5] = [
+        Unit::Threads,
+        Unit::Tokio,
+        Unit::AsyncStd,
+        Unit::Smol,
+        Unit::Processes,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Threads => "threads",
+            Unit::Tokio => "tokio",
+            Unit::AsyncStd => "async-std",
+            Unit::Smol => "smol",
+            Unit::Processes => "processes",
+        }
+    }
+
+    /// Whether each unit is a kernel object (a thread or a process).
+    fn is_kernel_object(self) -> bool {
+        matches!(self, Unit::Threads | Unit::Processes)
+    }
+}
+
+/// One probe: `count` units of one kind, or why this machine refused it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemoryRow {
+    pub unit: Unit,
+    pub count: usize,
+    pub probe: Result<Probe, String>,
+}
+
+impl Memory {
+    /// Bytes per unit of `unit` at the largest count measured.
+    pub fn per_unit(&self, unit: Unit) -> Option<f64> {
+        self.probe(unit, None).map(|p| p.bytes / p.units as f64)
+    }
+
+    /// The probe of `unit` at `count` units (the largest count measured,
+    /// for `None`).
+    pub fn probe(&self, unit: Unit, count: Option<usize>) -> Option<&Probe> {
+        self.rows
+            .iter()
+            .filter(|r| r.unit == unit && count.is_none_or(|c| r.count == c))
+            .filter_map(|r| r.probe.as_ref().ok())
+            .max_by_key(|p| p.units)
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let delay = sizes.memory_delay;
+    let limits = Limits::read();
+    let mut rows = Vec::new();
+    for unit in Unit::ALL {
+        let counts = match unit {
+            Unit::Threads => &sizes.memory_threads,
+            Unit::Processes => &sizes.memory_processes,
+            _ => &sizes.memory_tasks,
+        };
+        for &count in counts {
+            let probe = match limits.refuses(unit, count) {
+                Some(why) => Err(why),
+                None if unit == Unit::Processes => {
+                    Ok(processes(&context.worker.program, count, delay)?)
+                }
+                None => Ok(run_probe(context, unit.name(), count, delay)?),
+            };
+            rows.push(MemoryRow { unit, count, probe });
+        }
+    }
+    results.memory = Some(Memory {
+        delay_s: delay.as_secs_f64(),
+        rows,
+        limits,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let memory = need(&results.memory, "memory")?;
     let mut report = SectionReport::new(
         "memory",
         format!(
-            "N units, all alive at once, each waiting {} ms: what each unit adds \
+            "N units, all alive at once, each waiting {}: what each unit adds \
              to memory. A task is a small struct; a thread is a stack and a kernel \
              thread; a process is a whole program.",
-            delay.as_millis()
+            shared::report::format_seconds(memory.delay_s)
         ),
     );
     let mut table = Table::new(
         "Memory per concurrent wait (RSS; PSS for processes) and wall time for all N",
         &["unit", "N", "wall", "memory", "per unit", "kernel per unit"],
     );
-    let limits = Limits::read();
-    let mut per_unit = Vec::new();
-    let plan = [
-        ("threads", &sizes.memory_threads),
-        ("tokio", &sizes.memory_tasks),
-        ("async-std", &sizes.memory_tasks),
-        ("smol", &sizes.memory_tasks),
-        ("processes", &sizes.memory_processes),
-    ];
-    for (kind, counts) in plan {
-        for &count in counts {
-            if let Some(why) = limits.refuses(kind, count) {
+    for row in &memory.rows {
+        let probe = match &row.probe {
+            Ok(probe) => probe,
+            Err(why) => {
                 table.push(vec![
-                    Cell::text(kind),
-                    Cell::Count(count as u64),
+                    Cell::text(row.unit.name()),
+                    Cell::Count(row.count as u64),
                     Cell::Missing(why.clone()),
                     Cell::text(""),
                     Cell::text(""),
@@ -50,61 +143,52 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
                 ]);
                 continue;
             }
-            let probe = if kind == "processes" {
-                processes(&context.worker.program, count, delay)?
+        };
+        let count = row.count as f64;
+        table.push(vec![
+            Cell::text(row.unit.name()),
+            Cell::Count(row.count as u64),
+            Cell::Seconds(probe.wall_s),
+            Cell::Bytes(probe.bytes),
+            Cell::Bytes(probe.bytes / count),
+            if row.unit.is_kernel_object() {
+                Cell::Bytes(probe.kernel_bytes / count)
             } else {
-                run_probe(context, kind, count, delay)?
-            };
-            let per = probe.bytes / count as f64;
-            per_unit.push((kind, count, per));
-            table.push(vec![
-                Cell::text(kind),
-                Cell::Count(count as u64),
-                Cell::Seconds(probe.wall_s),
-                Cell::Bytes(probe.bytes),
-                Cell::Bytes(per),
-                if matches!(kind, "threads" | "processes") {
-                    Cell::Bytes(probe.kernel_bytes / count as f64)
-                } else {
-                    Cell::text("none") // a task is not a kernel object
-                },
-            ]);
-            context.keep(
-                &mut report,
-                Record::new("memory", Some("io"), kind)
-                    .with("units", count)
-                    .with("delay_s", delay.as_secs_f64())
-                    .with("wall_s", probe.wall_s)
-                    .with("bytes", probe.bytes)
-                    .with("bytes_per_unit", per)
-                    .with(
-                        "kernel_bytes_per_unit",
-                        probe.kernel_bytes / count as f64,
-                    ),
-            );
-        }
+                Cell::text("none") // a task is not a kernel object
+            },
+        ]);
     }
     report.table(table);
-    let largest = |kind: &str| {
-        per_unit
+    report.check(
+        memory
+            .rows
             .iter()
-            .filter(|(k, ..)| *k == kind)
-            .max_by_key(|(_, count, _)| *count)
-            .map(|(_, _, per)| *per)
-    };
-    if let (Some(thread), Some(task)) = (largest("threads"), largest("tokio")) {
+            .filter_map(|r| r.probe.as_ref().ok())
+            .all(|p| p.wall_s >= memory.delay_s),
+        "every probe took at least one wait: all its units really waited",
+    );
+    if let (Some(thread), Some(task)) =
+        (memory.per_unit(Unit::Threads), memory.per_unit(Unit::Tokio))
+    {
         report.check(
             thread > 4.0 * task,
             "an OS thread costs over four times the memory of a tokio task",
         );
     }
-    if let (Some(process), Some(thread)) = (largest("processes"), largest("threads"))
-    {
+    if let (Some(process), Some(thread)) = (
+        memory.per_unit(Unit::Processes),
+        memory.per_unit(Unit::Threads),
+    ) {
         report.check(
             process > 4.0 * thread,
             "a process costs over four times the memory of a thread",
         );
     }
+    report.note(
+        "The wall time is for all N: starting every unit, the one wait they \
+         share, and ending them. Units start one after another, so for threads \
+         and processes it grows with N (see `overhead` and `calibration`).",
+    );
     report.note(format!(
         "A thread's stack is reserved at {} but only the pages it touches count; \
          the kernel also keeps a stack and bookkeeping per thread (the last column, \
@@ -112,6 +196,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          this machine's limits cap how many can wait at once:",
         format_bytes(2.0 * 1024.0 * 1024.0),
     ));
+    let limits = &memory.limits;
     let mut caps = Table::new("This machine's limits", &["limit", "value"]);
     for (name, value) in [
         ("kernel.threads-max", limits.threads_max),
@@ -178,10 +263,11 @@ fn run_probe(
 }
 
 /// What this machine lets one process start.
-struct Limits {
-    threads_max: Option<u64>,
-    pid_max: Option<u64>,
-    map_count: Option<u64>,
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Limits {
+    pub threads_max: Option<u64>,
+    pub pid_max: Option<u64>,
+    pub map_count: Option<u64>,
 }
 
 impl Limits {
@@ -202,9 +288,9 @@ impl Limits {
     /// thread and process takes a pid; a thread takes two memory maps (its
     /// stack and a guard page). Half of each limit is left for the rest of
     /// the machine.
-    fn refuses(&self, kind: &str, count: usize) -> Option<String> {
+    fn refuses(&self, unit: Unit, count: usize) -> Option<String> {
         let count = count as u64;
-        if kind != "threads" && kind != "processes" {
+        if !unit.is_kernel_object() {
             return None;
         }
         if let Some(pid_max) = self.pid_max
@@ -217,7 +303,7 @@ impl Limits {
         {
             return Some(format!("threads-max is {threads_max}"));
         }
-        if kind == "threads"
+        if unit == Unit::Threads
             && let Some(maps) = self.map_count
             && 2 * count > maps / 2
         {

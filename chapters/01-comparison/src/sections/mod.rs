@@ -1,6 +1,8 @@
-//! One file per section. Each `run` measures, checks the claims it makes
-//! and returns a report; its records feed `table`.
+//! One file per section. Each has a `measure` that runs the work and
+//! stores typed results, and a `report` that reads only those results: so
+//! the table, the charts and a saved document all show the same figures.
 
+pub mod calibration;
 pub mod combining;
 pub mod cpu_bound;
 pub mod data_exchange;
@@ -11,16 +13,10 @@ pub mod overhead;
 pub mod scaling;
 pub mod table;
 
-use shared::measure::Repeated;
-use shared::report::Record;
+use shared::measure::Spread;
 
-/// The figures every timed record carries: median wall time with its range,
-/// and median CPU time.
-pub fn timed_record(record: Record, timing: &Repeated) -> Record {
-    record
-        .with("wall_s", timing.wall.median)
-        .with("wall_min_s", timing.wall.min)
-        .with("wall_max_s", timing.wall.max)
-        .with("cpu_s", timing.cpu.median)
-        .with("runs", timing.runs)
+/// How many times faster `wall` was than `baseline`, median against median:
+/// the one definition every speedup of the chapter uses.
+pub fn speedup(baseline: &Spread, wall: &Spread) -> f64 {
+    baseline.median / wall.median
 }

@@ -1,38 +1,116 @@
 //! `overhead`: what it costs to start one unit of concurrency and wait for
 //! it to finish — a thread, a pool job, a task on each runtime, a process.
+//!
+//! A fixed cost is timed many times over, in small batches, and reported
+//! as the minimum and the median per unit. The minimum is the cost itself,
+//! without interference; the median is what a run usually pays; a mean
+//! would let one preempted sample (milliseconds, on a shared machine) move
+//! the figure tenfold.
 
-use crate::Context;
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::executor::{Executor, ThreadPoolExecutor};
-use shared::measure::{Repeated, repeat};
-use shared::report::{Cell, Record, SectionReport, Table};
+use shared::measure::Spread;
+use shared::report::{Cell, SectionReport, Table};
+use std::time::Instant;
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `overhead` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Overhead {
+    pub rows: Vec<OverheadRow>,
+}
+
+/// The units started, cheapest to dearest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    Thread,
+    ThreadPoolJob,
+    RayonJob,
+    TokioTask,
+    AsyncStdTask,
+    SmolTask,
+    Process,
+}
+
+impl Unit {
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Thread => "thread",
+            Unit::ThreadPoolJob => "thread-pool job",
+            Unit::RayonJob => "rayon job",
+            Unit::TokioTask => "tokio task",
+            Unit::AsyncStdTask => "async-std task",
+            Unit::SmolTask => "smol task",
+            Unit::Process => "process",
+        }
+    }
+}
+
+/// One kind of unit: how many were started, in batches of how many, and
+/// the time per unit over the batches.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OverheadRow {
+    pub unit: Unit,
+    pub started: usize,
+    pub batch: usize,
+    pub per_unit: Spread,
+}
+
+impl Overhead {
+    pub fn per_unit(&self, unit: Unit) -> Option<&Spread> {
+        self.rows
+            .iter()
+            .find(|r| r.unit == unit)
+            .map(|r| &r.per_unit)
+    }
+}
+
+/// Tasks and jobs start in batches of this many, then are awaited: what
+/// spawning many costs, one batch a sample. Threads and processes start
+/// one at a time, as the article's programs start them.
+const BATCH: usize = 100;
+
+/// Times `batches` calls of `start_batch`, each starting and finishing
+/// `batch` units: the spread of the time per unit.
+fn per_unit(
+    batch: usize,
+    batches: usize,
+    mut start_batch: impl FnMut(usize) -> anyhow::Result<()>,
+) -> anyhow::Result<Spread> {
+    let mut samples = Vec::with_capacity(batches);
+    for _ in 0..batches.max(1) {
+        let start = Instant::now();
+        start_batch(batch)?;
+        samples.push(start.elapsed().as_secs_f64() / batch as f64);
+    }
+    Ok(Spread::of(&samples))
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let runs = sizes.runs;
-    let mut report = SectionReport::new(
-        "overhead",
-        "Start a unit, let it do nothing, wait for it: the fixed cost of each model. \
-         Tasks cost far less than threads, threads far less than processes.",
-    );
-    let mut table = Table::new(
-        "Cost to start and finish one unit (median per unit, range over runs)",
-        &["unit", "started", "per unit"],
-    );
-    let mut rows: Vec<(&str, usize, Repeated)> = Vec::new();
+    let mut rows = Vec::new();
+    let mut add = |unit, started: usize, batch: usize, per_unit| {
+        rows.push(OverheadRow {
+            unit,
+            started,
+            batch,
+            per_unit,
+        });
+    };
 
-    let n = sizes.spawn_threads;
-    let (_, t) = repeat(runs, || -> anyhow::Result<()> {
-        for _ in 0..n {
-            std::thread::spawn(|| {}).join().expect("an empty thread");
-        }
+    let n = sizes.spawn_threads * runs;
+    let t = per_unit(1, n, |_| {
+        std::thread::spawn(|| {}).join().expect("an empty thread");
         Ok(())
     })?;
-    rows.push(("thread", n, t));
+    add(Unit::Thread, n, 1, t);
 
     // The pool is started once, outside the timing: a job's cost alone.
     let pool = ThreadPoolExecutor::new(context.pool_size())?;
-    let (_, t) = repeat(runs, || -> anyhow::Result<()> {
-        let jobs = (0..n)
+    let t = per_unit(BATCH, n / BATCH, |batch| {
+        let jobs = (0..batch)
             .map(|_| pool.submit_fn(|| Ok(())))
             .collect::<Result<Vec<_>, _>>()?;
         for job in jobs {
@@ -41,91 +119,103 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         Ok(())
     })?;
     pool.shutdown(true, false);
-    rows.push(("thread-pool job", n, t));
+    add(Unit::ThreadPoolJob, n / BATCH * BATCH, BATCH, t);
 
-    let n = sizes.spawn_tasks;
-    let (_, t) = repeat(runs, || -> anyhow::Result<()> {
-        rayon::scope(|s| (0..n).for_each(|_| s.spawn(|_| {})));
+    let n = sizes.spawn_tasks * runs;
+    let batches = n / BATCH;
+    let t = per_unit(BATCH, batches, |batch| {
+        rayon::scope(|s| (0..batch).for_each(|_| s.spawn(|_| {})));
         Ok(())
     })?;
-    rows.push(("rayon job", n, t));
+    add(Unit::RayonJob, batches * BATCH, BATCH, t);
 
     let runtime = context.tokio()?;
-    let (_, t) = repeat(runs, || {
+    let t = per_unit(BATCH, batches, |batch| {
         runtime.block_on(async {
-            let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(async {})).collect();
+            let tasks: Vec<_> = (0..batch).map(|_| tokio::spawn(async {})).collect();
             for task in tasks {
                 task.await?;
             }
             anyhow::Ok(())
         })
     })?;
-    rows.push(("tokio task", n, t));
+    add(Unit::TokioTask, batches * BATCH, BATCH, t);
 
-    let (_, t) = repeat(runs, || -> anyhow::Result<()> {
+    let t = per_unit(BATCH, batches, |batch| {
         async_std::task::block_on(async {
-            let tasks: Vec<_> =
-                (0..n).map(|_| async_std::task::spawn(async {})).collect();
+            let tasks: Vec<_> = (0..batch)
+                .map(|_| async_std::task::spawn(async {}))
+                .collect();
             for task in tasks {
                 task.await;
             }
         });
         Ok(())
     })?;
-    rows.push(("async-std task", n, t));
+    add(Unit::AsyncStdTask, batches * BATCH, BATCH, t);
 
-    let (_, t) = repeat(runs, || -> anyhow::Result<()> {
-        let executor = smol::LocalExecutor::new();
+    let executor = smol::LocalExecutor::new();
+    let t = per_unit(BATCH, batches, |batch| {
         smol::block_on(executor.run(async {
-            let tasks: Vec<_> = (0..n).map(|_| executor.spawn(async {})).collect();
+            let tasks: Vec<_> =
+                (0..batch).map(|_| executor.spawn(async {})).collect();
             for task in tasks {
                 task.await;
             }
         }));
         Ok(())
     })?;
-    rows.push(("smol task", n, t));
+    add(Unit::SmolTask, batches * BATCH, BATCH, t);
 
-    let n = sizes.spawn_processes;
-    let (_, t) = repeat(runs, || -> anyhow::Result<()> {
-        for _ in 0..n {
-            let pool = context.worker.pool(1)?;
-            pool.shutdown(true, false); // waits for the worker to exit
-        }
+    let n = sizes.spawn_processes * runs;
+    let t = per_unit(1, n, |_| {
+        let pool = context.worker.pool(1)?;
+        pool.shutdown(true, false); // waits for the worker to exit
         Ok(())
     })?;
-    rows.push(("process", n, t));
+    add(Unit::Process, n, 1, t);
 
-    let per = |name: &str| {
-        rows.iter()
-            .find(|(unit, ..)| *unit == name)
-            .map(|(_, n, t)| t.wall.median / *n as f64)
-            .unwrap_or(f64::NAN)
-    };
-    for (unit, n, timing) in &rows {
-        let per_unit = timing.wall.per(*n as f64);
+    results.overhead = Some(Overhead { rows });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let overhead = need(&results.overhead, "overhead")?;
+    let mut report = SectionReport::new(
+        "overhead",
+        "Start a unit, let it do nothing, wait for it: the fixed cost of each model. \
+         Tasks cost far less than threads, threads far less than processes.",
+    );
+    let mut table = Table::new(
+        "Cost to start and finish one unit: the minimum (the cost without \
+         interference), and the median with its range, over every batch",
+        &["unit", "started", "batch", "minimum", "median (range)"],
+    );
+    for row in &overhead.rows {
         table.push(vec![
-            Cell::text(*unit),
-            Cell::Count(*n as u64),
-            Cell::Timing(per_unit),
+            Cell::text(row.unit.name()),
+            Cell::Count(row.started as u64),
+            Cell::Count(row.batch as u64),
+            Cell::Seconds(row.per_unit.min),
+            Cell::Timing(row.per_unit),
         ]);
-        context.keep(
-            &mut report,
-            Record::new("overhead", None, unit)
-                .with("units", *n)
-                .with("per_unit_s", per_unit.median)
-                .with("per_unit_min_s", per_unit.min)
-                .with("per_unit_max_s", per_unit.max),
-        );
     }
     report.table(table);
+    let min = |unit| overhead.per_unit(unit).map_or(f64::NAN, |s| s.min);
     report.measured(
-        per("tokio task") * 4.0 < per("thread"),
-        "a tokio task starts over four times faster than an OS thread",
+        min(Unit::TokioTask) * 4.0 < min(Unit::Thread),
+        "a tokio task starts over four times faster than an OS thread (minimum against minimum)",
     );
     report.measured(
-        per("thread") * 4.0 < per("process"),
-        "a thread starts over four times faster than a process",
+        min(Unit::Thread) * 4.0 < min(Unit::Process),
+        "a thread starts over four times faster than a process (minimum against minimum)",
+    );
+    report.check(
+        overhead.rows.iter().all(|r| {
+            let s = &r.per_unit;
+            s.min > 0.0 && s.min <= s.median && s.median <= s.max
+        }),
+        "every unit took time, and its minimum ≤ median ≤ maximum",
     );
     report.note(
         "A process here is a process pool of one worker started and shut down: \

@@ -1,21 +1,118 @@
 //! `scaling`: speedup against the number of workers, for a thread pool
 //! (rayon) and for worker processes. Both climb until they run out of
 //! cores, then flatten: past that, more workers only share the same cores.
+//!
+//! The book's speedup chart is drawn from these rows ([`Scaling::curve`]),
+//! so the chart and the table are one set of figures.
 
-use crate::Context;
+use super::speedup;
 use crate::models::processes;
+use crate::{Context, Results, need};
 use rayon::prelude::*;
-use shared::measure::repeat;
-use shared::report::{Cell, Record, SectionReport, Table};
+use serde::{Deserialize, Serialize};
+use shared::measure::{Repeated, repeat};
+use shared::report::{Cell, SectionReport, Table};
 use shared::workload::sum_of_squares;
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `scaling` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scaling {
+    pub cores: usize,
+    pub jobs: usize,
+    /// One row per worker count, from one worker up.
+    pub rows: Vec<ScalingRow>,
+}
+
+/// Both models at one worker count.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScalingRow {
+    pub workers: usize,
+    pub rayon: Repeated,
+    pub processes: Repeated,
+}
+
+/// The two curves of the section, as the chart draws them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Curve {
+    Rayon,
+    Processes,
+}
+
+impl Curve {
+    pub const BOTH: [Curve; 2] = [Curve::Rayon, Curve::Processes];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Curve::Rayon => "rayon",
+            Curve::Processes => "processes",
+        }
+    }
+
+    fn timing(self, row: &ScalingRow) -> &Repeated {
+        match self {
+            Curve::Rayon => &row.rayon,
+            Curve::Processes => &row.processes,
+        }
+    }
+}
+
+impl Scaling {
+    /// (workers, speedup over one worker) for `curve`: the table's column
+    /// and the chart's line.
+    pub fn curve(&self, curve: Curve) -> Vec<(usize, f64)> {
+        let Some(one) = self.rows.first() else {
+            return Vec::new();
+        };
+        self.rows
+            .iter()
+            .map(|row| {
+                let s = speedup(&curve.timing(one).wall, &curve.timing(row).wall);
+                (row.workers, s)
+            })
+            .collect()
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let ns = vec![sizes.cpu_n / 2; sizes.cpu_jobs];
     let most = sizes
         .scaling_most
         .unwrap_or((2 * context.cores).clamp(2, 8));
-    let checked_at = context.cores.min(most);
+    // One untimed run of each first, as in `cpu-bound`: the one-worker
+    // baseline must not pay for a cold start.
+    ns.iter().for_each(|&n| {
+        std::hint::black_box(sum_of_squares(n));
+    });
+    processes::sum_all(&context.worker, 1, &ns[..1])?;
+    let mut rows = Vec::new();
+    for workers in 1..=most {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(workers)
+            .build()?;
+        let (_, rayon) = repeat(sizes.runs, || -> anyhow::Result<Vec<u64>> {
+            Ok(pool.install(|| ns.par_iter().map(|&n| sum_of_squares(n)).collect()))
+        })?;
+        let (_, processes) = repeat(sizes.runs, || {
+            processes::sum_all(&context.worker, workers, &ns)
+        })?;
+        rows.push(ScalingRow {
+            workers,
+            rayon,
+            processes,
+        });
+    }
+    results.scaling = Some(Scaling {
+        cores: context.cores,
+        jobs: sizes.cpu_jobs,
+        rows,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let scaling = need(&results.scaling, "scaling")?;
+    let cores = scaling.cores;
     let mut report = SectionReport::new(
         "scaling",
         "The CPU-bound jobs on one worker, then more, up to twice the cores: \
@@ -26,54 +123,103 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         "Speedup over one worker (median wall time)",
         &["workers", "rayon", "processes"],
     );
-    let mut single = [0.0f64; 2];
-    let mut busy_at_cores = [0.0f64; 2];
-    for workers in 1..=most {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(workers)
-            .build()?;
-        let (_, rayon_t) = repeat(sizes.runs, || -> anyhow::Result<Vec<u64>> {
-            Ok(pool.install(|| ns.par_iter().map(|&n| sum_of_squares(n)).collect()))
-        })?;
-        let (_, process_t) = repeat(sizes.runs, || {
-            processes::sum_all(&context.worker, workers, &ns)
-        })?;
-        let mut row = vec![Cell::Count(workers as u64)];
-        for (i, (model, timing)) in [("rayon", rayon_t), ("processes", process_t)]
-            .into_iter()
-            .enumerate()
-        {
-            if workers == 1 {
-                single[i] = timing.wall.median;
-            }
-            let speedup = single[i] / timing.wall.median;
-            if workers == checked_at {
-                busy_at_cores[i] = timing.cpu.median / timing.wall.median;
-            }
-            row.push(Cell::Ratio(speedup));
-            let record = Record::new("scaling", Some("cpu"), model)
-                .with("workers", workers)
-                .with("speedup", speedup);
-            context.keep(&mut report, super::timed_record(record, &timing));
-        }
-        table.push(row);
+    let curves: Vec<Vec<(usize, f64)>> =
+        Curve::BOTH.iter().map(|&c| scaling.curve(c)).collect();
+    for (i, row) in scaling.rows.iter().enumerate() {
+        let mut cells = vec![Cell::Count(row.workers as u64)];
+        cells.extend(curves.iter().map(|curve| Cell::CpuSpeedup(curve[i].1)));
+        table.push(cells);
     }
     report.table(table);
-    if context.cores >= 2 {
+    let checked_at = cores.min(scaling.rows.len());
+    if cores >= 2
+        && let Some(row) = scaling.rows.iter().find(|r| r.workers == checked_at)
+    {
+        let busy = |t: &Repeated| t.cpu.median / t.wall.median;
         report.measured(
-            busy_at_cores.iter().all(|busy| *busy >= 1.5),
+            busy(&row.rayon) >= 1.5 && busy(&row.processes) >= 1.5,
             "with one worker per core (or all of them, if fewer), rayon and processes \
              each kept at least 1.5 cores busy at once",
         );
     }
+    // Past the cores, a worker has no core of its own: the curve cannot
+    // climb further (5 % for noise). A peak beyond it is a disturbed run.
+    let flat_past_cores = curves.iter().all(|curve| {
+        let at_cores = curve
+            .iter()
+            .filter(|(w, _)| *w <= cores)
+            .map(|p| p.1)
+            .fold(f64::NEG_INFINITY, f64::max);
+        curve
+            .iter()
+            .filter(|(w, _)| *w > cores)
+            .all(|(_, s)| *s <= at_cores * 1.05)
+    });
+    report.plausible(
+        flat_past_cores,
+        format!("neither curve climbs past {cores} workers, the core count"),
+    );
     report.note(
-        "On a shared or virtual machine the speedup can even pass the core count: \
-         a lone worker may run slower than two together (host scheduling, clock \
-         speed). Cores busy says what the workers did; speedup, what it bought.",
+        "Cores busy says what the workers did; speedup, what it bought: when \
+         both cores compute, each may run slower than one alone (hyper-threads, \
+         a busy host).",
     );
     report.note(
         "Python's process pool draws the same curve; its thread pool stays flat at \
          1× because of the GIL. Run `--python` in `cpu-bound` to see it.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::measure::Spread;
+
+    fn timing(wall: f64) -> Repeated {
+        Repeated {
+            runs: 1,
+            wall: Spread::single(wall),
+            cpu: Spread::single(1.0),
+        }
+    }
+
+    fn made_up(walls: &[f64]) -> Results {
+        let rows = walls
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| ScalingRow {
+                workers: i + 1,
+                rayon: timing(w),
+                processes: timing(w),
+            })
+            .collect();
+        Results {
+            scaling: Some(Scaling {
+                cores: 2,
+                jobs: 8,
+                rows,
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn the_chart_curve_is_the_table_column() {
+        let results = made_up(&[2.0, 1.05, 1.04, 1.03]);
+        let curve = results.scaling.as_ref().unwrap().curve(Curve::Rayon);
+        assert_eq!(curve.len(), 4);
+        assert_eq!(curve[0], (1, 1.0));
+        let table = report(&results).unwrap();
+        let text = table.render(shared::report::Render::Plain);
+        assert!(text.contains(&format!("{:.2}×", curve[1].1)), "{text}");
+        assert!(table.implausible().is_empty(), "{text}");
+    }
+
+    #[test]
+    fn a_peak_past_the_cores_is_implausible() {
+        let results = made_up(&[2.0, 1.3, 0.9, 1.0]);
+        let report = report(&results).unwrap();
+        assert_eq!(report.implausible().len(), 1, "{report:?}");
+    }
 }

@@ -1,36 +1,35 @@
 //! `table`: the article's eight-row comparison, Python's verdict beside the
 //! evidence this run measured for Rust's threads, processes and async tasks.
 //!
-//! It reads what the other sections recorded and runs any that have not run
-//! yet, so `cargo run -p comparison -- table` alone also works.
+//! It measures nothing: it reads the typed results its sections stored in
+//! this run (they run first, and print their own reports, when `table` is
+//! asked for alone), so every cell is the figure its section shows.
 
-use crate::Context;
 use crate::models::Model;
-use crate::sections::data_exchange::POOL_ROUND_TRIP;
+use crate::sections::cpu_bound::BUSY_AT_LEAST;
+use crate::sections::data_exchange::Way;
+use crate::sections::event_loop::Placement;
+use crate::sections::memory::Unit as Waiter;
+use crate::sections::overhead::Unit;
+use crate::{Context, Results, need};
 use shared::report::{Cell, SectionReport, Table};
 
-/// The sections whose records the table needs.
-const NEEDS: [&str; 6] = [
-    "io-bound",
-    "cpu-bound",
-    "memory",
-    "overhead",
-    "data-exchange",
-    "event-loop",
-];
+/// Nothing to measure: the sections it needs ran first, in this process.
+pub fn measure(_: &mut Context, _: &mut Results) -> anyhow::Result<()> {
+    Ok(())
+}
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
-    for name in NEEDS {
-        if !context.records.iter().any(|r| r.section == name) {
-            let section = crate::CHAPTER.sections.iter().find(|s| s.name == name);
-            let section = section.expect("NEEDS names real sections");
-            (section.run)(context)?;
-        }
-    }
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let io = need(&results.io_bound, "io-bound")?;
+    let cpu = need(&results.cpu_bound, "cpu-bound")?;
+    let memory = need(&results.memory, "memory")?;
+    let overhead = need(&results.overhead, "overhead")?;
+    let exchange = need(&results.data_exchange, "data-exchange")?;
+    let event_loop = need(&results.event_loop, "event-loop")?;
     let mut report = SectionReport::new(
         "table",
         "The article's comparison, row by row: Python's verdict for threading, \
-         multiprocessing and asyncio, each beside what this machine measured for \
+         multiprocessing and asyncio, each beside what this run measured for \
          its Rust counterpart.",
     );
     let mut table = Table::new(
@@ -46,17 +45,17 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         ],
     );
     let mut missing = 0;
-    let mut figure =
-        |section: &str, model: &str, key: &str, cell: fn(f64) -> Cell| match context
-            .find(section, None, model)
-            .and_then(|r| r.number(key))
-        {
-            Some(value) => cell(value),
-            None => {
-                missing += 1;
-                Cell::Missing("not measured".into())
-            }
-        };
+    let mut figure = |value: Option<f64>, cell: fn(f64) -> Cell| match value {
+        Some(v) if v.is_finite() => cell(v),
+        _ => {
+            missing += 1;
+            Cell::Missing("not measured".into())
+        }
+    };
+    let busy = |model| cpu.row(model).map(|r| r.cores_busy());
+    let io_wall = |model| io.row(model).map(|r| r.timing.wall.median);
+    let start = |unit| overhead.per_unit(unit).map(|s| s.min);
+    let trip = |way| exchange.per_round_trip(way).map(|s| s.min);
     let text = Cell::text;
     let rows = vec![
         vec![
@@ -71,76 +70,59 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         vec![
             text("CPU parallelism¹"),
             text("none (GIL)"),
-            figure("cpu-bound", "threads", "cores_busy", Cell::Number),
+            figure(busy(Model::Threads), Cell::Cores),
             text("true"),
-            figure("cpu-bound", "processes", "cores_busy", Cell::Number),
+            figure(busy(Model::Processes), Cell::Cores),
             text("none"),
-            figure("cpu-bound", "tokio", "cores_busy", Cell::Number),
+            figure(busy(Model::Tokio), Cell::Cores),
         ],
         vec![
             text("I/O-bound²"),
             text("good"),
-            figure("io-bound", "threads", "wall_s", Cell::Seconds),
+            figure(io_wall(Model::Threads), Cell::Seconds),
             text("possible, heavier"),
-            figure("io-bound", "processes", "wall_s", Cell::Seconds),
+            figure(io_wall(Model::Processes), Cell::Seconds),
             text("excellent"),
-            figure("io-bound", "tokio", "wall_s", Cell::Seconds),
+            figure(io_wall(Model::Tokio), Cell::Seconds),
         ],
         vec![
             text("CPU-bound³"),
             text("poor"),
-            figure("cpu-bound", "rayon", "speedup", Cell::Ratio),
+            figure(cpu.speedup(Model::Threads), Cell::CpuSpeedup),
             text("excellent"),
-            figure("cpu-bound", "processes", "speedup", Cell::Ratio),
+            figure(cpu.speedup(Model::Processes), Cell::CpuSpeedup),
             text("poor, blocks loop"),
             figure(
-                "event-loop",
-                "directly in a task",
-                "max_lag_s",
+                event_loop.lag(Placement::OnTheRuntime).map(|l| l.max),
                 Cell::Seconds,
             ),
         ],
         vec![
             text("memory⁴"),
             text("shared, racy"),
-            figure("memory", "threads", "bytes_per_unit", Cell::Bytes),
+            figure(memory.per_unit(Waiter::Threads), Cell::Bytes),
             text("isolated"),
-            figure("memory", "processes", "bytes_per_unit", Cell::Bytes),
+            figure(memory.per_unit(Waiter::Processes), Cell::Bytes),
             text("shared, 1 thread"),
-            figure("memory", "tokio", "bytes_per_unit", Cell::Bytes),
+            figure(memory.per_unit(Waiter::Tokio), Cell::Bytes),
         ],
         vec![
             text("data exchange⁵"),
             text("shared vars + locks"),
-            figure(
-                "data-exchange",
-                "crossbeam channel",
-                "per_round_trip_s",
-                Cell::Seconds,
-            ),
+            figure(trip(Way::CrossbeamChannel), Cell::Seconds),
             text("IPC: pipe, queue"),
-            figure(
-                "data-exchange",
-                POOL_ROUND_TRIP,
-                "per_round_trip_s",
-                Cell::Seconds,
-            ),
+            figure(trip(Way::ProcessPool), Cell::Seconds),
             text("rarely needed"),
-            figure(
-                "data-exchange",
-                "tokio::sync::mpsc",
-                "per_round_trip_s",
-                Cell::Seconds,
-            ),
+            figure(trip(Way::TokioChannel), Cell::Seconds),
         ],
         vec![
             text("overhead⁶"),
             text("low"),
-            figure("overhead", "thread", "per_unit_s", Cell::Seconds),
+            figure(start(Unit::Thread), Cell::Seconds),
             text("high"),
-            figure("overhead", "process", "per_unit_s", Cell::Seconds),
+            figure(start(Unit::Process), Cell::Seconds),
             text("very low"),
-            figure("overhead", "tokio task", "per_unit_s", Cell::Seconds),
+            figure(start(Unit::TokioTask), Cell::Seconds),
         ],
         vec![
             text("complexity⁷"),
@@ -160,11 +142,25 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         missing == 0,
         "every Rust cell of the table was measured in this run",
     );
-    report.note(
-        "Where Rust differs: threads are parallel, so the CPU-bound row no longer \
-         sends you to processes. Threads, rayon or a thread pool use every core \
-         with shared memory and no serialisation; processes are for isolation.",
-    );
+    let parallel = cpu.cores >= 2
+        && [Model::Threads, Model::Processes]
+            .iter()
+            .all(|&m| busy(m).is_some_and(|b| b >= BUSY_AT_LEAST));
+    if parallel {
+        report.verdict(
+            "Where Rust differs: threads are parallel, so the CPU-bound row no longer \
+             sends you to processes. Threads, rayon or a thread pool use every core \
+             with shared memory and no serialisation; processes are for isolation.",
+        );
+    } else if cpu.cores >= 2 {
+        report.verdict(format!(
+            "In this run threads or processes kept fewer than {BUSY_AT_LEAST} cores \
+             busy: other work had the cores, so the CPU rows understate what this \
+             machine can do. Rerun when it is quiet before reading them."
+        ));
+    } else {
+        report.verdict("Only one core here: no row can show parallel speedup.");
+    }
     report.note(
         "What follows, with the figures above: async first for many concurrent \
          waits (network servers, crawlers) — a task costs bytes where a thread costs \
@@ -174,16 +170,17 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          stay contained.",
     );
     report.note(
-        "¹ cores kept busy (CPU time / wall time) by the CPU-bound jobs. ² wall \
-         time of the I/O-bound section's waits. ³ speedup over sequential (rayon \
-         for threads); for tokio, the worst lag a CPU job in a task caused another \
-         task. ⁴ memory per concurrent wait, at the largest count measured. ⁵ one \
-         round trip: crossbeam channel, process pool, tokio channel. ⁶ starting and \
-         finishing one thread, process, task. ⁷ non-blank, non-comment lines of \
-         each model's code; for processes also the worker's registry, its start \
-         in main and the two tasks it sends, which must be named, serialisable \
-         types. The pools themselves (shared::executor, built in chapter 2) are \
-         not counted.",
+        "¹ cores kept busy (CPU time / wall time) by the CPU-bound jobs. ² median \
+         wall time of the I/O-bound section's waits. ³ speedup of the CPU-bound \
+         jobs over sequential; for tokio, the worst lag a CPU job in a task caused \
+         another task. ⁴ memory per concurrent wait, at the largest count measured. \
+         ⁵ one round trip, the minimum: crossbeam channel, process pool, tokio \
+         channel. ⁶ starting and finishing one thread, process, task, the minimum. \
+         ⁷ non-blank, non-comment lines of each model's code; for processes also \
+         the worker's registry, its start in main and the two tasks it sends, \
+         which must be named, serialisable types. The pools themselves \
+         (shared::executor, built in chapter 2) are not counted. Every figure is \
+         the one its section printed in this run.",
     );
     Ok(report)
 }
