@@ -20,8 +20,11 @@
 //! - [`chapter_dir`], [`package_name`], [`workspace_members`],
 //!   [`workspace_packages`]: the chapter list and the workspace's packages.
 //! - [`workspace_root`], [`markdown_files`], [`display`]: the filesystem.
+//! - [`prose`]: numbers with a unit typed into prose, not taken from a run.
 
 use std::path::{Component, Path, PathBuf};
+
+pub mod prose;
 
 // ---------------------------------------------------------------------------
 // The filesystem
