@@ -57,17 +57,6 @@ const CHOSEN: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Pages another change is rewording, so not checked yet: a failure here
-/// would only collide with that work. Their figures are printed (run with
-/// `--nocapture`), not failed. This list must end empty: a page leaves it
-/// as soon as it passes, and `every_page_not_yet_checked_is_a_page` says
-/// which already do.
-const NOT_YET: &[&str] = &[
-    "book/src/01-comparison.md",
-    "book/src/introduction.md",
-    "book/src/results.md",
-];
-
 /// Directories under book/src that hold no prose of ours: the generated
 /// outputs themselves, and mdbook-quiz's copied scripts.
 const NOT_PROSE: &[&str] = &["generated", "quiz", "mdbook-quiz"];
@@ -132,7 +121,7 @@ fn no_measured_figure_is_typed_into_prose() {
         "found only {files:?}: are the checks looking in the right place?"
     );
     let mut problems = Vec::new();
-    for file in files.iter().filter(|f| !NOT_YET.contains(&f.as_str())) {
+    for file in &files {
         for (line, figure) in figures_in(file) {
             if !is_chosen(file, &figure) {
                 problems.push(format!(
@@ -168,29 +157,4 @@ fn every_chosen_figure_still_occurs() {
         }
     }
     assert_none("stale CHOSEN entries", &problems);
-}
-
-/// NOT_YET names real pages, so an entry cannot outlive its page, and says
-/// what each still types, so the list can shrink.
-#[test]
-fn every_page_not_yet_checked_is_a_page() {
-    let files = prose_files();
-    let mut problems = Vec::new();
-    for page in NOT_YET {
-        if !files.iter().any(|f| f == page) {
-            problems.push(format!("NOT_YET lists {page}, which is not a page"));
-            continue;
-        }
-        let unlisted: Vec<String> = figures_in(page)
-            .into_iter()
-            .filter(|(_, figure)| !is_chosen(page, figure))
-            .map(|(line, figure)| format!("{page}:{line}: `{figure}`"))
-            .collect();
-        if unlisted.is_empty() {
-            eprintln!("{page} passes now: take it out of NOT_YET");
-        } else {
-            eprintln!("not yet checked:\n  {}", unlisted.join("\n  "));
-        }
-    }
-    assert_none("NOT_YET", &problems);
 }
