@@ -152,6 +152,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     let ns = vec![n; 2 * context.cores];
     // Start rayon's threads before timing it: a pool is built once.
     Model::Rayon.sum_all(&models, &[1_000])?;
+    Model::Sequential.sum_all(&models, &ns)?; // warm, untimed: a fair baseline
     let (one, single) =
         repeat(sizes.runs, || Model::Sequential.sum_all(&models, &ns))?;
     let (all, pooled) = repeat(sizes.runs, || Model::Rayon.sum_all(&models, &ns))?;
@@ -181,7 +182,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             "CPU-bound data work",
             "rayon (threads)",
             "speedup over one thread",
-            Cell::Ratio(speedup),
+            Cell::CpuSpeedup(speedup),
         ),
         (
             "CPU work in async code",
