@@ -122,7 +122,10 @@ fn a_doctored_run_is_refused() {
     let out = replay(&doctored.to_string(), "doctored", &["cpu-bound"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
-    assert!(stdout.contains("[busy] no CPU speedup above"), "{stdout}");
+    assert!(
+        stdout.contains("[busy] no CPU speedup above the core count"),
+        "{stdout}"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("fit to quote"), "{stderr}");
 }

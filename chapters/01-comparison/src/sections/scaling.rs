@@ -157,7 +157,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     });
     report.plausible(
         flat_past_cores,
-        format!("neither curve climbs past {cores} workers, the core count"),
+        "neither curve climbs past as many workers as cores",
     );
     report.note(
         "Cores busy says what the workers did; speedup, what it bought: when \
