@@ -6,7 +6,7 @@
 use comparison::Results;
 use comparison::sections::memory::Unit;
 use shared::document::Document;
-use shared::report::Render;
+use shared::report::{Block, Cell, Render};
 use workspace_checks::workspace_root;
 
 fn reference() -> Document<Results> {
@@ -67,5 +67,112 @@ fn the_quiz_on_sleeping_threads_holds_in_the_reference_run() {
     assert!(
         tasks.bytes * 4.0 < threads.bytes,
         "{tasks:?} vs {threads:?}"
+    );
+}
+
+/// The cell of `report`'s first table (or the table titled with `title`)
+/// in the row whose first cell reads `row` and the column headed `column`.
+fn cell(
+    report: &shared::report::SectionReport,
+    title: &str,
+    row: &str,
+    column: &str,
+) -> Cell {
+    let table = report
+        .blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) if t.title.starts_with(title) => Some(t),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{}: no table {title}", report.section));
+    let at = table
+        .headers
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("{}: no column {column}", report.section));
+    let line = table
+        .rows
+        .iter()
+        .find(|r| r[0] == Cell::text(row))
+        .unwrap_or_else(|| panic!("{}: no row {row}", report.section));
+    line[at].clone()
+}
+
+/// Every figure the comparison table shows is the one its own section
+/// printed, cell for cell: the table cannot quote rayon for threads, or a
+/// median where the section's row quotes a minimum.
+#[test]
+fn every_table_cell_is_its_sections_figure() {
+    let document = reference();
+    let reports =
+        shared::cli::rebuild(&comparison::CHAPTER, &document, &[]).unwrap();
+    let report = |name: &str| {
+        reports
+            .iter()
+            .find(|(run, _)| run.name == name)
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("no section {name}"))
+    };
+    let table = report("table");
+    let row = |label: &str, column: &str| cell(&table, "The article", label, column);
+    let (cpu, io) = (report("cpu-bound"), report("io-bound"));
+    let (overhead, exchange) = (report("overhead"), report("data-exchange"));
+    let median = |c: Cell| match c {
+        Cell::Timing(t) => Cell::Seconds(t.median),
+        other => panic!("not a timing: {other:?}"),
+    };
+    for (column, model) in
+        [("Rust threads", "threads"), ("Rust processes", "processes")]
+    {
+        assert_eq!(
+            row("CPU parallelism¹", column),
+            cell(&cpu, "CPU", model, "cores busy")
+        );
+        assert_eq!(
+            row("CPU-bound³", column),
+            cell(&cpu, "CPU", model, "speedup")
+        );
+        assert_eq!(
+            row("I/O-bound²", column),
+            median(cell(&io, "I/O", model, "wall"))
+        );
+    }
+    assert_eq!(
+        row("CPU parallelism¹", "Rust tokio"),
+        cell(&cpu, "CPU", "tokio", "cores busy")
+    );
+    for (column, unit) in [
+        ("Rust threads", "thread"),
+        ("Rust processes", "process"),
+        ("Rust tokio", "tokio task"),
+    ] {
+        assert_eq!(
+            row("overhead⁶", column),
+            cell(&overhead, "Cost", unit, "minimum")
+        );
+    }
+    let trip = |through: &str| {
+        let Some(Block::Table(t)) = exchange
+            .blocks
+            .iter()
+            .find(|b| matches!(b, Block::Table(_)))
+        else {
+            panic!("data-exchange has no table")
+        };
+        let line = t.rows.iter().find(|r| r[1] == Cell::text(through)).unwrap();
+        line[3].clone() // the minimum
+    };
+    assert_eq!(
+        row("data exchange⁵", "Rust threads"),
+        trip("crossbeam channel")
+    );
+    assert_eq!(
+        row("data exchange⁵", "Rust tokio"),
+        trip("tokio::sync::mpsc")
+    );
+    assert_eq!(
+        row("data exchange⁵", "Rust processes"),
+        trip("process pool, submit + result")
     );
 }
