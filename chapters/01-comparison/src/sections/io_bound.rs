@@ -163,3 +163,83 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     );
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::measure::Spread;
+
+    /// 16 waits of 0.1 s: pools wait in rounds, the rest overlap.
+    fn made_up() -> Results {
+        let rows = Model::ALL
+            .iter()
+            .map(|&model| {
+                let pool_size = match model {
+                    Model::Sequential => Some(1),
+                    Model::ThreadPool => Some(6),
+                    Model::Rayon | Model::Processes => Some(2),
+                    _ => None,
+                };
+                let wall = pool_size
+                    .map_or(0.11, |size| 16usize.div_ceil(size) as f64 * 0.1 + 0.01);
+                IoRow {
+                    model,
+                    runs_on: "made up".into(),
+                    pool_size,
+                    timing: Repeated {
+                        runs: 1,
+                        wall: Spread::single(wall),
+                        cpu: Spread::single(0.001),
+                    },
+                    correct: true,
+                    threads_seen: 1,
+                    processes_seen: 1,
+                }
+            })
+            .collect();
+        Results {
+            io_bound: Some(IoBound {
+                tasks: 16,
+                delay_s: 0.1,
+                rows,
+                python: PythonRun::NotAsked,
+            }),
+            ..Results::default()
+        }
+    }
+
+    fn failed(results: &Results) -> Vec<String> {
+        let report = report(results).unwrap();
+        report
+            .checks()
+            .filter(|c| !c.holds)
+            .map(|c| c.claim.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_honest_run_passes() {
+        assert_eq!(failed(&made_up()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_pool_faster_than_its_rounds_breaks_an_invariant() {
+        let mut results = made_up();
+        let io = results.io_bound.as_mut().unwrap();
+        io.rows[2].timing.wall = Spread::single(0.2); // 6 workers, 16 waits: 3 rounds
+        assert_eq!(failed(&results).len(), 1);
+        assert!(failed(&results)[0].contains("rounds"));
+    }
+
+    #[test]
+    fn a_lost_download_and_a_serial_wait_are_caught() {
+        let mut results = made_up();
+        let io = results.io_bound.as_mut().unwrap();
+        io.rows[5].correct = false;
+        io.rows[6].timing.wall = Spread::single(1.6);
+        let failed = failed(&results);
+        assert_eq!(failed.len(), 2, "{failed:?}");
+        let report = report(&results).unwrap();
+        assert_eq!(report.broken().len(), 1, "the lost download is a bug");
+    }
+}

@@ -226,3 +226,48 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     );
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made_up(thread: f64, task: f64, process: f64) -> Results {
+        let row = |unit, s: f64| OverheadRow {
+            unit,
+            started: 100,
+            batch: 1,
+            per_unit: Spread {
+                min: s,
+                median: s * 2.0,
+                max: s * 10.0,
+            },
+        };
+        Results {
+            overhead: Some(Overhead {
+                rows: vec![
+                    row(Unit::Thread, thread),
+                    row(Unit::TokioTask, task),
+                    row(Unit::Process, process),
+                ],
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn claims_compare_minimums() {
+        let honest = report(&made_up(10e-6, 0.3e-6, 1e-3)).unwrap();
+        assert!(honest.checks().all(|c| c.holds), "{honest:?}");
+        // A task no cheaper than a thread misses its claim.
+        let slow = report(&made_up(10e-6, 5e-6, 1e-3)).unwrap();
+        let missed: Vec<_> = slow.checks().filter(|c| !c.holds).collect();
+        assert_eq!(missed.len(), 1);
+        assert!(missed[0].claim.contains("tokio task"));
+    }
+
+    #[test]
+    fn a_zero_time_is_a_broken_harness() {
+        let broken = report(&made_up(0.0, 0.3e-6, 1e-3)).unwrap();
+        assert_eq!(broken.broken().len(), 1, "{broken:?}");
+    }
+}
