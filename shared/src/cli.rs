@@ -329,7 +329,7 @@ where
             }
         }
     } else {
-        println!("{}", summary(&reports, None));
+        print!("{}", wrap(&summary(&reports, None), "", 80));
     }
     if failed > 0 {
         ExitCode::FAILURE
@@ -371,7 +371,7 @@ where
         .iter()
         .filter_map(|s| s.load.as_ref())
         .find(|l| l.looked_busy());
-    println!("{}", summary(&shown, busy));
+    print!("{}", wrap(&summary(&shown, busy), "", 80));
     let unfit = shown
         .iter()
         .flat_map(|r| r.checks())
