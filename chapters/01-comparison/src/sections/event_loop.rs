@@ -228,3 +228,51 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     );
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lag(max: f64) -> Lag {
+        Lag {
+            ticks: 10,
+            median: max / 2.0,
+            max,
+            job: Spread::single(0.05),
+        }
+    }
+
+    fn made_up(blocked: f64, moved: f64) -> Results {
+        Results {
+            event_loop: Some(EventLoop {
+                tick_s: 0.005,
+                jobs: 3,
+                n: 1_000,
+                rows: vec![
+                    (Placement::OnTheRuntime, lag(blocked)),
+                    (Placement::SpawnBlocking, lag(moved)),
+                    (Placement::Rayon, lag(moved)),
+                ],
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn a_job_that_did_not_stall_the_ticker_breaks_the_invariant() {
+        assert!(
+            report(&made_up(0.05, 0.001))
+                .unwrap()
+                .checks()
+                .all(|c| c.holds)
+        );
+        assert_eq!(report(&made_up(0.001, 0.001)).unwrap().broken().len(), 1);
+    }
+
+    #[test]
+    fn a_moved_job_that_still_stalls_misses_its_claim() {
+        let r = report(&made_up(0.05, 0.04)).unwrap();
+        assert!(r.broken().is_empty());
+        assert_eq!(r.checks().filter(|c| !c.holds).count(), 1);
+    }
+}

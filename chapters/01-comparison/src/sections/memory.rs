@@ -312,3 +312,65 @@ impl Limits {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(unit: Unit, count: usize, per_unit: f64, wall_s: f64) -> MemoryRow {
+        MemoryRow {
+            unit,
+            count,
+            probe: Ok(Probe {
+                kind: unit.name().into(),
+                units: count,
+                wall_s,
+                bytes: per_unit * count as f64,
+                kernel_bytes: 0.0,
+            }),
+        }
+    }
+
+    fn made_up(thread: f64, task: f64, process: f64) -> Results {
+        Results {
+            memory: Some(Memory {
+                delay_s: 0.1,
+                rows: vec![
+                    probe(Unit::Threads, 1_000, thread, 0.2),
+                    probe(Unit::Tokio, 1_000, task, 0.11),
+                    probe(Unit::Processes, 10, process, 0.3),
+                    MemoryRow {
+                        unit: Unit::Threads,
+                        count: 1_000_000,
+                        probe: Err("pid_max is 4 194 304".into()),
+                    },
+                ],
+                limits: Limits {
+                    threads_max: None,
+                    pid_max: Some(4_194_304),
+                    map_count: None,
+                },
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn the_ratios_are_invariants_that_can_break() {
+        let honest = report(&made_up(10_000.0, 500.0, 200_000.0)).unwrap();
+        assert!(honest.broken().is_empty(), "{honest:?}");
+        let text = honest.render(shared::report::Render::Plain);
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("pid_max is 4 194 304"), "{text}");
+        let fat_task = report(&made_up(10_000.0, 5_000.0, 200_000.0)).unwrap();
+        assert_eq!(fat_task.broken().len(), 1);
+    }
+
+    #[test]
+    fn a_probe_faster_than_its_wait_is_a_broken_harness() {
+        let mut results = made_up(10_000.0, 500.0, 200_000.0);
+        let memory = results.memory.as_mut().unwrap();
+        memory.rows[1] = probe(Unit::Tokio, 1_000, 500.0, 0.05);
+        assert_eq!(report(&results).unwrap().broken().len(), 1);
+    }
+}
