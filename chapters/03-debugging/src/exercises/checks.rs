@@ -3,6 +3,7 @@
 //! blocks is given a bounded time and described as such, so a wrong answer
 //! fails the check instead of hanging it.
 
+use super::balance::{Balance, Rendezvous};
 use super::lock_order::Account;
 use shared::exercise::attempt;
 use std::pin::Pin;
@@ -33,14 +34,17 @@ fn bounded(
 /// Exercise 1: two threads, 2 000 transfers each, in opposite directions.
 pub fn check_lock_order(transfer: fn(&Account, &Account, i64)) -> String {
     bounded(Duration::from_secs(10), move || {
+        // Both threads hold a first lock before either takes a second:
+        // the wrong order deadlocks on every run, not most runs.
+        let meet = Rendezvous::new(2);
         let accounts = Arc::new([
             Account {
                 id: 1,
-                balance: parking_lot::Mutex::new(1_000),
+                balance: Balance::meeting(1_000, meet.clone()),
             },
             Account {
                 id: 2,
-                balance: parking_lot::Mutex::new(1_000),
+                balance: Balance::meeting(1_000, meet),
             },
         ]);
         attempt(

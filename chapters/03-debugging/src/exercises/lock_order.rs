@@ -6,7 +6,9 @@
 #[derive(Debug)]
 pub struct Account {
     pub id: usize,
-    pub balance: parking_lot::Mutex<i64>,
+    /// A mutex: `balance.lock()` waits until it is free; the guard it
+    /// returns reads and writes as an `i64` and unlocks when dropped.
+    pub balance: super::balance::Balance,
 }
 // ANCHOR_END: account
 

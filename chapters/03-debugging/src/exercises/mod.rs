@@ -7,6 +7,7 @@
 // The stubs end in `todo!()` until the learner replaces it.
 #![allow(clippy::todo)]
 
+pub mod balance;
 pub mod checks;
 pub mod lock_order;
 pub mod lost_update;
