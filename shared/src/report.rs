@@ -392,11 +392,6 @@ impl Record {
         self.values.insert(key.to_string(), value.into());
         self
     }
-
-    /// A figure as a number, if the record has it.
-    pub fn number(&self, key: &str) -> Option<f64> {
-        self.values.get(key)?.as_f64()
-    }
 }
 
 /// Everything one section found.
