@@ -57,6 +57,16 @@ pub fn markdown_files(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Fails with every problem listed, one a line: a check reports all it
+/// found, not the first.
+pub fn assert_none(what: &str, problems: &[String]) {
+    assert!(
+        problems.is_empty(),
+        "{what}:\n  {}\n",
+        problems.join("\n  ")
+    );
+}
+
 /// `path` relative to `root`, for messages.
 pub fn display(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)

@@ -6,10 +6,10 @@
 use shared::cli::Chapter;
 use std::path::{Path, PathBuf};
 use workspace_checks::{
-    ChapterInfo, cargo_commands, chapter_dir, check_command, check_directives,
-    check_links, code_snippets, directives, display, links, markdown_files,
-    normalize, package_name, pasted_rust, relative_path, workspace_packages,
-    workspace_root,
+    ChapterInfo, assert_none, cargo_commands, chapter_dir, check_command,
+    check_directives, check_links, code_snippets, directives, display, links,
+    markdown_files, normalize, package_name, pasted_rust, relative_path,
+    workspace_packages, workspace_root,
 };
 
 /// Every chapter of the workspace. Adding a chapter? Add its crate to
@@ -80,15 +80,6 @@ fn book_pages() -> Vec<Page> {
         "no book/src/SUMMARY.md: are the checks looking in the right place?"
     );
     pages
-}
-
-/// Fails with every problem listed, one a line.
-fn assert_none(what: &str, problems: &[String]) {
-    assert!(
-        problems.is_empty(),
-        "{what}:\n  {}\n",
-        problems.join("\n  ")
-    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use workspace_checks::prose::typed_figures;
-use workspace_checks::{display, markdown_files, workspace_root};
+use workspace_checks::{assert_none, display, markdown_files, workspace_root};
 
 /// Figures typed into prose that are inputs, not outcomes: (file, figure as
 /// `typed_figures` reports it, where the code sets it). Each was checked
@@ -100,15 +100,6 @@ fn is_chosen(file: &str, figure: &str) -> bool {
     CHOSEN
         .iter()
         .any(|(f, fig, _)| *f == file && *fig == figure)
-}
-
-/// Fails with every problem listed, one a line.
-fn assert_none(what: &str, problems: &[String]) {
-    assert!(
-        problems.is_empty(),
-        "{what}:\n  {}\n",
-        problems.join("\n  ")
-    );
 }
 
 /// A figure the code does not set came from some run that
