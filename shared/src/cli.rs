@@ -127,6 +127,45 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// The program's arguments (without its name) as text. One that is not
+/// UTF-8 gets the usual one-line usage error and status 2, where
+/// `std::env::args` would panic.
+pub fn arguments(package: &str) -> Result<Vec<String>, ExitCode> {
+    text_arguments(std::env::args_os().skip(1)).map_err(|err| {
+        eprintln!("{package}: {err} (try --help)");
+        ExitCode::from(2)
+    })
+}
+
+fn text_arguments(
+    args: impl Iterator<Item = std::ffi::OsString>,
+) -> Result<Vec<String>, UsageError> {
+    args.enumerate()
+        .map(|(i, arg)| {
+            arg.into_string().map_err(|arg| {
+                let lossy = arg.to_string_lossy().into_owned();
+                UsageError(format!(
+                    "argument {} is not UTF-8 text: '{}'",
+                    i + 1,
+                    shown(&lossy)
+                ))
+            })
+        })
+        .collect()
+}
+
+/// An argument as an error message repeats it: at most 40 characters, so
+/// a pasted file does not come back in full.
+fn shown(arg: &str) -> String {
+    const AT_MOST: usize = 40;
+    let length = arg.chars().count();
+    if length <= AT_MOST {
+        return arg.to_string();
+    }
+    let start: String = arg.chars().take(AT_MOST - 1).collect();
+    format!("{start}… ({length} characters)")
+}
+
 /// Parses `args` (without the program name) for `chapter`.
 pub fn parse<C, R>(
     chapter: &Chapter<C, R>,
@@ -154,14 +193,15 @@ pub fn parse<C, R>(
                 options.flags.push(flag.to_string());
             }
             flag if flag.starts_with('-') => {
-                return Err(UsageError(format!("unknown option '{flag}'")));
+                return Err(UsageError(format!("unknown option '{}'", shown(flag))));
             }
             name => {
                 if chapter.find(name).is_none() {
                     let known: Vec<&str> =
                         chapter.sections.iter().map(|s| s.name).collect();
                     return Err(UsageError(format!(
-                        "no section '{name}' (sections: {})",
+                        "no section '{}' (sections: {})",
+                        shown(name),
                         known.join(", ")
                     )));
                 }
@@ -212,6 +252,13 @@ pub fn run_alone<C, R: Default>(
 
 /// The whole `main` of a chapter: parse, then list, replay or run the
 /// sections. `make` builds the context the sections share.
+///
+/// Exit status: 0 when every section ran and every invariant held; 1 when
+/// a section failed or an invariant broke (scripts must see it; a missed
+/// measured claim is the machine's business and keeps 0); 2 for a bad
+/// command line or a saved run that cannot be read. A closed stdout
+/// (`| head -1`) ends the run quietly; any other write error (a full
+/// disk) is one line and status 1.
 pub fn run<C, R>(
     chapter: &Chapter<C, R>,
     args: Vec<String>,
@@ -220,37 +267,69 @@ pub fn run<C, R>(
 where
     R: Serialize + DeserializeOwned + Default,
 {
+    match run_to(chapter, args, make, &mut std::io::stdout()) {
+        Ok(status) => ExitCode::from(status),
+        Err(err) => ExitCode::from(output_failed(chapter.package, &err)),
+    }
+}
+
+/// What a chapter does when writing its output fails: nothing to say when
+/// the reader went away (a closed pipe), one line otherwise.
+pub fn output_failed(package: &str, err: &std::io::Error) -> u8 {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        return 0;
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "{package}: cannot write the output: {err}"
+    );
+    1
+}
+
+/// [`run`], writing to `out`; the exit status, or the write that failed.
+pub fn run_to<C, R>(
+    chapter: &Chapter<C, R>,
+    args: Vec<String>,
+    make: impl FnOnce(&Options) -> anyhow::Result<C>,
+    out: &mut dyn Write,
+) -> std::io::Result<u8>
+where
+    R: Serialize + DeserializeOwned + Default,
+{
     let options = match parse(chapter, &args) {
         Ok(options) => options,
         Err(err) => {
             eprintln!("{}: {err} (try --help)", chapter.package);
-            return ExitCode::from(2);
+            return Ok(2);
         }
     };
     if options.help {
-        print!("{}", usage(chapter));
-        return ExitCode::SUCCESS;
+        write!(out, "{}", usage(chapter))?;
+        return out.flush().map(|()| 0);
     }
     if options.list {
         for s in chapter.sections {
-            println!("{:<16} {}", s.name, s.summary);
+            writeln!(out, "{:<16} {}", s.name, s.summary)?;
         }
-        return ExitCode::SUCCESS;
+        return out.flush().map(|()| 0);
     }
     if let Some(file) = &options.from {
-        return match replay(chapter, file, &options.sections) {
-            Ok(code) => code,
-            Err(err) => {
-                eprintln!("{}: {file}: {err:#}", chapter.package);
-                ExitCode::from(2)
-            }
+        return match replay(chapter, file, &options.sections, out) {
+            Ok(status) => Ok(status),
+            Err(err) => match err.downcast::<std::io::Error>() {
+                Ok(write_failed) => Err(write_failed),
+                Err(err) => {
+                    eprintln!("{}: {file}: {err:#}", chapter.package);
+                    Ok(2)
+                }
+            },
         };
     }
     let mut context = match make(&options) {
         Ok(context) => context,
         Err(err) => {
             eprintln!("{}: {err:#}", chapter.package);
-            return ExitCode::FAILURE;
+            return Ok(1);
         }
     };
     let selected = chapter.plan(&options.sections);
@@ -258,12 +337,8 @@ where
     let date = now_utc();
     if !options.json {
         let measured_on = format!("Measured on {}, {date}.", machine.summary());
-        println!(
-            "{}
-{}",
-            chapter.title,
-            wrap(&measured_on, "", 80)
-        );
+        writeln!(out, "{}\n{}", chapter.title, wrap(&measured_on, "", 80))?;
+        out.flush()?;
     }
     let progress = std::io::stderr().is_terminal();
     let mut failed = 0;
@@ -289,7 +364,8 @@ where
         match outcome {
             Ok(report) => {
                 if !options.json {
-                    println!("{}", report.render(Render::Plain));
+                    writeln!(out, "{}", report.render(Render::Plain))?;
+                    out.flush()?;
                 }
                 runs.push(SectionRun {
                     name: section.name.to_string(),
@@ -307,6 +383,7 @@ where
             }
         }
     }
+    let broken: usize = runs.iter().map(|r| r.report.broken().len()).sum();
     let reports: Vec<&SectionReport> = runs.iter().map(|r| &r.report).collect();
     if options.json {
         let document = Document {
@@ -319,23 +396,26 @@ where
             results,
         };
         match serde_json::to_string_pretty(&document) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => writeln!(out, "{text}")?,
             Err(err) => {
                 eprintln!(
                     "{}: the results do not serialise: {err}",
                     chapter.package
                 );
-                return ExitCode::FAILURE;
+                return Ok(1);
             }
         }
     } else {
-        print!("{}", wrap(&summary(&reports, None), "", 80));
+        write!(out, "{}", wrap(&summary(&reports, None), "", 80))?;
     }
-    if failed > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+    out.flush()?;
+    if broken > 0 {
+        eprintln!(
+            "{}: {broken} invariant(s) broke: a bug, not a busy machine",
+            chapter.package
+        );
     }
+    Ok(if failed > 0 || broken > 0 { 1 } else { 0 })
 }
 
 /// How long `--wait-quiet` waits for a quiet machine before each section.
@@ -344,12 +424,13 @@ const QUIET_WAIT: Duration = Duration::from_secs(60);
 /// `--from FILE`: prints the sections of a saved run (those asked, or all
 /// it has), typed ones rebuilt from its results. Exit status 1 when a
 /// rebuilt report breaks an invariant or shows an impossible figure: such
-/// a run must not be quoted.
+/// a run must not be quoted. A failed write comes back as an `io::Error`.
 fn replay<C, R>(
     chapter: &Chapter<C, R>,
     file: &str,
     names: &[String],
-) -> anyhow::Result<ExitCode>
+    out: &mut dyn Write,
+) -> anyhow::Result<u8>
 where
     R: DeserializeOwned,
 {
@@ -361,9 +442,14 @@ where
         [(run, _)] => run.load.as_ref(),
         _ => None,
     };
-    println!("{}\n{}", chapter.title, wrap(&document.header(one), "", 80));
+    writeln!(
+        out,
+        "{}\n{}",
+        chapter.title,
+        wrap(&document.header(one), "", 80)
+    )?;
     for (_, report) in &reports {
-        println!("{}", report.render(Render::Plain));
+        writeln!(out, "{}", report.render(Render::Plain))?;
     }
     let shown: Vec<&SectionReport> = reports.iter().map(|(_, r)| r).collect();
     let busy = document
@@ -371,7 +457,8 @@ where
         .iter()
         .filter_map(|s| s.load.as_ref())
         .find(|l| l.looked_busy());
-    print!("{}", wrap(&summary(&shown, busy), "", 80));
+    write!(out, "{}", wrap(&summary(&shown, busy), "", 80))?;
+    out.flush()?;
     let unfit = shown
         .iter()
         .flat_map(|r| r.checks())
@@ -382,9 +469,9 @@ where
             "{}: {file}: {unfit} check(s) failed that a run fit to quote must pass",
             chapter.package
         );
-        return Ok(ExitCode::FAILURE);
+        return Ok(1);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }
 
 /// Reads a document of this chapter, refusing another schema or chapter.
@@ -683,5 +770,96 @@ mod tests {
     fn unknown_argument_exits_with_status_two() {
         let code = run(&CHAPTER, args(&["nope"]), |_| Ok(()));
         assert_eq!(code, ExitCode::from(2));
+    }
+
+    #[test]
+    fn a_long_or_non_utf8_argument_is_shortened_not_echoed() {
+        let long = "x".repeat(100_000);
+        let err = parse(&CHAPTER, &[long]).unwrap_err();
+        assert!(err.0.len() < 120, "{}", err.0);
+        assert!(err.0.contains("(100000 characters)"), "{}", err.0);
+        use std::os::unix::ffi::OsStringExt;
+        let bad = std::ffi::OsString::from_vec(vec![b'o', 0xff, b'k']);
+        let err = text_arguments(["two".into(), bad].into_iter()).unwrap_err();
+        assert_eq!(err.0, "argument 2 is not UTF-8 text: 'o\u{fffd}k'");
+    }
+
+    fn broken(_: &mut ()) -> anyhow::Result<SectionReport> {
+        let mut report = SectionReport::new("bad", "claim");
+        report.check(false, "the money is conserved");
+        report.measured(false, "fast enough");
+        Ok(report)
+    }
+
+    fn missed(_: &mut ()) -> anyhow::Result<SectionReport> {
+        let mut report = SectionReport::new("slow", "claim");
+        report.measured(false, "fast enough");
+        Ok(report)
+    }
+
+    static BROKEN: Chapter<()> = Chapter {
+        package: "broken",
+        title: "Broken",
+        sections: &[
+            Section {
+                name: "bad",
+                summary: "breaks an invariant",
+                run: Run::Once(broken),
+            },
+            Section {
+                name: "slow",
+                summary: "misses a measured claim",
+                run: Run::Once(missed),
+            },
+        ],
+        flags: &[],
+    };
+
+    #[test]
+    fn a_broken_invariant_fails_the_run_and_a_missed_figure_does_not() {
+        let mut out = Vec::new();
+        let bad = run_to(&BROKEN, args(&["bad"]), |_| Ok(()), &mut out);
+        assert_eq!(bad.unwrap(), 1);
+        assert!(String::from_utf8(out).unwrap().contains("[FAIL]"));
+        let slow = run_to(&BROKEN, args(&["slow"]), |_| Ok(()), &mut Vec::new());
+        assert_eq!(slow.unwrap(), 0);
+        let json = run_to(&BROKEN, args(&["--json"]), |_| Ok(()), &mut Vec::new());
+        assert_eq!(json.unwrap(), 1, "--json too");
+    }
+
+    /// A writer that fails as a closed pipe or a full disk does.
+    struct Failing(std::io::ErrorKind);
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from(self.0))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::Error::from(self.0))
+        }
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_run_and_comes_back() {
+        use std::io::ErrorKind::{BrokenPipe, StorageFull};
+        for words in [&["--list"][..], &["--help"], &["one", "two"], &["--json"]] {
+            let mut measured = false;
+            let err = run_to(
+                &CHAPTER,
+                args(words),
+                |_| {
+                    measured = true;
+                    Ok(())
+                },
+                &mut Failing(BrokenPipe),
+            )
+            .unwrap_err();
+            assert_eq!(err.kind(), BrokenPipe, "{words:?}");
+            if words == ["one", "two"] {
+                assert!(measured, "the header is written after the context");
+            }
+        }
+        assert_eq!(output_failed("demo", &BrokenPipe.into()), 0, "quiet");
+        assert_eq!(output_failed("demo", &StorageFull.into()), 1);
     }
 }

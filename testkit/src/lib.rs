@@ -9,10 +9,14 @@
 //!   and the proof that stubs fail and solutions pass;
 //! - [`assert_refused`] holds a bad command line to one line on stderr and
 //!   exit status 2, and [`assert_lists_sections`] holds `--list` to the
-//!   chapter's sections, in order.
+//!   chapter's sections, in order;
+//! - [`output_tests!`] checks a closed pipe, a full disk and bad bytes in
+//!   the arguments against the chapter's binary.
 //!
 //! It lives apart from `shared` because it needs insta, which the chapters'
 //! own builds should not compile.
+
+pub mod output;
 
 pub use insta;
 pub use serde_json;

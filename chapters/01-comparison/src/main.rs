@@ -12,7 +12,10 @@ fn main() -> ExitCode {
         return code;
     }
     // ANCHOR_END: serve
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match shared::cli::arguments("comparison") {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     match args.first().map(String::as_str) {
         Some(comparison::probe::PROBE_FLAG) => probe_mode(&args[1..]),
         _ => shared::cli::run(

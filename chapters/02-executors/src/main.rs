@@ -18,6 +18,9 @@ fn main() -> ExitCode {
             "(a task panicked on {name}: {message} — its future holds the error)"
         );
     }));
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match shared::cli::arguments("executors") {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     shared::cli::run(&executors::CHAPTER, args, executors::Context::from_options)
 }

@@ -4,7 +4,10 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match shared::cli::arguments("debugging") {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     if args.first().map(String::as_str) == Some(debugging::hang::HANG_FLAG) {
         return debugging::hang::main(&args[1..]);
     }

@@ -9,12 +9,13 @@ pub const CHILD_FLAG: &str = "--misbehaving-child";
 
 /// Call first in `main`: in a child, behave as asked and return its code.
 pub fn serve_if_child() -> Option<ExitCode> {
-    let mut args = std::env::args().skip(1);
-    if args.next().as_deref() != Some(CHILD_FLAG) {
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_none_or(|arg| arg != CHILD_FLAG) {
         return None;
     }
     no_core_dump();
-    Some(behave(&args.next().unwrap_or_default()))
+    let how = args.next().unwrap_or_default();
+    Some(behave(&how.to_string_lossy()))
 }
 
 // ANCHOR: behave
@@ -51,7 +52,7 @@ fn behave(how: &str) -> ExitCode {
 /// Pool workers crash on purpose too (`Misbehave::Abort`).
 pub fn no_core_dump_if_worker() {
     let flag = shared::executor::process_pool::WORKER_FLAG;
-    if std::env::args().nth(1).as_deref() == Some(flag) {
+    if std::env::args_os().nth(1).is_some_and(|arg| arg == flag) {
         no_core_dump();
     }
 }

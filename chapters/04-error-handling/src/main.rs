@@ -16,7 +16,10 @@ fn main() -> ExitCode {
     }
     // Sections panic on purpose: one line each instead of a backtrace.
     hook::install_one_line();
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match shared::cli::arguments("error-handling") {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     shared::cli::run(
         &error_handling::CHAPTER,
         args,

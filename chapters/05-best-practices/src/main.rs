@@ -9,7 +9,10 @@ fn main() -> ExitCode {
     if let Some(code) = shared::executor::process_pool::serve_if_worker(&registry) {
         return code;
     }
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match shared::cli::arguments("best-practices") {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     if args.first().map(String::as_str) == Some(best_practices::light_job::FLAG) {
         return best_practices::light_job::main(&args[1..]);
     }

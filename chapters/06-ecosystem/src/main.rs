@@ -1,6 +1,9 @@
 //! `cargo run -p ecosystem -- --help`.
 
 fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match shared::cli::arguments("ecosystem") {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     shared::cli::run(&ecosystem::CHAPTER, args, ecosystem::Context::from_options)
 }

@@ -79,7 +79,10 @@ fn run_named<T: Task>(args: &RawValue) -> Result<Raw, TaskError> {
 /// Call first in `main`: if this process was started as a worker, serve
 /// until the parent closes stdin and return the exit code.
 pub fn serve_if_worker(registry: &Registry) -> Option<ExitCode> {
-    if std::env::args().nth(1).as_deref() != Some(WORKER_FLAG) {
+    if std::env::args_os()
+        .nth(1)
+        .is_none_or(|arg| arg != WORKER_FLAG)
+    {
         return None;
     }
     // A task's panic travels back in its reply; do not also print it here.

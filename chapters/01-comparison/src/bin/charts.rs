@@ -9,7 +9,10 @@ use shared::document::Document;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match shared::cli::arguments("charts") {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     let [results, dir] = &args[..] else {
         eprintln!("charts: usage: charts RESULTS.json OUTPUT_DIR");
         return ExitCode::from(2);
