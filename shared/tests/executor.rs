@@ -411,3 +411,42 @@ fn a_task_a_worker_does_not_know_fails_with_its_name() {
         TaskError::Failed("no task named 'unregistered' in this worker".into())
     );
 }
+
+#[test]
+fn a_pool_dropped_with_a_stopped_worker_terminates_it_within_its_bound() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    let wait = Duration::from_millis(500);
+    let pool = ProcessPoolExecutor::new(1, worker())
+        .unwrap()
+        .with_drop_wait(wait);
+    let pid = pool.pids()[0];
+    // A minute long, so that it is still running when the worker stops.
+    let task = pool
+        .submit(Sleep {
+            ms: 60_000,
+            value: 7,
+        })
+        .unwrap();
+    let started = Instant::now();
+    while !task.running() {
+        assert!(started.elapsed() < BOUND, "the task never started");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    // Stopped mid-task, as `kill -STOP` does: it will never answer.
+    kill(Pid::from_raw(pid as i32), Signal::SIGSTOP).unwrap();
+    let (done, dropped) = mpsc::channel();
+    std::thread::spawn(move || {
+        drop(pool);
+        let _ = done.send(());
+    });
+    dropped
+        .recv_timeout(wait + BOUND)
+        .expect("dropping the pool waited on the stopped worker for ever");
+    let error = task.result_timeout(BOUND).unwrap_err();
+    assert!(matches!(error, TaskError::BrokenPool(_)), "{error}");
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "the stopped worker {pid} was not terminated and reaped"
+    );
+}

@@ -25,6 +25,7 @@ use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// The argument that makes a program serve as a worker process.
 pub const WORKER_FLAG: &str = "--executor-worker";
@@ -216,7 +217,13 @@ pub struct ProcessPoolExecutor {
     /// Each worker, shared with its driver thread, so that the pool can
     /// kill it while the driver waits for its reply.
     workers: Vec<Arc<Mutex<Child>>>,
+    /// How long a dropped pool waits for its running tasks: see `Drop`.
+    drop_wait: Duration,
 }
+
+/// How long a dropped pool waits for running tasks before it terminates
+/// the workers still busy with them.
+pub const DROP_WAIT: Duration = Duration::from_secs(10);
 
 impl ProcessPoolExecutor {
     /// Starts `workers` copies of `program` with [`WORKER_FLAG`].
@@ -244,7 +251,15 @@ impl ProcessPoolExecutor {
             drivers: Mutex::new(drivers),
             broken,
             workers: children,
+            drop_wait: DROP_WAIT,
         })
+    }
+
+    /// How long dropping the pool waits for its running tasks before it
+    /// terminates the workers still busy ([`DROP_WAIT`] unless set).
+    pub fn with_drop_wait(mut self, bound: Duration) -> ProcessPoolExecutor {
+        self.drop_wait = bound;
+        self
     }
 
     /// The worker processes' ids (for demonstrations that kill one).
@@ -338,8 +353,34 @@ impl Executor for ProcessPoolExecutor {
 }
 
 impl Drop for ProcessPoolExecutor {
+    /// Finishes the queue as `shutdown(wait = true)` does, but not for
+    /// ever. A pool is often dropped on an error path — a result that timed
+    /// out, a `?` — and a worker that stopped answering (stopped, hung,
+    /// deadlocked) would hold the program there with nothing said. After
+    /// `drop_wait`, the workers still busy are terminated, their tasks fail
+    /// with `BrokenPool`, and stderr says so. An explicit
+    /// `shutdown(wait = true)` still waits as long as it takes, as
+    /// CPython's does.
     fn drop(&mut self) {
-        self.shutdown(true, false);
+        lock(&self.queue).take();
+        let drivers = std::mem::take(&mut *lock(&self.drivers));
+        let deadline = Instant::now() + self.drop_wait;
+        let busy = || drivers.iter().filter(|d| !d.is_finished()).count();
+        while busy() > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let still_busy = busy();
+        if still_busy > 0 {
+            eprintln!(
+                "process pool: {still_busy} worker(s) still busy {:.1} s after the \
+                 pool was dropped: terminated",
+                self.drop_wait.as_secs_f64()
+            );
+            self.terminate_workers();
+        }
+        for driver in drivers {
+            let _ = driver.join();
+        }
     }
 }
 
