@@ -63,17 +63,17 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "reproduce",
             summary: "a rare race made to show every time with shuttle",
-            run: Run::Once(sections::reproduce::run),
+            run: typed!(reproduce),
         },
         Section {
             name: "logging",
             summary: "tracing spans across threads and .await, with thread ids and pid",
-            run: Run::Once(sections::logging::run),
+            run: typed!(logging),
         },
         Section {
             name: "profiling",
             summary: "time waiting for a lock vs holding it; tokio's runtime metrics",
-            run: Run::Once(sections::profiling::run),
+            run: typed!(profiling),
         },
         Section {
             name: "blocked-executor",
@@ -97,6 +97,9 @@ pub struct Results {
     pub race_condition: Option<sections::race_condition::RaceCondition>,
     pub deadlock: Option<sections::deadlock::Deadlock>,
     pub starvation: Option<sections::starvation::Starvation>,
+    pub reproduce: Option<sections::reproduce::Reproduce>,
+    pub logging: Option<sections::logging::Logging>,
+    pub profiling: Option<sections::profiling::Profiling>,
 }
 
 /// The results of a section a report needs, or an error naming it.
