@@ -78,12 +78,12 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "blocked-executor",
             summary: "a watchdog that names the task blocking the runtime",
-            run: Run::Once(sections::blocked_executor::run),
+            run: typed!(blocked_executor),
         },
         Section {
             name: "debugger",
             summary: "every thread's backtrace from a hung process (gdb, /proc)",
-            run: Run::Once(sections::debugger::run),
+            run: typed!(debugger),
         },
     ],
     flags: &[],
@@ -100,6 +100,8 @@ pub struct Results {
     pub reproduce: Option<sections::reproduce::Reproduce>,
     pub logging: Option<sections::logging::Logging>,
     pub profiling: Option<sections::profiling::Profiling>,
+    pub blocked_executor: Option<sections::blocked_executor::BlockedExecutor>,
+    pub debugger: Option<sections::debugger::Debugger>,
 }
 
 /// The results of a section a report needs, or an error naming it.
