@@ -427,11 +427,12 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     report.note(format!(
         "The watchdog's reading of the wait-for graph: {cycle}."
     ));
+    // No run at all would make every "in every run" hold: not a deadlock.
+    let timed_out = |r: &DeadlockRun| {
+        r.threads.len() == 2 && r.threads.iter().all(|t| t.got_it_after_s.is_none())
+    };
     report.check(
-        deadlock
-            .runs
-            .iter()
-            .all(|r| r.threads.iter().all(|t| t.got_it_after_s.is_none())),
+        !deadlock.runs.is_empty() && deadlock.runs.iter().all(timed_out),
         "in every run, both threads timed out waiting: a real deadlock, every time",
     );
     report.check(
@@ -530,6 +531,15 @@ mod tests {
     fn a_thread_that_got_its_second_lock_was_no_deadlock() {
         let mut deadlock = made_up();
         deadlock.runs[1].threads[0].got_it_after_s = Some(0.001);
+        let broken = broken(deadlock);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(broken[0].contains("both threads timed out"));
+    }
+
+    #[test]
+    fn no_run_at_all_is_no_deadlock() {
+        let mut deadlock = made_up();
+        deadlock.runs.clear();
         let broken = broken(deadlock);
         assert_eq!(broken.len(), 1, "{broken:?}");
         assert!(broken[0].contains("both threads timed out"));
