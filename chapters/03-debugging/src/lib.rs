@@ -7,6 +7,8 @@
 //!   page tells them: the four problems, then the tools. The code under
 //!   test in `reproduce` lives in `sections/start_once.rs`, included twice:
 //!   over std's threads and over shuttle's.
+//! - [`Results`]: every section's typed results, the `results` of the
+//!   `--json` document the book is rendered from.
 //! - [`hang`]: the deadlock that never ends, run as a child process
 //!   (`--hang`) so `debugger` has a hung process to look into.
 //! - [`sizes`]: how much work each section does (quick, full, tiny).
@@ -19,58 +21,95 @@ pub mod sections;
 pub mod sizes;
 pub mod solutions;
 
+use serde::{Deserialize, Serialize};
 use shared::cli::{Chapter, Options, Run, Section};
 use sizes::Sizes;
 use std::path::PathBuf;
 
+/// A typed section: its measure into [`Results`] and its pure report.
+macro_rules! typed {
+    ($module:ident) => {
+        typed!($module, &[])
+    };
+    ($module:ident, $needs:expr) => {
+        Run::Typed {
+            measure: sections::$module::measure,
+            report: sections::$module::report,
+            needs: $needs,
+        }
+    };
+}
+
 /// The chapter as the command line sees it.
-pub static CHAPTER: Chapter<Context> = Chapter {
+pub static CHAPTER: Chapter<Context, Results> = Chapter {
     package: "debugging",
     title: "Chapter 3 · Debugging: races, deadlocks, starvation",
     sections: &[
         Section {
             name: "race-condition",
             summary: "lost updates in safe Rust, counted over many runs; three fixes",
-            run: Run::Once(sections::race_condition::run),
+            run: typed!(race_condition),
         },
         Section {
             name: "deadlock",
             summary: "two locks in opposite order: deadlocked, detected, recovered",
-            run: Run::Once(sections::deadlock::run),
+            run: typed!(deadlock),
         },
         Section {
             name: "starvation",
             summary: "a thread behind a greedy one: its longest wait, unfair vs fair",
-            run: Run::Once(sections::starvation::run),
+            run: typed!(starvation),
         },
         Section {
             name: "reproduce",
             summary: "a rare race made to show every time with shuttle",
-            run: Run::Once(sections::reproduce::run),
+            run: typed!(reproduce),
         },
         Section {
             name: "logging",
             summary: "tracing spans across threads and .await, with thread ids and pid",
-            run: Run::Once(sections::logging::run),
+            run: typed!(logging),
         },
         Section {
             name: "profiling",
             summary: "time waiting for a lock vs holding it; tokio's runtime metrics",
-            run: Run::Once(sections::profiling::run),
+            run: typed!(profiling),
         },
         Section {
             name: "blocked-executor",
             summary: "a watchdog that names the task blocking the runtime",
-            run: Run::Once(sections::blocked_executor::run),
+            run: typed!(blocked_executor),
         },
         Section {
             name: "debugger",
             summary: "every thread's backtrace from a hung process (gdb, /proc)",
-            run: Run::Once(sections::debugger::run),
+            run: typed!(debugger),
         },
     ],
     flags: &[],
 };
+
+/// Everything one run of the chapter measured, section by section: what
+/// `--json` prints under `results`, what every report is drawn from. A
+/// section that did not run is `None`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Results {
+    pub race_condition: Option<sections::race_condition::RaceCondition>,
+    pub deadlock: Option<sections::deadlock::Deadlock>,
+    pub starvation: Option<sections::starvation::Starvation>,
+    pub reproduce: Option<sections::reproduce::Reproduce>,
+    pub logging: Option<sections::logging::Logging>,
+    pub profiling: Option<sections::profiling::Profiling>,
+    pub blocked_executor: Option<sections::blocked_executor::BlockedExecutor>,
+    pub debugger: Option<sections::debugger::Debugger>,
+}
+
+/// The results of a section a report needs, or an error naming it.
+pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r T> {
+    results.as_ref().ok_or_else(|| {
+        anyhow::anyhow!("no results of section {section} in this run")
+    })
+}
 
 /// What the sections share during one run.
 pub struct Context {

@@ -1,8 +1,11 @@
 //! The binary as a reader meets it: bad input gets one line and status 2,
-//! `--list` lists, `--hang` is bounded.
+//! `--list` lists, `--hang` is bounded, `--json` is one typed document
+//! that `--from` prints again.
 
+use shared::report::Render;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
+use testkit::serde_json::{self, Value, json};
 
 fn debugging(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_debugging"))
@@ -36,4 +39,87 @@ fn a_forgotten_hung_process_ends_itself() {
     assert_eq!(out.status.code(), Some(3), "ended by its own bound");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("deadlocked"));
     assert!(start.elapsed() < Duration::from_secs(30));
+}
+
+/// One `--json` run of deadlock and logging, shared by the tests below.
+fn document() -> &'static (Value, String) {
+    static RUN: std::sync::OnceLock<(Value, String)> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = debugging(&["deadlock", "logging", "--json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        let doc = serde_json::from_str(&text).expect("one JSON document");
+        (doc, text)
+    })
+}
+
+#[test]
+fn json_holds_each_sections_typed_results() {
+    let (doc, _) = document();
+    assert_eq!(doc["chapter"], "debugging");
+    let deadlock = &doc["results"]["deadlock"];
+    let runs = deadlock["runs"].as_array().unwrap();
+    assert!(!runs.is_empty());
+    for run in runs {
+        assert_eq!(run["recovered"], true, "{run}");
+        assert!(run["cycle"].as_str().unwrap().contains("held by right"));
+        for thread in run["threads"].as_array().unwrap() {
+            assert!(thread["got_it_after_s"].is_null(), "{thread}");
+        }
+    }
+    let fixes = deadlock["fixes"].as_array().unwrap();
+    let names: Vec<&str> = fixes.iter().map(|f| f[0].as_str().unwrap()).collect();
+    assert_eq!(names, ["lock-order", "one-lock", "back-off"]);
+    for (_, fixed) in fixes.iter().map(|f| (&f[0], &f[1])) {
+        assert_eq!(fixed["total"], 200, "{fixed}");
+        assert_eq!(fixed["timeouts"], 0, "{fixed}");
+    }
+    let lines = doc["results"]["logging"]["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 10);
+    assert!(lines.iter().all(|l| l["job"].as_u64().is_some()));
+    assert!(doc["results"]["race_condition"].is_null(), "it did not run");
+}
+
+#[test]
+fn a_saved_run_prints_again_exactly_as_it_ran() {
+    let (_, text) = document();
+    let document =
+        shared::cli::read_document::<debugging::Results>(text, "debugging").unwrap();
+    let rebuilt = shared::cli::rebuild(&debugging::CHAPTER, &document, &[]).unwrap();
+    assert_eq!(rebuilt.len(), 2);
+    for (run, report) in rebuilt {
+        assert_eq!(
+            report.render(Render::Plain),
+            run.report.render(Render::Plain),
+            "{}",
+            run.name
+        );
+    }
+}
+
+/// Writes `text` to a fresh file and prints it back with `--from`.
+fn replay(text: &str, name: &str) -> Output {
+    let path = std::env::temp_dir()
+        .join(format!("debugging-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let out = debugging(&["--from", path.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&path);
+    out
+}
+
+#[test]
+fn a_doctored_run_is_refused() {
+    let (doc, _) = document();
+    let mut doctored = doc.clone();
+    // One thread got its second lock: that run was no deadlock.
+    doctored["results"]["deadlock"]["runs"][0]["threads"][0]["got_it_after_s"] =
+        json!(0.001);
+    let out = replay(&doctored.to_string(), "doctored");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("[FAIL] in every run, both threads timed out"),
+        "{stdout}"
+    );
 }

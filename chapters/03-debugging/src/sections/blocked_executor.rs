@@ -6,9 +6,10 @@
 //! heartbeat stops, the runtime is blocked, and the watchdog names the task
 //! being polled and measures how long the stall lasted.
 
-use crate::Context;
+use crate::{Context, Results, need};
 use parking_lot::Mutex;
-use shared::report::{Cell, Record, SectionReport, Table};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -105,12 +106,24 @@ fn watchdog(
 // ANCHOR_END: watchdog
 
 /// Where the blocking work runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Version {
     /// Inside the async tasks, on the runtime's one thread.
     Blocking,
     /// Handed to `spawn_blocking`; the task only awaits the answer.
     SpawnBlocking,
+}
+
+impl Version {
+    pub const ALL: [Version; 2] = [Version::Blocking, Version::SpawnBlocking];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Version::Blocking => "inside the tasks",
+            Version::SpawnBlocking => "on spawn_blocking",
+        }
+    }
 }
 
 /// Busy for `d` without reaching an `.await`.
@@ -209,64 +222,122 @@ pub fn watch(
     })
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `blocked-executor` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BlockedExecutor {
+    /// How long each blocking task holds the thread, in seconds.
+    pub block_s: f64,
+    pub versions: Vec<(Version, Watched)>,
+}
+
+/// What the watchdog saw of one version: its stalls, in order, and the
+/// heartbeat's worst delay.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Watched {
+    pub stalls: Vec<Stalled>,
+    pub worst_delay_s: f64,
+}
+
+/// A [`Stall`], in seconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stalled {
+    pub task: String,
+    pub lasted_s: f64,
+}
+
+impl BlockedExecutor {
+    pub fn watched(&self, version: Version) -> Option<&Watched> {
+        self.versions
+            .iter()
+            .find(|(v, _)| *v == version)
+            .map(|(_, w)| w)
+    }
+
+    /// The blocking work and the watchdog's limit, in whole milliseconds.
+    fn millis(&self) -> (u64, u64) {
+        let block = (self.block_s * 1e3).round() as u64;
+        (block, block / 4)
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let block = context.sizes.block_for;
-    let limit = block / 4;
+    let mut versions = Vec::new();
+    for version in Version::ALL {
+        let (stalls, worst) = watch(version, block)?;
+        let stalls = stalls
+            .iter()
+            .map(|stall| Stalled {
+                task: stall.task.to_string(),
+                lasted_s: stall.lasted.as_secs_f64(),
+            })
+            .collect();
+        let watched = Watched {
+            stalls,
+            worst_delay_s: worst.as_secs_f64(),
+        };
+        versions.push((version, watched));
+    }
+    results.blocked_executor = Some(BlockedExecutor {
+        block_s: block.as_secs_f64(),
+        versions,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let blocked = need(&results.blocked_executor, "blocked-executor")?;
+    let (block_ms, limit_ms) = blocked.millis();
     let mut report = SectionReport::new(
         "blocked-executor",
         format!(
             "On a one-thread tokio runtime, a heartbeat task beats every ms beside a \
-             downloader, a {} ms CPU loop (`checksum`) and a {} ms blocking call \
-             (`legacy-db`). A watchdog thread reports every heartbeat later than {} ms \
-             and names the task whose poll was running.",
-            block.as_millis(),
-            block.as_millis(),
-            limit.as_millis()
+             downloader, a {block_ms} ms CPU loop (`checksum`) and a {block_ms} ms \
+             blocking call (`legacy-db`). A watchdog thread reports every heartbeat \
+             later than {limit_ms} ms and names the task whose poll was running.",
         ),
     );
     let mut table = Table::new(
         "What the watchdog reported",
         &["blocking work", "stall in task", "stall lasted"],
     );
-    let mut found = Vec::new();
-    for (name, version) in [
-        ("inside the tasks", Version::Blocking),
-        ("on spawn_blocking", Version::SpawnBlocking),
-    ] {
-        let (stalls, worst) = watch(version, block)?;
-        for stall in &stalls {
+    for (version, watched) in &blocked.versions {
+        for stall in &watched.stalls {
             table.push(vec![
-                Cell::text(name),
-                Cell::text(stall.task),
-                Cell::Seconds(stall.lasted.as_secs_f64()),
+                Cell::text(version.name()),
+                Cell::text(&stall.task),
+                Cell::Seconds(stall.lasted_s),
             ]);
         }
-        if stalls.is_empty() {
+        if watched.stalls.is_empty() {
             table.push(vec![
-                Cell::text(name),
+                Cell::text(version.name()),
                 Cell::text("none (worst heartbeat delay:)"),
-                Cell::Seconds(worst.as_secs_f64()),
+                Cell::Seconds(watched.worst_delay_s),
             ]);
         }
-        report.record(
-            Record::new("blocked-executor", None, name)
-                .with("stalls", stalls.len())
-                .with("worst_delay_s", worst.as_secs_f64()),
-        );
-        found.push(stalls);
     }
     report.table(table);
-    let names: Vec<&str> = found[0].iter().map(|s| s.task).collect();
+    let (Some(inside), Some(moved)) = (
+        blocked.watched(Version::Blocking),
+        blocked.watched(Version::SpawnBlocking),
+    ) else {
+        anyhow::bail!("the blocked-executor results lack a version");
+    };
+    let names: Vec<&str> = inside.stalls.iter().map(|s| s.task.as_str()).collect();
     report.check(
         names == ["checksum", "legacy-db"],
         "blocking inside the tasks: the watchdog named checksum, then legacy-db",
     );
     report.check(
-        found[0].iter().all(|s| s.lasted >= block / 2),
+        inside
+            .stalls
+            .iter()
+            .all(|s| s.lasted_s >= blocked.block_s / 2.0),
         "each stall lasted at least half the blocking work: every task stood still",
     );
     report.check(
-        found[1].is_empty(),
+        moved.stalls.is_empty(),
         "with spawn_blocking no task's poll stalled the heartbeat: the runtime \
          stayed responsive",
     );
@@ -278,4 +349,64 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          metrics count long polls.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stalled(task: &str, lasted_s: f64) -> Stalled {
+        Stalled {
+            task: task.into(),
+            lasted_s,
+        }
+    }
+
+    fn made_up(inside: Vec<Stalled>, moved: Vec<Stalled>) -> Results {
+        let watched = |stalls| Watched {
+            stalls,
+            worst_delay_s: 0.002,
+        };
+        Results {
+            blocked_executor: Some(BlockedExecutor {
+                block_s: 0.08,
+                versions: vec![
+                    (Version::Blocking, watched(inside)),
+                    (Version::SpawnBlocking, watched(moved)),
+                ],
+            }),
+            ..Results::default()
+        }
+    }
+
+    fn both(lasted_s: f64) -> Vec<Stalled> {
+        vec![
+            stalled("checksum", lasted_s),
+            stalled("legacy-db", lasted_s),
+        ]
+    }
+
+    #[test]
+    fn both_culprits_named_and_none_after_the_fix_hold() {
+        let r = report(&made_up(both(0.08), vec![])).unwrap();
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+        let text = r.render(shared::report::Render::Plain);
+        assert!(text.contains("a 80 ms CPU loop"), "{text}");
+        assert!(text.contains("later than 20 ms"), "{text}");
+    }
+
+    #[test]
+    fn a_wrong_name_a_short_stall_or_a_stall_after_the_fix_is_broken() {
+        let missed = vec![stalled("checksum", 0.08)];
+        assert_eq!(report(&made_up(missed, vec![])).unwrap().broken().len(), 1);
+        assert_eq!(
+            report(&made_up(both(0.01), vec![])).unwrap().broken().len(),
+            1
+        );
+        let after = vec![stalled("download", 0.03)];
+        assert_eq!(
+            report(&made_up(both(0.08), after)).unwrap().broken().len(),
+            1
+        );
+    }
 }

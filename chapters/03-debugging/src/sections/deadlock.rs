@@ -4,9 +4,10 @@
 //! lock with a timeout (`try_lock_for`): the timeout is the detector, the
 //! wait-for graph says who holds what, and releasing is the recovery.
 
-use crate::Context;
+use crate::{Context, Results, need};
 use parking_lot::{Mutex, MutexGuard};
-use shared::report::{Cell, Record, SectionReport, Table};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table};
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
@@ -136,7 +137,7 @@ pub type Transfers = fn(usize, Duration) -> Fixed;
 
 /// What a fix did: the money left, the transfers done, the timeouts hit
 /// (a deadlock would show here) and the back-offs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fixed {
     pub total: i64,
     pub done: usize,
@@ -286,8 +287,107 @@ pub fn fix_back_off(transfers: usize, timeout: Duration) -> Fixed {
     }
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `deadlock` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Deadlock {
+    /// How long each thread waited for its second lock, in seconds.
+    pub lock_timeout_s: f64,
+    /// Every run of the deadlock, in order.
+    pub runs: Vec<DeadlockRun>,
+    /// Transfers each thread makes, for each fix.
+    pub transfers: usize,
+    pub fixes: Vec<(Fix, Fixed)>,
+}
+
+/// One run of the deadlock: what each thread saw, what the watchdog read
+/// in the wait-for graph, and whether both locks were free afterwards.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeadlockRun {
+    pub threads: Vec<ThreadSeen>,
+    /// The cycle from `left`, as text; `None`: no cycle.
+    pub cycle: Option<String>,
+    pub recovered: bool,
+}
+
+/// What one thread of a run saw ([`Stuck`], in seconds).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThreadSeen {
+    pub thread: String,
+    pub held: String,
+    pub wanted: String,
+    /// `None`: it never got the second lock (the timeout fired).
+    pub got_it_after_s: Option<f64>,
+    pub gave_up_after_s: f64,
+}
+
+impl From<&Stuck> for ThreadSeen {
+    fn from(stuck: &Stuck) -> ThreadSeen {
+        ThreadSeen {
+            thread: stuck.thread.to_string(),
+            held: stuck.held.to_string(),
+            wanted: stuck.wanted.to_string(),
+            got_it_after_s: stuck.got_it_after.map(|d| d.as_secs_f64()),
+            gave_up_after_s: stuck.gave_up_after.as_secs_f64(),
+        }
+    }
+}
+
+/// The three fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fix {
+    LockOrder,
+    OneLock,
+    BackOff,
+}
+
+impl Fix {
+    pub const ALL: [Fix; 3] = [Fix::LockOrder, Fix::OneLock, Fix::BackOff];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Fix::LockOrder => "one lock order",
+            Fix::OneLock => "one lock for both",
+            Fix::BackOff => "try-lock, back off",
+        }
+    }
+
+    pub fn transfers(self) -> Transfers {
+        match self {
+            Fix::LockOrder => fix_ordered,
+            Fix::OneLock => fix_one_lock,
+            Fix::BackOff => fix_back_off,
+        }
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let s = context.sizes.clone();
+    let runs = (0..s.deadlock_runs)
+        .map(|_| {
+            let (stuck, graph, free) = deadlock_once(s.lock_timeout);
+            DeadlockRun {
+                threads: stuck.iter().map(ThreadSeen::from).collect(),
+                cycle: graph.cycle_from("left"),
+                recovered: free,
+            }
+        })
+        .collect();
+    let fixes = Fix::ALL
+        .into_iter()
+        .map(|fix| (fix, fix.transfers()(s.transfers, s.lock_timeout * 20)))
+        .collect();
+    results.deadlock = Some(Deadlock {
+        lock_timeout_s: s.lock_timeout.as_secs_f64(),
+        runs,
+        transfers: s.transfers,
+        fixes,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let deadlock = need(&results.deadlock, "deadlock")?;
     let mut report = SectionReport::new(
         "deadlock",
         format!(
@@ -295,60 +395,52 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
              {} ms for its second lock: both time out every run, the wait-for graph \
              shows the cycle, both release, and the program goes on. Then three \
              fixes, {} transfers each way.",
-            s.deadlock_runs,
-            s.lock_timeout.as_millis(),
-            s.transfers
+            deadlock.runs.len(),
+            (deadlock.lock_timeout_s * 1e3).round() as u64,
+            deadlock.transfers
         ),
     );
     let mut table = Table::new(
         "The deadlock, as each thread saw it (last run)",
         &["thread", "holds", "waits for", "got it", "gave up after"],
     );
-    let mut every_run_deadlocked = true;
-    let mut cycles = Vec::new();
-    let mut last = Vec::new();
-    let mut recovered = true;
-    for _ in 0..s.deadlock_runs {
-        let (stuck, graph, free) = deadlock_once(s.lock_timeout);
-        recovered &= free;
-        every_run_deadlocked &= stuck.iter().all(|t| t.got_it_after.is_none());
-        cycles.push(graph.cycle_from("left"));
-        last = stuck;
-    }
-    for t in &last {
+    let last = deadlock.runs.last().map_or(&[][..], |r| &r.threads);
+    for t in last {
         table.push(vec![
-            Cell::text(t.thread),
-            Cell::text(t.held),
-            Cell::text(t.wanted),
-            Cell::text(if t.got_it_after.is_some() {
+            Cell::text(&t.thread),
+            Cell::text(&t.held),
+            Cell::text(&t.wanted),
+            Cell::text(if t.got_it_after_s.is_some() {
                 "yes"
             } else {
                 "no"
             }),
-            Cell::Seconds(t.gave_up_after.as_secs_f64()),
+            Cell::Seconds(t.gave_up_after_s),
         ]);
-        report.record(
-            Record::new("deadlock", None, t.thread)
-                .with("holds", t.held)
-                .with("waits_for", t.wanted)
-                .with("gave_up_after_s", t.gave_up_after.as_secs_f64()),
-        );
     }
     report.table(table);
-    let cycle = cycles.first().cloned().flatten().unwrap_or_default();
+    let cycle = deadlock
+        .runs
+        .first()
+        .and_then(|r| r.cycle.clone())
+        .unwrap_or_default();
     report.note(format!(
         "The watchdog's reading of the wait-for graph: {cycle}."
     ));
+    // No run at all would make every "in every run" hold: not a deadlock.
+    let timed_out = |r: &DeadlockRun| {
+        r.threads.len() == 2 && r.threads.iter().all(|t| t.got_it_after_s.is_none())
+    };
     report.check(
-        every_run_deadlocked,
+        !deadlock.runs.is_empty() && deadlock.runs.iter().all(timed_out),
         "in every run, both threads timed out waiting: a real deadlock, every time",
     );
     report.check(
-        cycles.iter().all(|c| c.is_some()),
+        deadlock.runs.iter().all(|r| r.cycle.is_some()),
         "in every run, the wait-for graph had a cycle (left → B → right → A → left)",
     );
     report.check(
-        recovered,
+        deadlock.runs.iter().all(|r| r.recovered),
         "after each run both locks were free and both threads joined: recovered",
     );
 
@@ -356,28 +448,17 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         "The fixes, two threads transferring in opposite directions",
         &["fix", "transfers", "total after", "timeouts", "back-offs"],
     );
-    let mut all_fixed = true;
-    let ways: [(&str, Transfers); 3] = [
-        ("one lock order", fix_ordered),
-        ("one lock for both", fix_one_lock),
-        ("try-lock, back off", fix_back_off),
-    ];
-    for (name, fix) in ways {
-        let f = fix(s.transfers, s.lock_timeout * 20);
-        all_fixed &= f.total == 200 && f.done == 2 * s.transfers && f.timeouts == 0;
+    let mut all_fixed = deadlock.fixes.len() == Fix::ALL.len();
+    for (fix, f) in &deadlock.fixes {
+        all_fixed &=
+            f.total == 200 && f.done == 2 * deadlock.transfers && f.timeouts == 0;
         fixes.push(vec![
-            Cell::text(name),
+            Cell::text(fix.name()),
             Cell::Count(f.done as u64),
             Cell::Count(f.total as u64),
             Cell::Count(f.timeouts as u64),
             Cell::Tally(f.backoffs as u64),
         ]);
-        report.record(
-            Record::new("deadlock", Some("fix"), name)
-                .with("transfers", f.done)
-                .with("timeouts", f.timeouts)
-                .with("backoffs", f.backoffs),
-        );
     }
     report.table(fixes);
     report.check(
@@ -390,4 +471,100 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          (the debugger section shows such a process from outside).",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seen(thread: &str, held: &str, wanted: &str, got: Option<f64>) -> ThreadSeen {
+        ThreadSeen {
+            thread: thread.into(),
+            held: held.into(),
+            wanted: wanted.into(),
+            got_it_after_s: got,
+            gave_up_after_s: 0.1,
+        }
+    }
+
+    /// Two runs that deadlocked and recovered; fixes that did every transfer.
+    fn made_up() -> Deadlock {
+        let cycle =
+            "left waits for B, held by right; right waits for A, held by left";
+        let run = DeadlockRun {
+            threads: vec![
+                seen("left", "A", "B", None),
+                seen("right", "B", "A", None),
+            ],
+            cycle: Some(cycle.into()),
+            recovered: true,
+        };
+        let fixed = Fixed {
+            total: 200,
+            done: 20,
+            timeouts: 0,
+            backoffs: 3,
+        };
+        Deadlock {
+            lock_timeout_s: 0.1,
+            runs: vec![run.clone(), run],
+            transfers: 10,
+            fixes: Fix::ALL.into_iter().map(|fix| (fix, fixed)).collect(),
+        }
+    }
+
+    fn broken(deadlock: Deadlock) -> Vec<String> {
+        let results = Results {
+            deadlock: Some(deadlock),
+            ..Results::default()
+        };
+        let r = report(&results).unwrap();
+        r.broken().iter().map(|c| c.claim.clone()).collect()
+    }
+
+    #[test]
+    fn a_real_deadlock_every_run_holds() {
+        assert_eq!(broken(made_up()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_thread_that_got_its_second_lock_was_no_deadlock() {
+        let mut deadlock = made_up();
+        deadlock.runs[1].threads[0].got_it_after_s = Some(0.001);
+        let broken = broken(deadlock);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(broken[0].contains("both threads timed out"));
+    }
+
+    #[test]
+    fn no_run_at_all_is_no_deadlock() {
+        let mut deadlock = made_up();
+        deadlock.runs.clear();
+        let broken = broken(deadlock);
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(broken[0].contains("both threads timed out"));
+    }
+
+    #[test]
+    fn no_cycle_or_no_recovery_is_broken() {
+        let mut deadlock = made_up();
+        deadlock.runs[0].cycle = None;
+        deadlock.runs[1].recovered = false;
+        assert_eq!(broken(deadlock).len(), 2);
+    }
+
+    #[test]
+    fn a_fix_that_lost_money_or_timed_out_is_broken() {
+        for spoil in [
+            |f: &mut Fixed| f.total = 199,
+            |f: &mut Fixed| f.timeouts = 1,
+            |f: &mut Fixed| f.done = 19,
+        ] {
+            let mut deadlock = made_up();
+            spoil(&mut deadlock.fixes[2].1);
+            let broken = broken(deadlock);
+            assert_eq!(broken.len(), 1, "{broken:?}");
+            assert!(broken[0].starts_with("every fix"));
+        }
+    }
 }

@@ -5,17 +5,18 @@
 //! every thread's stack, with our function names). Python's counterparts
 //! are `py-spy dump --pid PID` and `faulthandler.dump_traceback`.
 
-use crate::Context;
 use crate::hang::{HANG_FLAG, READY_LINE};
+use crate::{Context, Results, need};
 use anyhow::{Context as _, bail};
-use shared::report::{Cell, Record, SectionReport, Table};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table};
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// One thread of the hung process, as /proc shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcThread {
     pub name: String,
     /// `R` running, `S` sleeping (waiting for something), `D` in I/O, …
@@ -67,7 +68,7 @@ fn settled(pid: u32) -> anyhow::Result<Vec<ProcThread>> {
 
 /// One thread in gdb's `thread apply all bt`: its name, how many frames
 /// deep it is, and the innermost frame that is our code.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Backtrace {
     pub name: String,
     pub frames: usize,
@@ -249,22 +250,50 @@ fn explain_wchan(wchan: &str) -> String {
     }
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `debugger` saw of the hung process.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Debugger {
+    /// Its threads, as /proc showed them once they settled.
+    pub threads: Vec<ProcThread>,
+    /// Each thread's stack, as gdb showed it; `None`: no gdb here.
+    pub backtraces: Option<Vec<Backtrace>>,
+    /// Whether the process was gone from /proc after it was killed.
+    pub reaped: bool,
+}
+
+/// The threads that hold one lock each and wait for the other's.
+const STUCK: [&str; 2] = ["left", "right"];
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let bound = context.sizes.gdb_timeout * 2;
     let hung = Hung::start(&context.program, bound)?;
     let pid = hung.pid();
+    let threads = settled(pid)?;
+    let backtraces = backtraces("gdb", pid, context.sizes.gdb_timeout)?
+        .map(|text| parse_backtraces(&text));
+    drop(hung);
+    results.debugger = Some(Debugger {
+        threads,
+        backtraces,
+        reaped: std::fs::metadata(format!("/proc/{pid}/task")).is_err(),
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let debugger = need(&results.debugger, "debugger")?;
     let mut report = SectionReport::new(
         "debugger",
         "This binary, started again with --hang, deadlocks for good: threads left and \
          right each hold one lock and wait for the other's, main waits to join them. \
          Looked at from outside, while it hangs:",
     );
-    let threads = settled(pid)?;
+    let threads = &debugger.threads;
     let mut table = Table::new(
         "/proc/PID/task/*: the kernel's view",
         &["thread", "state", "waits in"],
     );
-    for t in &threads {
+    for t in threads {
         // A thread read at the instant it wakes shows R, or no wait at all:
         // what each one is doing is for the reader; the check below holds
         // only what must be true of left and right.
@@ -273,21 +302,15 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             Cell::Varies(t.state.clone()),
             Cell::Varies(explain_wchan(&t.wchan)),
         ]);
-        report.record(
-            Record::new("debugger", Some("proc"), &t.name)
-                .with("state", t.state.as_str())
-                .with("wchan", t.wchan.as_str()),
-        );
     }
     report.table(table);
-    let stuck = ["left", "right"];
     report.check(
-        stuck
+        STUCK
             .iter()
             .all(|n| threads.iter().any(|t| t.name == *n && t.state == "S")),
         "/proc shows left and right asleep (state S): waiting, not computing",
     );
-    match backtraces("gdb", pid, context.sizes.gdb_timeout)? {
+    match &debugger.backtraces {
         None => {
             let mut table =
                 Table::new("gdb: thread apply all bt", &["thread", "frames"]);
@@ -297,13 +320,12 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             ]);
             report.table(table);
         }
-        Some(text) => {
-            let traces = parse_backtraces(&text);
+        Some(traces) => {
             let mut table = Table::new(
                 "gdb -p PID -batch -ex \"thread apply all bt\": each thread's stack",
                 &["thread", "frames", "innermost frame in our code"],
             );
-            for t in &traces {
+            for t in traces {
                 table.push(vec![
                     Cell::text(&t.name),
                     Cell::Tally(t.frames as u64),
@@ -318,14 +340,13 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
                 })
             };
             report.check(
-                stuck.iter().all(|n| in_take(n)),
+                STUCK.iter().all(|n| in_take(n)),
                 "gdb shows left and right both inside hang::hold_then_take, in lock()",
             );
         }
     }
-    drop(hung);
     report.check(
-        std::fs::metadata(format!("/proc/{pid}/task")).is_err(),
+        debugger.reaped,
         "the hung process was killed and reaped: nothing is left running",
     );
     report.note(
@@ -335,4 +356,76 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          to the first frame of your own code: that is the line it is stuck on.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thread(name: &str, state: &str) -> ProcThread {
+        ProcThread {
+            name: name.into(),
+            state: state.into(),
+            wchan: "futex_wait_queue".into(),
+        }
+    }
+
+    fn trace(name: &str, ours: &str) -> Backtrace {
+        Backtrace {
+            name: name.into(),
+            frames: 8,
+            ours: Some(ours.into()),
+        }
+    }
+
+    fn made_up(right: &str, backtraces: Option<Vec<Backtrace>>) -> Results {
+        Results {
+            debugger: Some(Debugger {
+                threads: vec![
+                    thread("debugging", "S"),
+                    thread("left", "S"),
+                    thread("right", right),
+                ],
+                backtraces,
+                reaped: true,
+            }),
+            ..Results::default()
+        }
+    }
+
+    fn stacks(right: &str) -> Option<Vec<Backtrace>> {
+        Some(vec![
+            trace("debugging", "main::{closure} (hang.rs)"),
+            trace("left", "hold_then_take (hang.rs)"),
+            trace("right", right),
+        ])
+    }
+
+    #[test]
+    fn two_sleeping_threads_stuck_in_their_lock_hold() {
+        let r = report(&made_up("S", stacks("hold_then_take (hang.rs)"))).unwrap();
+        assert_eq!(r.checks().count(), 3);
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+        // Without gdb, its check is skipped, not failed.
+        let r = report(&made_up("S", None)).unwrap();
+        assert_eq!(r.checks().count(), 2);
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+    }
+
+    #[test]
+    fn a_running_thread_or_a_stack_elsewhere_is_broken() {
+        let ok = stacks("hold_then_take (hang.rs)");
+        assert_eq!(report(&made_up("R", ok)).unwrap().broken().len(), 1);
+        let elsewhere = stacks("main::{closure} (hang.rs)");
+        assert_eq!(report(&made_up("S", elsewhere)).unwrap().broken().len(), 1);
+    }
+
+    #[test]
+    fn a_process_left_running_is_broken() {
+        let mut results = made_up("S", None);
+        if let Some(debugger) = &mut results.debugger {
+            debugger.reaped = false;
+        }
+        assert_eq!(report(&results).unwrap().broken().len(), 1);
+    }
 }

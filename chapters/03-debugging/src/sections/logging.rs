@@ -6,7 +6,8 @@
 //! that is what Python's `%(threadName)s %(process)d` format cannot do for
 //! asyncio tasks.
 
-use crate::Context;
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table};
 use std::cell::RefCell;
 use std::io::Write;
@@ -122,7 +123,7 @@ async fn fetch_and_save() {
 // ANCHOR_END: jobs
 
 /// One line of the log, taken apart.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Line {
     /// Its place in the log, from 1.
     pub number: usize,
@@ -183,17 +184,43 @@ pub fn capture() -> anyhow::Result<(String, Vec<Option<Line>>)> {
     Ok((text, lines))
 }
 
-pub fn run(_: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `logging` measured: the log, line by line, as written and taken
+/// apart, and the pid every line should name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Logging {
+    pub pid: u32,
+    /// The first line as written.
+    pub first_line: Option<String>,
+    /// Every line, taken apart; `None`: a line that did not parse.
+    pub lines: Vec<Option<Line>>,
+}
+
+/// How many lines the four jobs write: two on each thread, three in each
+/// task.
+pub const LINES: usize = 10;
+
+pub fn measure(_: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let (text, lines) = capture()?;
+    results.logging = Some(Logging {
+        pid: std::process::id(),
+        first_line: text.lines().next().map(str::to_string),
+        lines,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let logging = need(&results.logging, "logging")?;
     let mut report = SectionReport::new(
         "logging",
         "Four jobs log as they go: two on named threads, two as tokio tasks that \
          await in the middle. The log interleaves them; the span on each line says \
          whose line it is.",
     );
+    let lines = &logging.lines;
     let parsed: Vec<Line> = lines.iter().flatten().cloned().collect();
-    let pid = std::process::id();
-    if let Some(first) = text.lines().next() {
+    let pid = logging.pid;
+    if let Some(first) = &logging.first_line {
         let shown = first.replace(&pid.to_string(), "PID");
         report.note(format!(
             "A line as written (pid shown as PID): `{}`",
@@ -218,7 +245,7 @@ pub fn run(_: &mut Context) -> anyhow::Result<SectionReport> {
     }
     report.table(table);
     report.check(
-        lines.iter().all(Option::is_some) && parsed.len() == 10,
+        lines.iter().all(Option::is_some) && parsed.len() == LINES,
         "all 10 lines carry a time, a level, a thread name and id, and spans",
     );
     report.check(
@@ -259,4 +286,66 @@ fn redact_numbers(line: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The log of a good run, as the subscriber writes it.
+    fn written(pid: u32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for id in 1..=2 {
+            for what in ["parsing", "parsed"] {
+                lines.push(format!(
+                    "0.001s  INFO worker-{id} ThreadId(0{}) run{{pid={pid}}}:job{{id={id}}}: {what}",
+                    id + 1
+                ));
+            }
+        }
+        for id in 3..=4 {
+            for what in ["fetching", "fetched", "saved"] {
+                lines.push(format!(
+                    "0.004s  INFO tokio-worker ThreadId(0{id}) run{{pid={pid}}}:job{{id={id}}}: {what}"
+                ));
+            }
+        }
+        lines
+    }
+
+    fn made_up(lines: &[String], pid: u32) -> Results {
+        Results {
+            logging: Some(Logging {
+                pid,
+                first_line: lines.first().cloned(),
+                lines: lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| parse(i + 1, l))
+                    .collect(),
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn a_well_formed_log_holds() {
+        let r = report(&made_up(&written(7), 7)).unwrap();
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+        let text = r.render(shared::report::Render::Plain);
+        assert!(text.contains("run{pid=PID}:job{id=N}"), "{text}");
+    }
+
+    #[test]
+    fn another_pid_a_bad_line_or_a_lost_span_is_broken() {
+        assert_eq!(report(&made_up(&written(7), 8)).unwrap().broken().len(), 1);
+        let mut lines = written(7);
+        lines[0] = "a line without fields".into();
+        assert_eq!(report(&made_up(&lines, 7)).unwrap().broken().len(), 1);
+        let mut lines = written(7);
+        lines[9] = lines[9].replace("tokio-worker", "main");
+        let r = report(&made_up(&lines, 7)).unwrap();
+        assert_eq!(r.broken().len(), 1);
+        assert!(r.broken()[0].claim.contains(".await"));
+    }
 }

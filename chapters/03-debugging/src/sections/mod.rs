@@ -1,5 +1,6 @@
-//! One file per section. Each `run` makes its problem happen, checks the
-//! claims it makes and returns a report.
+//! One file per section. Each `measure` makes its problem happen and keeps
+//! what it saw in the section's typed results; each `report`, a pure
+//! function of those results, checks the claims it makes and lays them out.
 
 pub mod blocked_executor;
 pub mod deadlock;

@@ -4,8 +4,9 @@
 //! one from asking to getting (waiting), one from getting to releasing
 //! (holding). Then tokio's own view of a runtime, from `Handle::metrics()`.
 
-use crate::Context;
-use shared::report::{Cell, Record, SectionReport, Table};
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -105,18 +106,106 @@ pub fn runtime_view(tasks: usize) -> anyhow::Result<(usize, usize, usize)> {
 }
 // ANCHOR_END: metrics
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// Where each turn's work is done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Work {
+    InsideTheLock,
+    BeforeTheLock,
+}
+
+impl Work {
+    pub const ALL: [Work; 2] = [Work::InsideTheLock, Work::BeforeTheLock];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Work::InsideTheLock => "inside the lock",
+            Work::BeforeTheLock => "before the lock",
+        }
+    }
+}
+
+/// A [`LockTime`], in seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LockSeconds {
+    pub wall_s: f64,
+    pub waiting_s: f64,
+    pub holding_s: f64,
+}
+
+/// What tokio's `Handle::metrics()` said about a runtime of sleeping
+/// tasks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuntimeView {
+    pub workers: usize,
+    pub alive_while_sleeping: usize,
+    pub alive_afterwards: usize,
+}
+
+/// What `profiling` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Profiling {
+    pub contenders: usize,
+    pub turns: usize,
+    /// The work of each turn, in seconds.
+    pub work_s: f64,
+    pub lock: Vec<(Work, LockSeconds)>,
+    pub runtime: RuntimeView,
+}
+
+impl Profiling {
+    pub fn lock_time(&self, work: Work) -> Option<&LockSeconds> {
+        self.lock.iter().find(|(w, _)| *w == work).map(|(_, t)| t)
+    }
+}
+
+/// The work each turn does.
+const WORK: Duration = Duration::from_micros(20);
+
+/// The sleeping tasks tokio's metrics are read on.
+const TASKS: usize = 100;
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let s = context.sizes.clone();
-    let work = Duration::from_micros(20);
+    let lock = Work::ALL
+        .into_iter()
+        .map(|work| {
+            let inside = work == Work::InsideTheLock;
+            let t = contend(s.contenders, s.contended_turns, WORK, inside);
+            let seconds = LockSeconds {
+                wall_s: t.wall.as_secs_f64(),
+                waiting_s: t.waiting.as_secs_f64(),
+                holding_s: t.holding.as_secs_f64(),
+            };
+            (work, seconds)
+        })
+        .collect();
+    let (workers, alive_while_sleeping, alive_afterwards) = runtime_view(TASKS)?;
+    results.profiling = Some(Profiling {
+        contenders: s.contenders,
+        turns: s.contended_turns,
+        work_s: WORK.as_secs_f64(),
+        lock,
+        runtime: RuntimeView {
+            workers,
+            alive_while_sleeping,
+            alive_afterwards,
+        },
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let profiling = need(&results.profiling, "profiling")?;
     let mut report = SectionReport::new(
         "profiling",
         format!(
             "{} threads each do {} turns of {} µs of work and add the result to one \
              shared list. With the work inside the lock they queue for it; with the \
              work done first, the lock is held for a push and the queue is gone.",
-            s.contenders,
-            s.contended_turns,
-            work.as_micros()
+            profiling.contenders,
+            profiling.turns,
+            (profiling.work_s * 1e6).round() as u64
         ),
     );
     let mut table = Table::new(
@@ -129,56 +218,53 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             "waiting / holding",
         ],
     );
-    let mut seen = Vec::new();
-    for (name, inside) in [("inside the lock", true), ("before the lock", false)] {
-        let t = contend(s.contenders, s.contended_turns, work, inside);
-        let ratio = t.waiting.as_secs_f64() / t.holding.as_secs_f64().max(1e-9);
+    for (work, t) in &profiling.lock {
         table.push(vec![
-            Cell::text(name),
-            Cell::Seconds(t.wall.as_secs_f64()),
-            Cell::Seconds(t.waiting.as_secs_f64()),
-            Cell::Seconds(t.holding.as_secs_f64()),
-            Cell::Ratio(ratio),
+            Cell::text(work.name()),
+            Cell::Seconds(t.wall_s),
+            Cell::Seconds(t.waiting_s),
+            Cell::Seconds(t.holding_s),
+            Cell::Ratio(t.waiting_s / t.holding_s.max(1e-9)),
         ]);
-        report.record(
-            Record::new("profiling", Some("lock"), name)
-                .with("wall_s", t.wall.as_secs_f64())
-                .with("waiting_s", t.waiting.as_secs_f64())
-                .with("holding_s", t.holding.as_secs_f64()),
-        );
-        seen.push(t);
     }
     report.table(table);
+    let (Some(inside), Some(before)) = (
+        profiling.lock_time(Work::InsideTheLock),
+        profiling.lock_time(Work::BeforeTheLock),
+    ) else {
+        anyhow::bail!("the profiling results lack a way of working");
+    };
     report.check(
-        seen[0].holding * 2 > seen[0].wall,
+        inside.holding_s * 2.0 > inside.wall_s,
         "with the work inside the lock, it was held for over half the wall time: the \
          threads took turns instead of running side by side",
     );
     report.measured(
-        seen[1].waiting * 2 < seen[0].waiting,
+        before.waiting_s * 2.0 < inside.waiting_s,
         "moving the work out of the lock cut the waiting by more than half",
     );
-    let tasks = 100;
-    let (workers, alive, after) = runtime_view(tasks)?;
-    let mut view = Table::new(
-        "tokio's view: Handle::metrics() on a runtime with 100 sleeping tasks",
+    let view = &profiling.runtime;
+    let mut shown = Table::new(
+        format!(
+            "tokio's view: Handle::metrics() on a runtime with {TASKS} sleeping tasks"
+        ),
         &["metric", "value"],
     );
-    view.push(vec![
+    shown.push(vec![
         Cell::text("num_workers()"),
-        Cell::Count(workers as u64),
+        Cell::Count(view.workers as u64),
     ]);
-    view.push(vec![
+    shown.push(vec![
         Cell::text("num_alive_tasks(), while they sleep"),
-        Cell::Count(alive as u64),
+        Cell::Count(view.alive_while_sleeping as u64),
     ]);
-    view.push(vec![
+    shown.push(vec![
         Cell::text("num_alive_tasks(), after awaiting them"),
-        Cell::Tally(after as u64),
+        Cell::Tally(view.alive_afterwards as u64),
     ]);
-    report.table(view);
+    report.table(shown);
     report.check(
-        workers == 2 && alive == tasks,
+        view.workers == 2 && view.alive_while_sleeping == TASKS,
         "the runtime reported its 2 workers and all 100 sleeping tasks",
     );
     report.note(
@@ -189,4 +275,67 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          console-subscriber crate and RUSTFLAGS=\"--cfg tokio_unstable\".",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made_up(
+        inside: (f64, f64, f64),
+        before: (f64, f64, f64),
+        alive: usize,
+    ) -> Results {
+        let seconds = |(wall_s, waiting_s, holding_s)| LockSeconds {
+            wall_s,
+            waiting_s,
+            holding_s,
+        };
+        Results {
+            profiling: Some(Profiling {
+                contenders: 4,
+                turns: 500,
+                work_s: 20e-6,
+                lock: vec![
+                    (Work::InsideTheLock, seconds(inside)),
+                    (Work::BeforeTheLock, seconds(before)),
+                ],
+                runtime: RuntimeView {
+                    workers: 2,
+                    alive_while_sleeping: alive,
+                    alive_afterwards: 0,
+                },
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn a_queue_inside_the_lock_and_none_before_hold() {
+        let r = report(&made_up((0.05, 0.12, 0.04), (0.02, 0.001, 0.0005), 100))
+            .unwrap();
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+    }
+
+    #[test]
+    fn a_lock_held_under_half_the_wall_time_is_broken() {
+        let r = report(&made_up((0.05, 0.12, 0.02), (0.02, 0.001, 0.0005), 100))
+            .unwrap();
+        assert_eq!(r.broken().len(), 1, "{r:?}");
+    }
+
+    #[test]
+    fn tasks_missing_from_the_metrics_are_broken() {
+        let r =
+            report(&made_up((0.05, 0.12, 0.04), (0.02, 0.001, 0.0005), 99)).unwrap();
+        assert_eq!(r.broken().len(), 1, "{r:?}");
+    }
+
+    #[test]
+    fn waiting_that_did_not_shrink_misses_the_claim_only() {
+        let r =
+            report(&made_up((0.05, 0.12, 0.04), (0.02, 0.1, 0.0005), 100)).unwrap();
+        assert!(r.broken().is_empty());
+        assert_eq!(r.checks().filter(|c| !c.holds).count(), 1);
+    }
 }

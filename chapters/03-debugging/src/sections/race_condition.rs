@@ -5,9 +5,9 @@
 //! same in between. Every access here is atomic, and updates are still
 //! lost.
 
-use crate::Context;
-use shared::report::{Cell, Record, SectionReport, Table};
-use std::collections::BTreeSet;
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex, mpsc};
 
@@ -37,7 +37,8 @@ pub fn add_one_locked(counter: &Mutex<u64>) {
 // ANCHOR_END: fixes
 
 /// A way of counting: the threads' shared state and how they add to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Counting {
     LoadThenStore,
     FetchAdd,
@@ -113,9 +114,63 @@ pub fn lost_per_run(
         .collect()
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `race-condition` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RaceCondition {
+    pub threads: usize,
+    /// Increments per thread, each run.
+    pub increments: u64,
+    pub runs: usize,
+    pub ways: Vec<Way>,
+}
+
+/// One way of counting and the updates it lost, run by run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Way {
+    pub counting: Counting,
+    pub lost_per_run: Vec<u64>,
+}
+
+impl RaceCondition {
+    /// The count every run should reach.
+    pub fn expected(&self) -> u64 {
+        self.threads as u64 * self.increments
+    }
+
+    pub fn lost(&self, counting: Counting) -> Option<&[u64]> {
+        self.ways
+            .iter()
+            .find(|w| w.counting == counting)
+            .map(|w| w.lost_per_run.as_slice())
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let s = context.sizes.clone();
-    let expected = s.race_threads as u64 * s.race_increments;
+    let ways = Counting::ALL
+        .into_iter()
+        .map(|counting| Way {
+            counting,
+            lost_per_run: lost_per_run(
+                counting,
+                s.race_threads,
+                s.race_increments,
+                s.race_runs,
+            ),
+        })
+        .collect();
+    results.race_condition = Some(RaceCondition {
+        threads: s.race_threads,
+        increments: s.race_increments,
+        runs: s.race_runs,
+        ways,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let race = need(&results.race_condition, "race-condition")?;
+    let expected = race.expected();
     let mut report = SectionReport::new(
         "race-condition",
         format!(
@@ -123,7 +178,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
              Loading and then storing loses updates although every access is \
              atomic: safe Rust forbids data races, not logic races. Each fix \
              reaches exactly {expected} every run.",
-            s.race_threads, s.race_increments, s.race_runs
+            race.threads, race.increments, race.runs
         ),
     );
     let mut table = Table::new(
@@ -136,40 +191,35 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             "most lost",
         ],
     );
-    let mut broken_lost = Vec::new();
+    let (Some(broken_lost), true) = (
+        race.lost(Counting::LoadThenStore),
+        race.ways.len() == Counting::ALL.len(),
+    ) else {
+        anyhow::bail!("the race-condition results lack a way of counting");
+    };
     let mut fixes_exact = true;
-    for how in Counting::ALL {
-        let lost = lost_per_run(how, s.race_threads, s.race_increments, s.race_runs);
-        let set: BTreeSet<u64> = lost.iter().copied().collect();
+    for way in &race.ways {
+        let lost = &way.lost_per_run;
         let losing = lost.iter().filter(|l| **l > 0).count() as u64;
-        let (fewest, most) = (lost.iter().min(), lost.iter().max());
-        let (fewest, most) = (*fewest.unwrap_or(&0), *most.unwrap_or(&0));
-        if how == Counting::LoadThenStore {
-            table.push(vec![
-                Cell::text(how.name()),
-                Cell::Count(s.race_runs as u64),
-                Cell::Tally(losing),
-                Cell::Tally(fewest),
-                Cell::Tally(most),
-            ]);
-            broken_lost = lost.clone();
+        let fewest = lost.iter().copied().min().unwrap_or(0);
+        let most = lost.iter().copied().max().unwrap_or(0);
+        // The broken way's counts vary; the fixes' must not, so theirs stay
+        // in the snapshot.
+        let figure = if way.counting == Counting::LoadThenStore {
+            Cell::Tally
         } else {
-            // The fixes must not vary: their counts stay in the snapshot.
-            fixes_exact &= set == BTreeSet::from([0]);
-            table.push(vec![
-                Cell::text(how.name()),
-                Cell::Count(s.race_runs as u64),
-                Cell::Count(losing),
-                Cell::Count(fewest),
-                Cell::Count(most),
-            ]);
-        }
-        report.record(
-            Record::new("race-condition", None, how.name())
-                .with("runs", s.race_runs)
-                .with("expected", expected)
-                .with("lost_per_run", lost),
-        );
+            fixes_exact &= !lost.is_empty()
+                && lost.len() == race.runs
+                && lost.iter().all(|l| *l == 0);
+            Cell::Count
+        };
+        table.push(vec![
+            Cell::text(way.counting.name()),
+            Cell::Count(race.runs as u64),
+            figure(losing),
+            figure(fewest),
+            figure(most),
+        ]);
     }
     report.table(table);
     let mut first = Table::new(
@@ -180,7 +230,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         first.push(vec![
             Cell::Count(i as u64 + 1),
             Cell::Tally(*lost),
-            Cell::Tally(expected - lost),
+            Cell::Tally(expected.saturating_sub(*lost)),
         ]);
     }
     report.table(first);
@@ -199,4 +249,64 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          tests/compile-fail/ and the page.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three runs of 4 × 100; the broken way loses `broken`, each fix `fix`.
+    fn made_up(broken: u64, fix: u64) -> Results {
+        let ways = Counting::ALL
+            .into_iter()
+            .map(|counting| Way {
+                counting,
+                lost_per_run: if counting == Counting::LoadThenStore {
+                    vec![broken; 3]
+                } else {
+                    vec![0, fix, 0]
+                },
+            })
+            .collect();
+        Results {
+            race_condition: Some(RaceCondition {
+                threads: 4,
+                increments: 100,
+                runs: 3,
+                ways,
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn losses_in_the_broken_way_alone_hold() {
+        let r = report(&made_up(120, 0)).unwrap();
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+    }
+
+    #[test]
+    fn a_broken_way_that_lost_nothing_is_broken() {
+        let r = report(&made_up(0, 0)).unwrap();
+        let broken = r.broken();
+        assert_eq!(broken.len(), 1, "{r:?}");
+        assert!(broken[0].claim.starts_with("load-then-store"));
+    }
+
+    #[test]
+    fn a_fix_that_lost_one_update_is_broken() {
+        let r = report(&made_up(120, 1)).unwrap();
+        let broken = r.broken();
+        assert_eq!(broken.len(), 1, "{r:?}");
+        assert!(broken[0].claim.starts_with("fetch_add"));
+    }
+
+    #[test]
+    fn a_missing_way_is_an_error() {
+        let mut results = made_up(120, 0);
+        if let Some(race) = &mut results.race_condition {
+            race.ways.pop();
+        }
+        assert!(report(&results).is_err());
+    }
 }

@@ -5,8 +5,9 @@
 //! lock, so it can try thousands of interleavings in milliseconds, replay
 //! any of them, and — with the DFS scheduler — try every one.
 
-use crate::Context;
-use shared::report::{Cell, Record, SectionReport, Table};
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table};
 use shuttle::scheduler::{DfsScheduler, RandomScheduler, Scheduler};
 use shuttle::{Config, FailurePersistence, Runner};
 use std::sync::{Arc, Mutex as StdMutex};
@@ -36,7 +37,7 @@ pub mod on_shuttle {
 pub const SEED: u64 = 42;
 
 /// What a model-checking run found.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Found {
     pub schedules: usize,
     pub failing: usize,
@@ -76,25 +77,56 @@ pub fn on_real_threads(runs: usize, fixed: bool) -> usize {
         .count()
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `reproduce` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reproduce {
+    /// The broken version on real threads: runs, and runs that started the
+    /// service twice.
+    pub real_runs: usize,
+    pub real_failing: usize,
+    /// The random scheduler's seed and the schedules it was asked for.
+    pub seed: u64,
+    pub random_schedules: usize,
+    /// The broken version under the random scheduler.
+    pub random: Found,
+    /// Every interleaving (DFS) of the broken version, and of the fix.
+    pub every_broken: Found,
+    pub every_fixed: Found,
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let s = context.sizes.clone();
-    let mut report = SectionReport::new(
-        "reproduce",
-        format!(
-            "Two threads start a service that must start once. Checking `ready` and \
-             then setting it is a race that real threads show only now and then. \
-             shuttle finds it at once ({} random schedules, seed {SEED}), prints the \
-             interleaving, and checks every interleaving of the fix.",
-            s.shuttle_schedules
-        ),
-    );
-    let real = on_real_threads(s.real_runs, false);
+    let real_failing = on_real_threads(s.real_runs, false);
     let random = explore(
         RandomScheduler::new_from_seed(SEED, s.shuttle_schedules),
         false,
     );
     let every_broken = explore(DfsScheduler::new(None, false), false);
     let every_fixed = explore(DfsScheduler::new(None, false), true);
+    results.reproduce = Some(Reproduce {
+        real_runs: s.real_runs,
+        real_failing,
+        seed: SEED,
+        random_schedules: s.shuttle_schedules,
+        random,
+        every_broken,
+        every_fixed,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let found = need(&results.reproduce, "reproduce")?;
+    let mut report = SectionReport::new(
+        "reproduce",
+        format!(
+            "Two threads start a service that must start once. Checking `ready` and \
+             then setting it is a race that real threads show only now and then. \
+             shuttle finds it at once ({} random schedules, seed {}), prints the \
+             interleaving, and checks every interleaving of the fix.",
+            found.random_schedules, found.seed
+        ),
+    );
     let mut table = Table::new(
         "Runs in which the service started twice",
         &["how it ran", "version", "runs", "started twice"],
@@ -102,13 +134,13 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     table.push(vec![
         Cell::text("real threads"),
         Cell::text("broken"),
-        Cell::Count(s.real_runs as u64),
-        Cell::Tally(real as u64),
+        Cell::Count(found.real_runs as u64),
+        Cell::Tally(found.real_failing as u64),
     ]);
     let rows = [
-        ("shuttle, random", "broken", &random),
-        ("shuttle, every interleaving", "broken", &every_broken),
-        ("shuttle, every interleaving", "fixed", &every_fixed),
+        ("shuttle, random", "broken", &found.random),
+        ("shuttle, every interleaving", "broken", &found.every_broken),
+        ("shuttle, every interleaving", "fixed", &found.every_fixed),
     ];
     for (how, version, found) in rows {
         // Same seed, same code: shuttle's counts do not vary.
@@ -118,19 +150,9 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             Cell::Count(found.schedules as u64),
             Cell::Count(found.failing as u64),
         ]);
-        report.record(
-            Record::new("reproduce", Some(version), how)
-                .with("schedules", found.schedules)
-                .with("failing", found.failing),
-        );
     }
-    report.record(
-        Record::new("reproduce", Some("broken"), "real threads")
-            .with("runs", s.real_runs)
-            .with("failing", real),
-    );
     report.table(table);
-    if let Some((at, log)) = &random.first_failure {
+    if let Some((at, log)) = &found.random.first_failure {
         let mut trace = Table::new(
             format!("The first failing interleaving shuttle found (schedule {at})"),
             &["step", "what happened"],
@@ -141,11 +163,11 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         report.table(trace);
     }
     report.check(
-        random.failing > 0,
+        found.random.failing > 0,
         "shuttle's random scheduler found the double start",
     );
     report.check(
-        every_broken.failing > 0 && every_fixed.failing == 0,
+        found.every_broken.failing > 0 && found.every_fixed.failing == 0,
         "exhaustive search finds the bug in the broken version and none in the fix",
     );
     report.note(
@@ -156,4 +178,55 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          stress loops with sys.setswitchinterval set tiny.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(schedules: usize, failing: usize) -> Found {
+        let log = vec![
+            "thread 1 finds the service not ready".to_string(),
+            "thread 2 finds the service not ready".to_string(),
+        ];
+        Found {
+            schedules,
+            failing,
+            first_failure: (failing > 0).then_some((3, log)),
+        }
+    }
+
+    fn made_up(random: Found, broken: Found, fixed: Found) -> Results {
+        Results {
+            reproduce: Some(Reproduce {
+                real_runs: 200,
+                real_failing: 0,
+                seed: SEED,
+                random_schedules: 300,
+                random,
+                every_broken: broken,
+                every_fixed: fixed,
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn a_found_bug_and_a_clean_fix_hold() {
+        let r = report(&made_up(found(300, 90), found(6, 2), found(4, 0))).unwrap();
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+        // The first failure's interleaving is shown, step by step.
+        let text = r.render(shared::report::Render::Plain);
+        assert!(text.contains("(schedule 3)"), "{text}");
+    }
+
+    #[test]
+    fn a_missed_bug_or_a_failing_fix_is_broken() {
+        let missed = report(&made_up(found(300, 0), found(6, 2), found(4, 0)));
+        assert_eq!(missed.unwrap().broken().len(), 1);
+        let no_dfs = report(&made_up(found(300, 90), found(6, 0), found(4, 0)));
+        assert_eq!(no_dfs.unwrap().broken().len(), 1);
+        let bad_fix = report(&made_up(found(300, 90), found(6, 2), found(4, 1)));
+        assert_eq!(bad_fix.unwrap().broken().len(), 1);
+    }
 }

@@ -12,14 +12,16 @@
 //! Times depend on the machine's load; the count of turns the greedy
 //! thread took while the patient one waited is what the fix bounds.
 
-use crate::Context;
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::measure::Spread;
-use shared::report::{Cell, Record, SectionReport, Table};
+use shared::report::{Cell, SectionReport, Table};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// The lock, and how the patient thread asks for it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Rule {
     /// `std::sync::Mutex::try_lock`, retried every millisecond.
     Polling,
@@ -134,7 +136,7 @@ fn work_for(d: Duration) {
 }
 
 /// What the patient thread saw.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Starved {
     /// Each wait for the lock, in seconds (a wait that gave up counts as
     /// its length so far).
@@ -190,14 +192,52 @@ pub fn starve(
 }
 // ANCHOR_END: starve
 
-/// What the checks need from one rule's run.
-struct Seen {
-    got: usize,
-    most: u64,
+/// What `starvation` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Starvation {
+    /// How often the patient thread wanted the lock.
+    pub turns: usize,
+    /// How long the greedy thread held the lock each time, in seconds.
+    pub greedy_hold_s: f64,
+    /// When the greedy thread gave up, in seconds.
+    pub greedy_deadline_s: f64,
+    pub rules: Vec<(Rule, Starved)>,
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+impl Starvation {
+    pub fn seen(&self, rule: Rule) -> Option<&Starved> {
+        self.rules.iter().find(|(r, _)| *r == rule).map(|(_, s)| s)
+    }
+}
+
+impl Starved {
+    /// The most greedy turns the patient thread sat through in one wait.
+    pub fn most_overtaken(&self) -> u64 {
+        self.overtaken.iter().copied().max().unwrap_or(0)
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let s = context.sizes.clone();
+    let rules = Rule::ALL
+        .into_iter()
+        .map(|rule| {
+            let run =
+                starve(rule, s.patient_turns, s.greedy_hold, s.greedy_deadline);
+            (rule, run)
+        })
+        .collect();
+    results.starvation = Some(Starvation {
+        turns: s.patient_turns,
+        greedy_hold_s: s.greedy_hold.as_secs_f64(),
+        greedy_deadline_s: s.greedy_deadline.as_secs_f64(),
+        rules,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let starvation = need(&results.starvation, "starvation")?;
     let mut report = SectionReport::new(
         "starvation",
         format!(
@@ -205,45 +245,38 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
              for at most {} ms. A patient thread wants the lock {} times. How long it \
              waits, and how often the greedy thread goes first, under four rules for \
              who gets the lock next:",
-            s.greedy_hold.as_micros(),
-            s.greedy_deadline.as_millis(),
-            s.patient_turns
+            (starvation.greedy_hold_s * 1e6).round() as u64,
+            (starvation.greedy_deadline_s * 1e3).round() as u64,
+            starvation.turns
         ),
     );
     let mut table = Table::new(
         "The patient thread's waits (median, range) and the greedy turns it sat through",
         &["lock", "got", "wait", "overtaken (most)"],
     );
-    let mut runs = Vec::new();
-    for rule in Rule::ALL {
-        let run = starve(rule, s.patient_turns, s.greedy_hold, s.greedy_deadline);
-        let spread = Spread::of(&run.waits);
-        let most = run.overtaken.iter().copied().max().unwrap_or(0);
+    for (rule, run) in &starvation.rules {
         table.push(vec![
             Cell::text(rule.name()),
             Cell::Tally(run.got as u64),
-            Cell::Timing(spread),
-            Cell::Tally(most),
+            Cell::Timing(Spread::of(&run.waits)),
+            Cell::Tally(run.most_overtaken()),
         ]);
-        report.record(
-            Record::new("starvation", None, rule.name())
-                .with("got", run.got)
-                .with("median_wait_s", spread.median)
-                .with("longest_wait_s", spread.max)
-                .with("most_overtaken", most),
-        );
-        runs.push(Seen { got: run.got, most });
     }
     report.table(table);
-    let (polling, tickets) = (&runs[0], &runs[3]);
-    let turns = s.patient_turns;
+    let (Some(polling), Some(tickets)) = (
+        starvation.seen(Rule::Polling),
+        starvation.seen(Rule::Tickets),
+    ) else {
+        anyhow::bail!("the starvation results lack a rule");
+    };
+    let turns = starvation.turns;
     report.measured(
         polling.got * 2 < turns,
         "polling with try_lock, the patient thread got under half its turns while the \
          greedy thread ran: starved",
     );
     report.check(
-        tickets.got == turns && tickets.most <= 1,
+        tickets.got == turns && tickets.most_overtaken() <= 1,
         "with the ticket lock it got every turn, and the greedy thread went first at \
          most once per wait",
     );
@@ -257,4 +290,52 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          that never yields.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ten turns; polling got `polled` of them, the ticket lock `ticketed`,
+    /// overtaken at most `overtaken` times per wait.
+    fn made_up(polled: usize, ticketed: usize, overtaken: u64) -> Results {
+        let starved = |got: usize, most: u64| Starved {
+            waits: vec![0.001; 10],
+            overtaken: vec![most; 10],
+            got,
+        };
+        Results {
+            starvation: Some(Starvation {
+                turns: 10,
+                greedy_hold_s: 500e-6,
+                greedy_deadline_s: 0.5,
+                rules: vec![
+                    (Rule::Polling, starved(polled, 40)),
+                    (Rule::Std, starved(8, 3)),
+                    (Rule::UnlockFair, starved(10, 1)),
+                    (Rule::Tickets, starved(ticketed, overtaken)),
+                ],
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn a_fair_ticket_lock_holds() {
+        let r = report(&made_up(2, 10, 1)).unwrap();
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+    }
+
+    #[test]
+    fn a_ticket_lock_overtaken_twice_or_short_of_turns_is_broken() {
+        assert_eq!(report(&made_up(2, 10, 2)).unwrap().broken().len(), 1);
+        assert_eq!(report(&made_up(2, 9, 1)).unwrap().broken().len(), 1);
+    }
+
+    #[test]
+    fn polling_that_got_its_turns_misses_the_claim_only() {
+        let r = report(&made_up(10, 10, 1)).unwrap();
+        assert!(r.broken().is_empty());
+        assert_eq!(r.checks().filter(|c| !c.holds).count(), 1);
+    }
 }
