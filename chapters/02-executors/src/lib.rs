@@ -81,12 +81,12 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "process-pool",
             summary: "what crosses the process boundary, and what it costs",
-            run: Run::Once(sections::process_pool::run),
+            run: typed!(process_pool),
         },
         Section {
             name: "failures",
             summary: "a failing, a panicking and a killed task: each seen by its own future",
-            run: Run::Once(sections::failures::run),
+            run: typed!(failures),
         },
         Section {
             name: "landscape",
@@ -113,6 +113,8 @@ pub struct Results {
     pub as_completed: Option<sections::as_completed::AsCompleted>,
     pub wait: Option<sections::wait::Wait>,
     pub shutdown: Option<sections::shutdown::Shutdown>,
+    pub process_pool: Option<sections::process_pool::ProcessPool>,
+    pub failures: Option<sections::failures::Failures>,
 }
 
 /// The results of a section a report needs, or an error naming it.

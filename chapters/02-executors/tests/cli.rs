@@ -44,7 +44,7 @@ fn document() -> &'static (serde_json::Value, String) {
     static RUN: std::sync::OnceLock<(serde_json::Value, String)> =
         std::sync::OnceLock::new();
     RUN.get_or_init(|| {
-        let out = executors(&["map", "wait", "--json"]);
+        let out = executors(&["map", "wait", "failures", "--json"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{stderr}");
         let text = String::from_utf8(out.stdout).expect("UTF-8");
@@ -63,6 +63,7 @@ fn json_has_every_section_result() {
     assert_eq!(map["pages"].as_array().unwrap().len(), 3);
     assert_eq!(map["sums"].as_array().unwrap().len(), 3);
     assert!(doc["results"]["wait"].is_object());
+    assert!(doc["results"]["failures"].is_object());
     assert!(doc["results"]["throughput"].is_null(), "not run, not there");
 }
 
@@ -72,7 +73,7 @@ fn a_saved_run_rebuilds_every_report_as_printed() {
     let document: shared::document::Document<executors::Results> =
         shared::cli::read_document(text, "executors").unwrap();
     let reports = shared::cli::rebuild(&executors::CHAPTER, &document, &[]).unwrap();
-    assert_eq!(reports.len(), 2);
+    assert_eq!(reports.len(), 3);
     for (run, rebuilt) in reports {
         let plain = shared::report::Render::Plain;
         assert_eq!(
