@@ -91,7 +91,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "landscape",
             summary: "the same jobs through rayon, thread::scope, spawn_blocking, JoinSet",
-            run: Run::Once(sections::landscape::run),
+            run: typed!(landscape),
         },
         Section {
             name: "throughput",
@@ -115,6 +115,7 @@ pub struct Results {
     pub shutdown: Option<sections::shutdown::Shutdown>,
     pub process_pool: Option<sections::process_pool::ProcessPool>,
     pub failures: Option<sections::failures::Failures>,
+    pub landscape: Option<sections::landscape::Landscape>,
 }
 
 /// The results of a section a report needs, or an error naming it.
