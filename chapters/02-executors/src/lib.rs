@@ -96,7 +96,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "throughput",
             summary: "tasks per second: pools against rayon (and CPython with --python)",
-            run: Run::Once(sections::throughput::run),
+            run: typed!(throughput),
         },
     ],
     flags: &[("--python", "also run CPython's executors on the same jobs")],
@@ -116,6 +116,7 @@ pub struct Results {
     pub process_pool: Option<sections::process_pool::ProcessPool>,
     pub failures: Option<sections::failures::Failures>,
     pub landscape: Option<sections::landscape::Landscape>,
+    pub throughput: Option<sections::throughput::Throughput>,
 }
 
 /// The results of a section a report needs, or an error naming it.
