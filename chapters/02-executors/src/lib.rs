@@ -4,7 +4,10 @@
 //! rayon, `thread::scope`, tokio's `spawn_blocking` and `JoinSet`.
 //!
 //! Layout:
-//! - [`sections`]: one file per section, in the order of the article.
+//! - [`sections`]: one file per section, in the order of the article, each
+//!   a `measure` into its typed results and a pure `report` from them.
+//! - [`Results`]: every section's typed results, the `results` of the
+//!   `--json` document the book is rendered from.
 //! - [`python`]: the CPython executors on the same jobs, with `--python`.
 //! - [`exercises`] and [`solutions`]: the learner's stubs and the answers.
 //! - [`registry`]: the tasks this binary's worker processes can run.
@@ -15,6 +18,7 @@ pub mod sections;
 pub mod sizes;
 pub mod solutions;
 
+use serde::{Deserialize, Serialize};
 use shared::cli::{Chapter, Options, Run, Section};
 use shared::executor::Registry;
 use sizes::Sizes;
@@ -25,64 +29,102 @@ use std::time::Duration;
 /// trips it, and then the demo fails instead of hanging.
 pub const BOUND: Duration = Duration::from_secs(60);
 
+/// A typed section: its measure into [`Results`] and its pure report.
+macro_rules! typed {
+    ($module:ident) => {
+        typed!($module, &[])
+    };
+    ($module:ident, $needs:expr) => {
+        Run::Typed {
+            measure: sections::$module::measure,
+            report: sections::$module::report,
+            needs: $needs,
+        }
+    };
+}
+
 /// The chapter as the command line sees it.
-pub static CHAPTER: Chapter<Context> = Chapter {
+pub static CHAPTER: Chapter<Context, Results> = Chapter {
     package: "executors",
     title: "Chapter 2 · Executors: concurrent.futures in Rust",
     sections: &[
         Section {
             name: "map",
             summary: "the article's demo: map on a thread pool and on a process pool",
-            run: Run::Once(sections::map::run),
+            run: typed!(map),
         },
         Section {
             name: "submit",
             summary: "submit returns a future at once; running() before result()",
-            run: Run::Once(sections::submit::run),
+            run: typed!(submit),
         },
         Section {
             name: "future-methods",
             summary: "every method of a future, shown",
-            run: Run::Once(sections::future_methods::run),
+            run: typed!(future_methods),
         },
         Section {
             name: "as-completed",
             summary: "results in the order they finish",
-            run: Run::Once(sections::as_completed::run),
+            run: typed!(as_completed),
         },
         Section {
             name: "wait",
             summary: "FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, and a timeout",
-            run: Run::Once(sections::wait::run),
+            run: typed!(wait),
         },
         Section {
             name: "shutdown",
             summary: "shutdown with and without cancelling queued work",
-            run: Run::Once(sections::shutdown::run),
+            run: typed!(shutdown),
         },
         Section {
             name: "process-pool",
             summary: "what crosses the process boundary, and what it costs",
-            run: Run::Once(sections::process_pool::run),
+            run: typed!(process_pool),
         },
         Section {
             name: "failures",
             summary: "a failing, a panicking and a killed task: each seen by its own future",
-            run: Run::Once(sections::failures::run),
+            run: typed!(failures),
         },
         Section {
             name: "landscape",
             summary: "the same jobs through rayon, thread::scope, spawn_blocking, JoinSet",
-            run: Run::Once(sections::landscape::run),
+            run: typed!(landscape),
         },
         Section {
             name: "throughput",
             summary: "tasks per second: pools against rayon (and CPython with --python)",
-            run: Run::Once(sections::throughput::run),
+            run: typed!(throughput),
         },
     ],
     flags: &[("--python", "also run CPython's executors on the same jobs")],
 };
+
+/// Everything one run of the chapter measured, section by section: what
+/// `--json` prints under `results`, what every report is drawn from. A
+/// section that did not run is `None`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Results {
+    pub map: Option<sections::map::Map>,
+    pub submit: Option<sections::submit::Submit>,
+    pub future_methods: Option<sections::future_methods::FutureMethods>,
+    pub as_completed: Option<sections::as_completed::AsCompleted>,
+    pub wait: Option<sections::wait::Wait>,
+    pub shutdown: Option<sections::shutdown::Shutdown>,
+    pub process_pool: Option<sections::process_pool::ProcessPool>,
+    pub failures: Option<sections::failures::Failures>,
+    pub landscape: Option<sections::landscape::Landscape>,
+    pub throughput: Option<sections::throughput::Throughput>,
+}
+
+/// The results of a section a report needs, or an error naming it.
+pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r T> {
+    results.as_ref().ok_or_else(|| {
+        anyhow::anyhow!("no results of section {section} in this run")
+    })
+}
 
 /// What the sections share during one run.
 pub struct Context {

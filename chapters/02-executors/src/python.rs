@@ -4,25 +4,69 @@
 
 use crate::Context;
 use anyhow::{Context as _, bail};
-use serde::Deserialize;
-use shared::report::{Cell, Record, SectionReport, Table};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table};
 use std::process::Command;
 
 /// The benchmark, run as `python3 -c SCRIPT THREAD_TASKS CHUNK1_TASKS CHUNKED_TASKS`.
 pub const SCRIPT: &str = include_str!("../python/executors.py");
 
-#[derive(Debug, Deserialize)]
+/// What the script measures, as it names each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PythonWay {
+    #[serde(rename = "CPython thread pool: submit + result, trivial")]
+    ThreadPoolSubmit,
+    #[serde(rename = "CPython process pool: map, trivial, chunksize 1")]
+    ProcessPoolChunk1,
+    #[serde(rename = "CPython process pool: map, trivial, chunksize 1000")]
+    ProcessPoolChunked,
+}
+
+impl PythonWay {
+    pub fn name(self) -> &'static str {
+        match self {
+            PythonWay::ThreadPoolSubmit => {
+                "CPython thread pool: submit + result, trivial"
+            }
+            PythonWay::ProcessPoolChunk1 => {
+                "CPython process pool: map, trivial, chunksize 1"
+            }
+            PythonWay::ProcessPoolChunked => {
+                "CPython process pool: map, trivial, chunksize 1000"
+            }
+        }
+    }
+}
+
+/// One rate the script measured (one JSON line each).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PythonRate {
-    pub what: String,
+    pub what: PythonWay,
     pub tasks: u64,
     pub per_second: f64,
 }
 
-/// Runs the benchmark; `Ok(None)` when the interpreter is missing.
-pub fn run_benchmark(
-    interpreter: &str,
-    context: &Context,
-) -> anyhow::Result<Option<Vec<PythonRate>>> {
+/// Whether the benchmark ran, and what it measured.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "outcome")]
+pub enum PythonRun {
+    /// No `--python` on the command line.
+    #[default]
+    NotAsked,
+    /// Asked, but it could not run here.
+    Skipped {
+        why: String,
+    },
+    Ran {
+        rates: Vec<PythonRate>,
+    },
+}
+
+/// With `--python`, runs the benchmark; otherwise `NotAsked`.
+pub fn measure(context: &Context) -> anyhow::Result<PythonRun> {
+    let Some(interpreter) = context.python.as_deref() else {
+        return Ok(PythonRun::NotAsked);
+    };
     let s = &context.sizes;
     // CPython is slower per task: a tenth of the tasks keeps it to seconds.
     let args = [
@@ -37,7 +81,11 @@ pub fn run_benchmark(
         .output()
     {
         Ok(output) => output,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(PythonRun::Skipped {
+                why: format!("'{interpreter}' was not found"),
+            });
+        }
         Err(err) => return Err(err).context("starting python"),
     };
     if !output.status.success() {
@@ -50,23 +98,20 @@ pub fn run_benchmark(
     let rates = String::from_utf8(output.stdout)?
         .lines()
         .map(serde_json::from_str)
-        .collect::<Result<Vec<PythonRate>, _>>()?;
-    Ok(Some(rates))
+        .collect::<Result<Vec<PythonRate>, _>>()
+        .context("reading the Python benchmark's rates")?;
+    Ok(PythonRun::Ran { rates })
 }
 
-/// With `--python`, adds CPython's rates to the report.
-pub fn add_rows(
-    context: &Context,
-    report: &mut SectionReport,
-) -> anyhow::Result<()> {
-    let Some(interpreter) = &context.python else {
-        return Ok(());
-    };
-    let Some(rates) = run_benchmark(interpreter, context)? else {
-        report.note(format!(
-            "CPython comparison skipped: '{interpreter}' was not found."
-        ));
-        return Ok(());
+/// Adds CPython's rates to the report, or says why there are none.
+pub fn add_rows(python: &PythonRun, report: &mut SectionReport) {
+    let rates = match python {
+        PythonRun::NotAsked => return,
+        PythonRun::Skipped { why } => {
+            report.note(format!("CPython comparison skipped: {why}."));
+            return;
+        }
+        PythonRun::Ran { rates } => rates,
     };
     let mut table = Table::new(
         "CPython's executors on the same tiny tasks",
@@ -74,15 +119,28 @@ pub fn add_rows(
     );
     for rate in rates {
         table.push(vec![
-            Cell::text(&rate.what),
+            Cell::text(rate.what.name()),
             Cell::Count(rate.tasks),
             Cell::PerSecond(rate.per_second),
         ]);
-        report.record(
-            Record::new("throughput", None, &rate.what)
-                .with("per_second", rate.per_second),
-        );
     }
     report.table(table);
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_way_reads_as_the_script_names_it() {
+        for way in [
+            PythonWay::ThreadPoolSubmit,
+            PythonWay::ProcessPoolChunk1,
+            PythonWay::ProcessPoolChunked,
+        ] {
+            let json = serde_json::to_string(&way).unwrap();
+            assert_eq!(json, format!("\"{}\"", way.name()));
+            assert!(SCRIPT.contains(way.name()), "{}", way.name());
+        }
+    }
 }

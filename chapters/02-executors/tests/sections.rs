@@ -84,8 +84,13 @@ fn a_missing_python_is_skipped_with_a_message() {
     let program = env!("CARGO_BIN_EXE_executors").into();
     let mut context = Context::new(Sizes::tiny(), program);
     context.python = Some("python3-that-does-not-exist".into());
+    let run = executors::python::measure(&context).unwrap();
+    assert!(
+        matches!(run, executors::python::PythonRun::Skipped { .. }),
+        "{run:?}"
+    );
     let mut report = SectionReport::new("throughput", "claim");
-    executors::python::add_rows(&context, &mut report).unwrap();
+    executors::python::add_rows(&run, &mut report);
     assert!(
         report
             .render(Render::Plain)

@@ -2,25 +2,42 @@
 //! goes to a worker process as its name and its arguments, serialised; the
 //! result comes back the same way. Python pickles; here it is JSON.
 
-use crate::{BOUND, Context};
+use crate::{BOUND, Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::executor::process_pool::{Reply, Request};
 use shared::executor::{
     Executor, ProcessPoolExecutor, Task, TaskError, ThreadPoolExecutor,
 };
 use shared::measure::{Spread, repeat};
-use shared::report::{Cell, Record, SectionReport, Table};
+use shared::report::{Cell, SectionReport, Table};
 use shared::tasks::{Echo, SumOfSquares};
 use std::time::Instant;
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
-    let sizes = context.sizes.clone();
-    let mut report = SectionReport::new(
-        "process-pool",
-        "A task crosses to a worker process as its name and its serialised \
-         arguments. That costs a round trip through two pipes and a parse each \
-         way: fine for coarse work, ruinous for tiny tasks.",
-    );
+/// What `process-pool` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProcessPool {
+    /// The request for one task and its reply, each one line of JSON, as
+    /// this build writes them.
+    pub request: String,
+    pub reply: String,
+    /// Starting the process pool until its first result.
+    pub started_s: f64,
+    /// Round trips timed one after another, per run.
+    pub round_trips: usize,
+    /// One trivial task's submit + result, per round trip.
+    pub round_trip_threads: Spread,
+    pub round_trip_processes: Spread,
+    /// The coarse jobs, and map's wall time for them on each pool.
+    pub cpu_jobs: usize,
+    pub map_threads: Spread,
+    pub map_processes: Spread,
+    /// The sums each pool returned, in order.
+    pub sums_threads: Vec<u64>,
+    pub sums_processes: Vec<u64>,
+}
 
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
+    let sizes = context.sizes.clone();
     let task = SumOfSquares { n: 1_000_000 };
     let request = Request {
         task: SumOfSquares::NAME.into(),
@@ -31,19 +48,6 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             &task.clone().run()?,
         )?)],
     };
-    let mut wire = Table::new(
-        "What crosses the pipe for one task",
-        &["direction", "one line of JSON"],
-    );
-    wire.push(vec![
-        Cell::text("parent → worker"),
-        Cell::text(serde_json::to_string(&request)?),
-    ]);
-    wire.push(vec![
-        Cell::text("worker → parent"),
-        Cell::text(serde_json::to_string(&reply)?),
-    ]);
-    report.table(wire);
 
     let threads = ThreadPoolExecutor::new(context.cores)?;
     let start = Instant::now();
@@ -85,6 +89,41 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
                 .collect::<Result<_, _>>()?)
         })?;
 
+    results.process_pool = Some(ProcessPool {
+        request: serde_json::to_string(&request)?,
+        reply: serde_json::to_string(&reply)?,
+        started_s: started,
+        round_trips: n,
+        round_trip_threads: on_threads,
+        round_trip_processes: on_processes,
+        cpu_jobs: sizes.cpu_jobs,
+        map_threads: cpu_threads.wall,
+        map_processes: cpu_processes.wall,
+        sums_threads: thread_sums,
+        sums_processes: process_sums,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let pool = need(&results.process_pool, "process-pool")?;
+    let mut report = SectionReport::new(
+        "process-pool",
+        "A task crosses to a worker process as its name and its serialised \
+         arguments. That costs a round trip through two pipes and a parse each \
+         way: fine for coarse work, ruinous for tiny tasks.",
+    );
+    let mut wire = Table::new(
+        "What crosses the pipe for one task",
+        &["direction", "one line of JSON"],
+    );
+    wire.push(vec![
+        Cell::text("parent → worker"),
+        Cell::text(&pool.request),
+    ]);
+    wire.push(vec![Cell::text("worker → parent"), Cell::text(&pool.reply)]);
+    report.table(wire);
+
     let mut table = Table::new(
         "The same work on one worker thread, or one worker process, per core",
         &["measure", "threads", "processes"],
@@ -92,25 +131,26 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     table.push(vec![
         Cell::text("start the pool, first result"),
         Cell::text("—"),
-        Cell::Seconds(started),
+        Cell::Seconds(pool.started_s),
     ]);
     table.push(vec![
         Cell::text("submit + result of a trivial task"),
-        Cell::Timing(on_threads),
-        Cell::Timing(on_processes),
+        Cell::Timing(pool.round_trip_threads),
+        Cell::Timing(pool.round_trip_processes),
     ]);
     table.push(vec![
-        Cell::text(format!("map of {} sums (coarse CPU work)", sizes.cpu_jobs)),
-        Cell::Timing(cpu_threads.wall),
-        Cell::Timing(cpu_processes.wall),
+        Cell::text(format!("map of {} sums (coarse CPU work)", pool.cpu_jobs)),
+        Cell::Timing(pool.map_threads),
+        Cell::Timing(pool.map_processes),
     ]);
     report.table(table);
     report.check(
-        thread_sums == process_sums,
+        pool.sums_threads.len() == pool.cpu_jobs
+            && pool.sums_threads == pool.sums_processes,
         "threads and processes computed the same sums",
     );
     report.measured(
-        on_processes.median > 2.0 * on_threads.median,
+        pool.round_trip_processes.median > 2.0 * pool.round_trip_threads.median,
         "a trivial task's round trip costs a process pool over twice what it costs a thread pool",
     );
     report.note(
@@ -119,16 +159,56 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          from — its NAME finds the code, its fields are the arguments. Coarse work \
          hides the cost; for tiny tasks, send many per message (map's chunksize).",
     );
-    for (model, spread) in
-        [("thread-pool", on_threads), ("process-pool", on_processes)]
-    {
-        report.record(
-            Record::new("process-pool", Some("trivial"), model)
-                .with("round_trip_s", spread.median),
-        );
-    }
-    report.record(
-        Record::new("process-pool", None, "process-pool").with("start_s", started),
-    );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made_up(thread_trip: f64, process_trip: f64) -> ProcessPool {
+        ProcessPool {
+            request: "{}".into(),
+            reply: "{}".into(),
+            started_s: 0.004,
+            round_trips: 100,
+            round_trip_threads: Spread::single(thread_trip),
+            round_trip_processes: Spread::single(process_trip),
+            cpu_jobs: 3,
+            map_threads: Spread::single(0.05),
+            map_processes: Spread::single(0.055),
+            sums_threads: vec![1, 2, 3],
+            sums_processes: vec![1, 2, 3],
+        }
+    }
+
+    fn report_of(pool: ProcessPool) -> SectionReport {
+        report(&Results {
+            process_pool: Some(pool),
+            ..Results::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_honest_run_passes_every_check() {
+        let r = report_of(made_up(20e-6, 100e-6));
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+    }
+
+    #[test]
+    fn a_cheap_process_round_trip_misses_its_claim() {
+        let r = report_of(made_up(20e-6, 30e-6));
+        assert!(r.broken().is_empty());
+        let missed: Vec<_> = r.checks().filter(|c| !c.holds).collect();
+        assert_eq!(missed.len(), 1, "{r:?}");
+        assert!(missed[0].claim.contains("round trip"));
+    }
+
+    #[test]
+    fn different_sums_break_an_invariant() {
+        let mut pool = made_up(20e-6, 100e-6);
+        pool.sums_processes[1] = 5;
+        assert_eq!(report_of(pool).broken().len(), 1);
+    }
 }

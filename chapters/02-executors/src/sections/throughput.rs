@@ -2,45 +2,89 @@
 //! where the pool's own cost is all there is, and coarse ones, where it
 //! should vanish. With `--python`, CPython's executors on the same jobs.
 
-use crate::{BOUND, Context};
+use crate::python::{self, PythonRun};
+use crate::{BOUND, Context, Results, need};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use shared::executor::{Executor, ProcessPoolExecutor, ThreadPoolExecutor};
-use shared::measure::repeat;
-use shared::report::{Cell, Record, SectionReport, Table};
+use shared::measure::{Spread, repeat};
+use shared::report::{Cell, SectionReport, Table};
 use shared::tasks::{Echo, SumOfSquares};
 use shared::workload::sum_of_squares;
 use std::time::Instant;
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// The process pool's tiny tasks go one per message, then this many.
+pub const CHUNKED: usize = 1000;
+
+/// What `throughput` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Throughput {
+    /// One row per way, in the order the table shows them.
+    pub rows: Vec<Rate>,
+    /// The process pool's workers, and how long it took from starting
+    /// them to the first result.
+    pub workers: usize,
+    pub started_s: f64,
+    pub python: PythonRun,
+}
+
+/// One way of pushing `tasks` through, and the wall time it took.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rate {
+    pub way: Way,
+    pub tasks: usize,
+    pub wall: Spread,
+}
+
+impl Rate {
+    /// Tasks per second, over the median run.
+    pub fn per_second(&self) -> f64 {
+        self.tasks as f64 / self.wall.median
+    }
+}
+
+/// The ways measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Way {
+    ThreadPoolSubmit,
+    RayonScope,
+    ThreadPoolMapCoarse,
+    RayonParIter,
+    ProcessPoolMap { chunksize: usize },
+}
+
+impl Way {
+    pub fn name(self) -> String {
+        match self {
+            Way::ThreadPoolSubmit => "thread pool: submit + result, trivial".into(),
+            Way::RayonScope => "rayon::scope: spawn, trivial".into(),
+            Way::ThreadPoolMapCoarse => {
+                "thread pool: map, coarse CPU, chunked".into()
+            }
+            Way::RayonParIter => "rayon par_iter: coarse CPU".into(),
+            Way::ProcessPoolMap { chunksize } => {
+                format!("process pool: map, trivial, chunksize {chunksize}")
+            }
+        }
+    }
+}
+
+impl Throughput {
+    /// Tasks per second of `way`, or 0 if it was not measured.
+    pub fn per_second(&self, way: Way) -> f64 {
+        self.rows
+            .iter()
+            .find(|r| r.way == way)
+            .map_or(0.0, Rate::per_second)
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let cores = context.cores;
-    let mut report = SectionReport::new(
-        "throughput",
-        "Tasks per second: the pools against rayon, tiny tasks and coarse ones.",
-    );
-    let mut table = Table::new(
-        "Throughput (median of runs)",
-        &["what", "tasks", "tasks per second"],
-    );
-    let mut rates = Vec::new();
-    let mut add = |what: &str, tasks: usize, seconds: shared::measure::Spread| {
-        let per_second = shared::measure::Spread {
-            min: tasks as f64 / seconds.max,
-            median: tasks as f64 / seconds.median,
-            max: tasks as f64 / seconds.min,
-        };
-        table.push(vec![
-            Cell::text(what),
-            Cell::Count(tasks as u64),
-            Cell::PerSecond(per_second.median),
-        ]);
-        rates.push((what.to_string(), per_second.median));
-        report.record(
-            Record::new("throughput", None, what)
-                .with("tasks", tasks)
-                .with("per_second", per_second.median),
-        );
-    };
+    let mut rows = Vec::new();
+    let mut add = |way, tasks, wall| rows.push(Rate { way, tasks, wall });
 
     let n = sizes.trivial_thread_tasks;
     let pool = ThreadPoolExecutor::new(cores)?;
@@ -55,12 +99,12 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         Ok(())
     })?;
     // ANCHOR_END: submit_rate
-    add("thread pool: submit + result, trivial", n, t.wall);
+    add(Way::ThreadPoolSubmit, n, t.wall);
     let (_, t) = repeat(sizes.runs, || -> anyhow::Result<()> {
         rayon::scope(|s| (0..n).for_each(|_| s.spawn(|_| {})));
         Ok(())
     })?;
-    add("rayon::scope: spawn, trivial", n, t.wall);
+    add(Way::RayonScope, n, t.wall);
 
     let coarse: Vec<u64> = vec![sizes.cpu_n; sizes.cpu_jobs];
     // Four chunks per worker: few messages, and still room to balance.
@@ -71,15 +115,11 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             .map(tasks, chunk, Some(BOUND))?
             .collect::<Result<_, _>>()?)
     })?;
-    add(
-        "thread pool: map, coarse CPU, chunked",
-        coarse.len(),
-        t.wall,
-    );
+    add(Way::ThreadPoolMapCoarse, coarse.len(), t.wall);
     let (_, t) = repeat(sizes.runs, || -> anyhow::Result<Vec<u64>> {
         Ok(coarse.par_iter().map(|&n| sum_of_squares(n)).collect())
     })?;
-    add("rayon par_iter: coarse CPU", coarse.len(), t.wall);
+    add(Way::RayonParIter, coarse.len(), t.wall);
 
     let start = Instant::now();
     let processes = ProcessPoolExecutor::new(cores, &context.program)?;
@@ -87,7 +127,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     let started = start.elapsed().as_secs_f64();
     for (tasks, chunksize) in [
         (sizes.trivial_process_tasks_chunk_1, 1),
-        (sizes.trivial_process_tasks_chunked, 1000),
+        (sizes.trivial_process_tasks_chunked, CHUNKED),
     ] {
         let (_, t) = repeat(sizes.runs, || -> anyhow::Result<Vec<u64>> {
             let echoes = (0..tasks as u64).map(Echo);
@@ -95,38 +135,152 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
                 .map(echoes, chunksize, Some(BOUND))?
                 .collect::<Result<_, _>>()?)
         })?;
-        add(
-            &format!("process pool: map, trivial, chunksize {chunksize}"),
-            tasks,
-            t.wall,
-        );
+        add(Way::ProcessPoolMap { chunksize }, tasks, t.wall);
+    }
+    results.throughput = Some(Throughput {
+        rows,
+        workers: cores,
+        started_s: started,
+        python: python::measure(context)?,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let throughput = need(&results.throughput, "throughput")?;
+    let mut report = SectionReport::new(
+        "throughput",
+        "Tasks per second: the pools against rayon, tiny tasks and coarse ones.",
+    );
+    let mut table = Table::new(
+        "Throughput (median of runs)",
+        &["what", "tasks", "tasks per second"],
+    );
+    for row in &throughput.rows {
+        table.push(vec![
+            Cell::text(row.way.name()),
+            Cell::Count(row.tasks as u64),
+            Cell::PerSecond(row.per_second()),
+        ]);
     }
     report.table(table);
     let mut start_table = Table::new(
         "Starting the process pool",
         &["workers", "until the first result"],
     );
-    start_table.push(vec![Cell::Tally(cores as u64), Cell::Seconds(started)]);
+    start_table.push(vec![
+        Cell::Tally(throughput.workers as u64),
+        Cell::Seconds(throughput.started_s),
+    ]);
     report.table(start_table);
-    report.record(
-        Record::new("throughput", None, "process pool start")
-            .with("start_s", started),
-    );
 
-    let rate = |what: &str| {
-        rates
-            .iter()
-            .find(|(w, _)| w.starts_with(what))
-            .map_or(0.0, |r| r.1)
-    };
+    let rate = |way| throughput.per_second(way);
     report.measured(
-        rate("process pool: map, trivial, chunksize 1000") > 5.0 * rate("process pool: map, trivial, chunksize 1"),
-        "chunking tiny tasks into messages of 1000 multiplied the process pool's rate over five-fold",
+        rate(Way::ProcessPoolMap { chunksize: CHUNKED })
+            > 5.0 * rate(Way::ProcessPoolMap { chunksize: 1 }),
+        format!(
+            "chunking tiny tasks into messages of {CHUNKED} multiplied the process \
+             pool's rate over five-fold"
+        ),
     );
     report.measured(
-        rate("thread pool: map, coarse") > 0.5 * rate("rayon par_iter"),
+        rate(Way::ThreadPoolMapCoarse) > 0.5 * rate(Way::RayonParIter),
         "on coarse CPU work the pool's own cost vanishes: the thread pool came within 2× of rayon",
     );
-    crate::python::add_rows(context, &mut report)?;
+    python::add_rows(&throughput.python, &mut report);
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::python::{PythonRate, PythonWay};
+
+    /// A run made up for the checks: each way took `walls[i]` seconds.
+    fn made_up(walls: [f64; 6]) -> Throughput {
+        let ways = [
+            (Way::ThreadPoolSubmit, 2000),
+            (Way::RayonScope, 2000),
+            (Way::ThreadPoolMapCoarse, 6),
+            (Way::RayonParIter, 6),
+            (Way::ProcessPoolMap { chunksize: 1 }, 300),
+            (Way::ProcessPoolMap { chunksize: CHUNKED }, 20_000),
+        ];
+        let rows = ways
+            .into_iter()
+            .zip(walls)
+            .map(|((way, tasks), wall)| Rate {
+                way,
+                tasks,
+                wall: Spread::single(wall),
+            })
+            .collect();
+        Throughput {
+            rows,
+            workers: 2,
+            started_s: 0.005,
+            python: PythonRun::NotAsked,
+        }
+    }
+
+    fn report_of(throughput: Throughput) -> SectionReport {
+        report(&Results {
+            throughput: Some(throughput),
+            ..Results::default()
+        })
+        .unwrap()
+    }
+
+    const HONEST: [f64; 6] = [0.002, 0.001, 0.02, 0.019, 0.004, 0.025];
+
+    #[test]
+    fn an_honest_run_meets_both_claims() {
+        let r = report_of(made_up(HONEST));
+        assert!(r.checks().all(|c| c.holds), "{r:?}");
+        let plain = r.render(shared::report::Render::Plain);
+        assert!(plain.contains("chunksize 1000  20 000"), "{plain}");
+    }
+
+    #[test]
+    fn chunks_that_did_not_help_miss_their_claim() {
+        let mut walls = HONEST;
+        walls[5] = 0.2; // 100 k/s chunked against 75 k/s one by one
+        let r = report_of(made_up(walls));
+        let missed: Vec<_> = r.checks().filter(|c| !c.holds).collect();
+        assert_eq!(missed.len(), 1, "{r:?}");
+        assert!(missed[0].claim.contains("chunking"));
+    }
+
+    #[test]
+    fn a_slow_pool_on_coarse_work_misses_its_claim() {
+        let mut walls = HONEST;
+        walls[2] = 0.05;
+        let r = report_of(made_up(walls));
+        let missed: Vec<_> = r.checks().filter(|c| !c.holds).collect();
+        assert_eq!(missed.len(), 1, "{r:?}");
+        assert!(missed[0].claim.contains("coarse"));
+    }
+
+    #[test]
+    fn python_rows_or_why_not() {
+        let mut throughput = made_up(HONEST);
+        throughput.python = PythonRun::Skipped {
+            why: "'python9' was not found".into(),
+        };
+        let plain =
+            report_of(throughput.clone()).render(shared::report::Render::Plain);
+        assert!(
+            plain.contains("CPython comparison skipped: 'python9' was not found."),
+            "{plain}"
+        );
+        throughput.python = PythonRun::Ran {
+            rates: vec![PythonRate {
+                what: PythonWay::ProcessPoolChunked,
+                tasks: 2000,
+                per_second: 1e5,
+            }],
+        };
+        let plain = report_of(throughput).render(shared::report::Render::Plain);
+        assert!(plain.contains("CPython's executors"), "{plain}");
+    }
 }
