@@ -69,7 +69,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "executors",
             summary: "result() returns the task's error; a done-callback sees it",
-            run: Run::Once(sections::executors::run),
+            run: typed!(executors),
         },
         Section {
             name: "rayon",
@@ -79,7 +79,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "context",
             summary: "anyhow context across threads and tasks; a batch report",
-            run: Run::Once(sections::context::run),
+            run: typed!(context),
         },
         Section {
             name: "timeouts",
@@ -96,7 +96,9 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Results {
     pub threads: Option<sections::threads::Threads>,
+    pub executors: Option<sections::executors::Executors>,
     pub rayon: Option<sections::rayon::Rayon>,
+    pub context: Option<sections::context::ContextResults>,
 }
 
 /// The results of a section a report needs, or an error naming it.
