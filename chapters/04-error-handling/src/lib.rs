@@ -59,7 +59,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "processes",
             summary: "exit codes, signals and stderr; a pool with a dead worker",
-            run: Run::Once(sections::processes::run),
+            run: typed!(processes),
         },
         Section {
             name: "async",
@@ -96,6 +96,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Results {
     pub threads: Option<sections::threads::Threads>,
+    pub processes: Option<sections::processes::Processes>,
     pub executors: Option<sections::executors::Executors>,
     pub rayon: Option<sections::rayon::Rayon>,
     pub context: Option<sections::context::ContextResults>,
