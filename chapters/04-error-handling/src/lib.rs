@@ -64,7 +64,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "async",
             summary: "tokio tasks: JoinError, JoinSet, fail fast or collect all",
-            run: Run::Once(sections::async_tasks::run),
+            run: typed!(async_tasks),
         },
         Section {
             name: "executors",
@@ -97,6 +97,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
 pub struct Results {
     pub threads: Option<sections::threads::Threads>,
     pub processes: Option<sections::processes::Processes>,
+    pub async_tasks: Option<sections::async_tasks::AsyncTasks>,
     pub executors: Option<sections::executors::Executors>,
     pub rayon: Option<sections::rayon::Rayon>,
     pub context: Option<sections::context::ContextResults>,

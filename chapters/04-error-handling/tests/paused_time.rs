@@ -32,14 +32,12 @@ async fn a_timeout_cuts_a_future_at_its_await_and_leaves_a_task_running() {
 
 #[tokio::test(start_paused = true)]
 async fn try_join_returns_at_the_first_error() {
-    let mut report = SectionReport::new("async", "");
     let started = tokio::time::Instant::now();
-    async_tasks::fail_fast(&mut report, STEP).await.unwrap();
-    assert!(
-        report.broken().is_empty(),
-        "{}",
-        report.render(Render::Plain)
-    );
+    let fail_fast = async_tasks::fail_fast(STEP).await.unwrap();
+    assert!(fail_fast.try_join_held(), "{fail_fast:?}");
+    assert!(fail_fast.join_set_held(), "{fail_fast:?}");
+    // try_join! ends when b fails, after exactly 3 steps.
+    assert_eq!(fail_fast.try_join_s, (STEP * 3).as_secs_f64());
     // Two runs, each ending when b fails after 3 steps: c's 40 never come.
     assert_eq!(started.elapsed(), STEP * 6);
 }
