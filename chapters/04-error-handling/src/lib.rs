@@ -84,7 +84,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
         Section {
             name: "timeouts",
             summary: "a timeout and a cancellation, and the work that was cut off",
-            run: Run::Once(sections::timeouts::run),
+            run: typed!(timeouts),
         },
     ],
     flags: &[],
@@ -101,6 +101,7 @@ pub struct Results {
     pub executors: Option<sections::executors::Executors>,
     pub rayon: Option<sections::rayon::Rayon>,
     pub context: Option<sections::context::ContextResults>,
+    pub timeouts: Option<sections::timeouts::Timeouts>,
 }
 
 /// The results of a section a report needs, or an error naming it.
