@@ -4,7 +4,10 @@
 //! goes. Every section makes one rule happen and checks what arrived where.
 //!
 //! Layout:
-//! - [`sections`]: one file per section, in the order of the page.
+//! - [`sections`]: one file per section, in the order of the page, each a
+//!   `measure` into its typed results and a pure `report` from them.
+//! - [`Results`]: every section's typed results, the `results` of the
+//!   `--json` document the book is rendered from.
 //! - [`hook`]: the one-line panic hook of the binary, and [`hook::HookSwap`],
 //!   which replaces the process-wide hook for a while and puts it back.
 //! - [`child`]: what this binary does when started as a misbehaving child
@@ -19,6 +22,7 @@ pub mod sections;
 pub mod sizes;
 pub mod solutions;
 
+use serde::{Deserialize, Serialize};
 use shared::cli::{Chapter, Options, Run, Section};
 use sizes::Sizes;
 use std::path::PathBuf;
@@ -28,49 +32,84 @@ use std::time::Duration;
 /// so only a real hang trips it, and then the demo fails instead of hanging.
 pub const BOUND: Duration = Duration::from_secs(60);
 
+/// A typed section: its measure into [`Results`] and its pure report.
+macro_rules! typed {
+    ($module:ident) => {
+        typed!($module, &[])
+    };
+    ($module:ident, $needs:expr) => {
+        Run::Typed {
+            measure: sections::$module::measure,
+            report: sections::$module::report,
+            needs: $needs,
+        }
+    };
+}
+
 /// The chapter as the command line sees it.
-pub static CHAPTER: Chapter<Context> = Chapter {
+pub static CHAPTER: Chapter<Context, Results> = Chapter {
     package: "error-handling",
     title: "Chapter 4 · Error handling: where failures go",
     sections: &[
         Section {
             name: "threads",
             summary: "a panic ends one thread; join, scoped threads, the panic hook",
-            run: Run::Once(sections::threads::run),
+            run: typed!(threads),
         },
         Section {
             name: "processes",
             summary: "exit codes, signals and stderr; a pool with a dead worker",
-            run: Run::Once(sections::processes::run),
+            run: typed!(processes),
         },
         Section {
             name: "async",
             summary: "tokio tasks: JoinError, JoinSet, fail fast or collect all",
-            run: Run::Once(sections::async_tasks::run),
+            run: typed!(async_tasks),
         },
         Section {
             name: "executors",
             summary: "result() returns the task's error; a done-callback sees it",
-            run: Run::Once(sections::executors::run),
+            run: typed!(executors),
         },
         Section {
             name: "rayon",
             summary: "a panic in a parallel iterator reaches the caller",
-            run: Run::Once(sections::rayon::run),
+            run: typed!(rayon),
         },
         Section {
             name: "context",
             summary: "anyhow context across threads and tasks; a batch report",
-            run: Run::Once(sections::context::run),
+            run: typed!(context),
         },
         Section {
             name: "timeouts",
             summary: "a timeout and a cancellation, and the work that was cut off",
-            run: Run::Once(sections::timeouts::run),
+            run: typed!(timeouts),
         },
     ],
     flags: &[],
 };
+
+/// Everything one run of the chapter saw, section by section: what
+/// `--json` prints under `results`, what every report is drawn from. A
+/// section that did not run is `None`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Results {
+    pub threads: Option<sections::threads::Threads>,
+    pub processes: Option<sections::processes::Processes>,
+    pub async_tasks: Option<sections::async_tasks::AsyncTasks>,
+    pub executors: Option<sections::executors::Executors>,
+    pub rayon: Option<sections::rayon::Rayon>,
+    pub context: Option<sections::context::ContextResults>,
+    pub timeouts: Option<sections::timeouts::Timeouts>,
+}
+
+/// The results of a section a report needs, or an error naming it.
+pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r T> {
+    results.as_ref().ok_or_else(|| {
+        anyhow::anyhow!("no results of section {section} in this run")
+    })
+}
 
 /// What the sections share during one run.
 pub struct Context {

@@ -2,35 +2,38 @@
 //! future and raised by `result()`. A future nobody asks loses its error
 //! quietly — unless a done-callback looks at every future as it finishes.
 
-use crate::BOUND;
-use crate::Context;
+use crate::{BOUND, Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::executor::{Executor, TaskError, ThreadPoolExecutor};
 use shared::report::{Cell, SectionReport, Table};
 use shared::tasks::Misbehave;
 use std::sync::mpsc;
 
-pub fn run(_context: &mut Context) -> anyhow::Result<SectionReport> {
-    let mut report = SectionReport::new(
-        "executors",
-        "A pool keeps each task's error in its future: result() hands it back, \
-         and a done-callback can watch every future so no failure goes unseen.",
-    );
+/// What `executors` saw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Executors {
+    /// `result()` and `exception()` of a task that failed with "disk full".
+    pub result: Result<u64, TaskError>,
+    pub exception: Option<TaskError>,
+    /// The failures the done-callbacks of 10 unread futures saw, by input
+    /// (1, 5 and 9 fail; 3 and 7 panic).
+    pub seen: Vec<Seen>,
+}
 
+/// One failure a done-callback saw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Seen {
+    pub input: u64,
+    pub error: TaskError,
+}
+
+pub fn measure(_context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     // ANCHOR: result
     let pool = ThreadPoolExecutor::new(2)?;
     let future = pool.submit(Misbehave::Fail("disk full".into()))?;
     let result = future.result_timeout(BOUND); // Err(TaskError::Failed(…))
     let exception = future.exception_timeout(BOUND); // the same error alone
     // ANCHOR_END: result
-    report.note(format!(
-        "result() gave {result:?}; exception() gave {exception:?} — Python's \
-         result() raises the task's exception, exception() returns it."
-    ));
-    report.check(
-        result == Err(TaskError::Failed("disk full".into()))
-            && exception == Some(TaskError::Failed("disk full".into())),
-        "result() returned the task's own error, and exception() the same",
-    );
 
     // ANCHOR: callback
     let (failures, seen) = mpsc::channel();
@@ -50,20 +53,52 @@ pub fn run(_context: &mut Context) -> anyhow::Result<SectionReport> {
     drop(pool); // waits for the tasks, and so for their callbacks
     drop(failures);
     // ANCHOR_END: callback
-    let mut logged: Vec<(u64, TaskError)> = seen.try_iter().collect();
-    logged.sort_by_key(|(input, _)| *input);
+    let mut seen: Vec<Seen> = seen
+        .try_iter()
+        .map(|(input, error)| Seen { input, error })
+        .collect();
+    seen.sort_by_key(|s| s.input);
+    results.executors = Some(Executors {
+        result,
+        exception,
+        seen,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let executors = need(&results.executors, "executors")?;
+    let mut report = SectionReport::new(
+        "executors",
+        "A pool keeps each task's error in its future: result() hands it back, \
+         and a done-callback can watch every future so no failure goes unseen.",
+    );
+    let (result, exception) = (&executors.result, &executors.exception);
+    report.note(format!(
+        "result() gave {result:?}; exception() gave {exception:?} — Python's \
+         result() raises the task's exception, exception() returns it."
+    ));
+    report.check(
+        *result == Err(TaskError::Failed("disk full".into()))
+            && *exception == Some(TaskError::Failed("disk full".into())),
+        "result() returned the task's own error, and exception() the same",
+    );
+
     let mut table = Table::new(
         "What the done-callbacks saw of 10 unread futures",
         &["input", "error"],
     );
-    for (input, err) in &logged {
-        table.push(vec![Cell::Count(*input), Cell::text(err.to_string())]);
+    for seen in &executors.seen {
+        table.push(vec![
+            Cell::Count(seen.input),
+            Cell::text(seen.error.to_string()),
+        ]);
     }
     report.table(table);
-    let inputs: Vec<u64> = logged.iter().map(|(i, _)| *i).collect();
-    let kinds_right = logged.iter().all(|(input, err)| match input % 4 {
-        1 => matches!(err, TaskError::Failed(_)),
-        _ => matches!(err, TaskError::Panicked(_)),
+    let inputs: Vec<u64> = executors.seen.iter().map(|s| s.input).collect();
+    let kinds_right = executors.seen.iter().all(|s| match s.input % 4 {
+        1 => matches!(s.error, TaskError::Failed(_)),
+        _ => matches!(s.error, TaskError::Panicked(_)),
     });
     report.check(
         inputs == [1, 3, 5, 7, 9] && kinds_right,
@@ -75,4 +110,52 @@ pub fn run(_context: &mut Context) -> anyhow::Result<SectionReport> {
          once, if the future is already done): keep it short, as in Python.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn honest() -> Executors {
+        let seen = |input: u64| Seen {
+            input,
+            error: if input % 4 == 1 {
+                TaskError::Failed(format!("input {input} rejected"))
+            } else {
+                TaskError::Panicked(format!("input {input} hit a bug"))
+            },
+        };
+        Executors {
+            result: Err(TaskError::Failed("disk full".into())),
+            exception: Some(TaskError::Failed("disk full".into())),
+            seen: [1, 3, 5, 7, 9].map(seen).to_vec(),
+        }
+    }
+
+    fn report_of(executors: Executors) -> SectionReport {
+        let results = Results {
+            executors: Some(executors),
+            ..Results::default()
+        };
+        report(&results).unwrap()
+    }
+
+    #[test]
+    fn a_correct_run_holds_every_check() {
+        let report = report_of(honest());
+        assert!(report.checks().all(|c| c.holds), "{report:?}");
+    }
+
+    #[test]
+    fn a_failure_no_callback_saw_is_broken() {
+        let mut lost = honest();
+        lost.seen.remove(2);
+        let mut wrong_kind = honest();
+        wrong_kind.seen[1].error = TaskError::Failed("input 3 hit a bug".into());
+        let mut swallowed = honest();
+        swallowed.result = Ok(0);
+        for broken in [lost, wrong_kind, swallowed] {
+            assert_eq!(report_of(broken).broken().len(), 1);
+        }
+    }
 }

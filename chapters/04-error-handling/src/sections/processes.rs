@@ -5,7 +5,8 @@
 //! whose worker dies mid-task: the future says so instead of hanging.
 
 use crate::child::CHILD_FLAG;
-use crate::{BOUND, Context};
+use crate::{BOUND, Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::executor::{Executor, ProcessPoolExecutor, SubmitError, TaskError};
 use shared::report::{Cell, SectionReport, Table};
 use shared::tasks::{Echo, Misbehave};
@@ -14,6 +15,110 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+/// What `processes` saw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Processes {
+    /// Every child, in the order started.
+    pub children: Vec<ChildEnd>,
+    pub pool: PoolRun,
+}
+
+/// The ways a child is asked to end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ending {
+    Succeed,
+    #[serde(rename = "exit-3")]
+    Exit3,
+    Warn,
+    Panic,
+    Abort,
+    /// Hangs, and the parent kills it at once.
+    Hang,
+}
+
+impl Ending {
+    pub const ALL: [Ending; 6] = [
+        Ending::Succeed,
+        Ending::Exit3,
+        Ending::Warn,
+        Ending::Panic,
+        Ending::Abort,
+        Ending::Hang,
+    ];
+
+    /// The word that tells the child how to end.
+    fn arg(self) -> &'static str {
+        match self {
+            Ending::Succeed => "succeed",
+            Ending::Exit3 => "exit-3",
+            Ending::Warn => "warn",
+            Ending::Panic => "panic",
+            Ending::Abort => "abort",
+            Ending::Hang => "hang",
+        }
+    }
+
+    /// Whether the parent kills it rather than wait for it to end.
+    fn killed(self) -> bool {
+        self == Ending::Hang
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Ending::Succeed => "exits 0",
+            Ending::Exit3 => "exits 3 with a message",
+            Ending::Warn => "warns on stderr, exits 0",
+            Ending::Panic => "panics",
+            Ending::Abort => "aborts (a crash)",
+            Ending::Hang => "hangs; the parent kills it",
+        }
+    }
+}
+
+/// How a child ended, as the parent saw it: its exit status taken apart,
+/// and what it wrote.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChildEnd {
+    pub ending: Ending,
+    pub success: bool,
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The process pool's futures: three tasks that fail, panic and succeed,
+/// one that aborts its worker, and a task submitted afterwards.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PoolRun {
+    pub failed: Result<u64, TaskError>,
+    pub panicked: Result<u64, TaskError>,
+    pub fine: Result<u64, TaskError>,
+    pub crashed: Result<u64, TaskError>,
+    /// Why the pool refused the task submitted afterwards, if it did.
+    pub refused: Option<Refused>,
+}
+
+/// `SubmitError`, kept: why the pool refused a task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Refused {
+    ShutDown,
+    Broken(String),
+    Serialise(String),
+}
+
+impl From<SubmitError> for Refused {
+    fn from(err: SubmitError) -> Refused {
+        match err {
+            SubmitError::ShutDown => Refused::ShutDown,
+            SubmitError::Broken(why) => Refused::Broken(why),
+            SubmitError::Serialise(why) => Refused::Serialise(why),
+        }
+    }
+}
 
 /// How a child ended, as the parent sees it.
 struct Ended {
@@ -69,8 +174,8 @@ fn wait_bounded(child: &mut Child, bound: Duration) -> anyhow::Result<ExitStatus
 }
 
 /// "6 (SIGABRT)", or "—" for a child that exited by itself.
-fn signal_name(status: ExitStatus) -> String {
-    match status.signal() {
+fn signal_name(signal: Option<i32>) -> String {
+    match signal {
         None => "—".into(),
         Some(number) => match nix::sys::signal::Signal::try_from(number) {
             Ok(signal) => format!("{number} ({signal})"),
@@ -94,74 +199,27 @@ fn stderr_summary(stderr: &str) -> String {
     }
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
-    let mut report = SectionReport::new(
-        "processes",
-        "A child process that fails ends alone; its parent learns how only from \
-         the exit status and from stderr — and a pool turns a dead worker into \
-         an error on the future, not a hang.",
-    );
-    let children = [
-        ("succeed", false, "exits 0"),
-        ("exit-3", false, "exits 3 with a message"),
-        ("warn", false, "warns on stderr, exits 0"),
-        ("panic", false, "panics"),
-        ("abort", false, "aborts (a crash)"),
-        ("hang", true, "hangs; the parent kills it"),
-    ];
-    let mut table = Table::new(
-        "Six children, as the parent sees them",
-        &["child", "success()", "code()", "signal()", "stderr"],
-    );
-    let mut seen = Vec::new();
-    for (how, kill, what) in children {
-        let ended = run_child(&context.program, how, kill)?;
-        table.push(vec![
-            Cell::text(what),
-            Cell::text(ended.status.success().to_string()),
-            Cell::text(format!("{:?}", ended.status.code())),
-            Cell::text(signal_name(ended.status)),
-            Cell::text(stderr_summary(&ended.stderr)),
-        ]);
-        seen.push(ended);
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
+    let mut children = Vec::new();
+    for ending in Ending::ALL {
+        let ended = run_child(&context.program, ending.arg(), ending.killed())?;
+        children.push(ChildEnd {
+            ending,
+            success: ended.status.success(),
+            code: ended.status.code(),
+            signal: ended.status.signal(),
+            stdout: ended.stdout,
+            stderr: ended.stderr,
+        });
     }
-    report.table(table);
-    let [ok, exit3, warn, panicked, aborted, killed] = &seen[..] else {
-        anyhow::bail!("one result per child");
-    };
-    report.check(
-        ok.status.success() && ok.stdout.trim() == "42",
-        "the healthy child exited 0 and its answer arrived on stdout",
-    );
-    report.check(
-        exit3.status.code() == Some(3)
-            && panicked.status.code() == Some(101)
-            && panicked.stderr.contains("on a `None` value"),
-        "an error exit and a panic both left a code (3, and Rust's 101 for a \
-         panic) and their reason on stderr",
-    );
-    report.check(
-        aborted.status.signal() == Some(6)
-            && killed.status.signal() == Some(9)
-            && aborted.status.code().is_none()
-            && killed.status.code().is_none(),
-        "a crashed child and a killed one have no exit code at all, only the \
-         signal that ended them (6 SIGABRT, 9 SIGKILL)",
-    );
-    report.check(
-        warn.status.success() && warn.stderr.contains("stale"),
-        "exit status 0 says nothing of the warning: only a parent that reads \
-         stderr sees it",
-    );
-    report.note(
-        "Python's subprocess reports the same facts its own way: returncode is \
-         3 or 1, and -6 or -9 for a signal.",
-    );
-    pool(context, &mut report)?;
-    Ok(report)
+    results.processes = Some(Processes {
+        children,
+        pool: pool(context)?,
+    });
+    Ok(())
 }
 
-fn pool(context: &Context, report: &mut SectionReport) -> anyhow::Result<()> {
+fn pool(context: &Context) -> anyhow::Result<PoolRun> {
     // ANCHOR: pool
     let pool = ProcessPoolExecutor::new(2, &context.program)?;
     let failed = pool.submit(Misbehave::Fail("no such user".into()))?;
@@ -172,48 +230,123 @@ fn pool(context: &Context, report: &mut SectionReport) -> anyhow::Result<()> {
     let broken = crashed.result_timeout(BOUND); // Err(BrokenPool), no hang
     let refused = pool.submit(Echo(8)).err(); // and the pool takes no more
     // ANCHOR_END: pool
+    let [failed, panicked, fine] = before;
+    Ok(PoolRun {
+        failed,
+        panicked,
+        fine,
+        crashed: broken,
+        refused: refused.map(Refused::from),
+    })
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let processes = need(&results.processes, "processes")?;
+    let mut report = SectionReport::new(
+        "processes",
+        "A child process that fails ends alone; its parent learns how only from \
+         the exit status and from stderr — and a pool turns a dead worker into \
+         an error on the future, not a hang.",
+    );
+    let mut table = Table::new(
+        "Six children, as the parent sees them",
+        &["child", "success()", "code()", "signal()", "stderr"],
+    );
+    for ended in &processes.children {
+        table.push(vec![
+            Cell::text(ended.ending.name()),
+            Cell::text(ended.success.to_string()),
+            Cell::text(format!("{:?}", ended.code)),
+            Cell::text(signal_name(ended.signal)),
+            Cell::text(stderr_summary(&ended.stderr)),
+        ]);
+    }
+    report.table(table);
+    let of = |ending| processes.children.iter().find(|e| e.ending == ending);
+    let holds =
+        |ending, test: &dyn Fn(&ChildEnd) -> bool| of(ending).is_some_and(test);
+    report.check(
+        holds(Ending::Succeed, &|ok| {
+            ok.success && ok.stdout.trim() == "42"
+        }),
+        "the healthy child exited 0 and its answer arrived on stdout",
+    );
+    report.check(
+        holds(Ending::Exit3, &|exit3| exit3.code == Some(3))
+            && holds(Ending::Panic, &|panicked| {
+                panicked.code == Some(101)
+                    && panicked.stderr.contains("on a `None` value")
+            }),
+        "an error exit and a panic both left a code (3, and Rust's 101 for a \
+         panic) and their reason on stderr",
+    );
+    report.check(
+        holds(Ending::Abort, &|aborted| {
+            aborted.signal == Some(6) && aborted.code.is_none()
+        }) && holds(Ending::Hang, &|killed| {
+            killed.signal == Some(9) && killed.code.is_none()
+        }),
+        "a crashed child and a killed one have no exit code at all, only the \
+         signal that ended them (6 SIGABRT, 9 SIGKILL)",
+    );
+    report.check(
+        holds(Ending::Warn, &|warn| {
+            warn.success && warn.stderr.contains("stale")
+        }),
+        "exit status 0 says nothing of the warning: only a parent that reads \
+         stderr sees it",
+    );
+    report.note(
+        "Python's subprocess reports the same facts its own way: returncode is \
+         3 or 1, and -6 or -9 for a signal.",
+    );
+    pool_report(&processes.pool, &mut report);
+    Ok(report)
+}
+
+fn pool_report(pool: &PoolRun, report: &mut SectionReport) {
     let mut table = Table::new(
         "The process pool of chapter 2, two workers",
         &["task", "result()"],
     );
     let rows = [
-        ("returns an error", &before[0]),
-        ("panics", &before[1]),
-        ("succeeds", &before[2]),
-        ("aborts its worker", &broken),
+        ("returns an error", &pool.failed),
+        ("panics", &pool.panicked),
+        ("succeeds", &pool.fine),
+        ("aborts its worker", &pool.crashed),
     ];
     for (task, result) in rows {
         table.push(vec![Cell::text(task), Cell::text(outcome(result))]);
     }
     table.push(vec![
         Cell::text("submitted afterwards"),
-        Cell::text(match &refused {
-            Some(SubmitError::Broken(_)) => "refused: Broken".to_string(),
+        Cell::text(match &pool.refused {
+            Some(Refused::Broken(_)) => "refused: Broken".to_string(),
             other => format!("{other:?}"),
         }),
     ]);
     report.table(table);
     report.check(
-        before[0] == Err(TaskError::Failed("no such user".into()))
-            && before[1] == Err(TaskError::Panicked("index out of range".into()))
-            && before[2] == Ok(7),
+        pool.failed == Err(TaskError::Failed("no such user".into()))
+            && pool.panicked
+                == Err(TaskError::Panicked("index out of range".into()))
+            && pool.fine == Ok(7),
         "an error and a panic inside a worker crossed the process boundary as \
          values; the worker lived on",
     );
     report.check(
-        matches!(&broken, Err(TaskError::BrokenPool(why)) if why.contains("SIGABRT"))
-            && matches!(refused, Some(SubmitError::Broken(_))),
+        matches!(&pool.crashed, Err(TaskError::BrokenPool(why)) if why.contains("SIGABRT"))
+            && matches!(pool.refused, Some(Refused::Broken(_))),
         "the worker's crash reached the future as BrokenPool naming the signal, \
          and the pool refused new work — Python's BrokenProcessPool",
     );
-    if let Err(TaskError::BrokenPool(why)) = &broken {
+    if let Err(TaskError::BrokenPool(why)) = &pool.crashed {
         let after_path = why.split_once(") ended").map_or(why.as_str(), |p| p.1);
         report.note(format!(
             "The error says which worker died, how, and what it ran: worker \
              [pid] ([program]) ended{after_path}"
         ));
     }
-    Ok(())
 }
 
 fn outcome(result: &Result<u64, TaskError>) -> String {
@@ -221,5 +354,91 @@ fn outcome(result: &Result<u64, TaskError>) -> String {
         Ok(value) => format!("Ok({value})"),
         Err(TaskError::BrokenPool(_)) => "Err(BrokenPool)".into(),
         Err(err) => format!("Err({err:?})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ended(ending: Ending) -> ChildEnd {
+        let (success, code, signal, stdout, stderr) = match ending {
+            Ending::Succeed => (true, Some(0), None, "42\n", ""),
+            Ending::Exit3 => {
+                (false, Some(3), None, "", "config.toml: no such file\n")
+            }
+            Ending::Warn => {
+                (true, Some(0), None, "42\n", "warning: the cache is stale\n")
+            }
+            Ending::Panic => (
+                false,
+                Some(101),
+                None,
+                "",
+                "thread 'main' panicked at src/child.rs:1:1:\n\
+                 called `Option::unwrap()` on a `None` value\n",
+            ),
+            Ending::Abort => (false, None, Some(6), "", ""),
+            Ending::Hang => (false, None, Some(9), "", ""),
+        };
+        ChildEnd {
+            ending,
+            success,
+            code,
+            signal,
+            stdout: stdout.into(),
+            stderr: stderr.into(),
+        }
+    }
+
+    fn honest() -> Processes {
+        Processes {
+            children: Ending::ALL.map(ended).to_vec(),
+            pool: PoolRun {
+                failed: Err(TaskError::Failed("no such user".into())),
+                panicked: Err(TaskError::Panicked("index out of range".into())),
+                fine: Ok(7),
+                crashed: Err(TaskError::BrokenPool(
+                    "worker 12 (/bin/x) ended (signal: 6 (SIGABRT)) while running misbehave"
+                        .into(),
+                )),
+                refused: Some(Refused::Broken("worker 12 died".into())),
+            },
+        }
+    }
+
+    fn report_of(processes: Processes) -> SectionReport {
+        let results = Results {
+            processes: Some(processes),
+            ..Results::default()
+        };
+        report(&results).unwrap()
+    }
+
+    #[test]
+    fn a_correct_run_holds_every_check() {
+        let report = report_of(honest());
+        assert!(report.checks().all(|c| c.holds), "{report:?}");
+        let text = report.render(shared::report::Render::Plain);
+        assert!(
+            text.contains("ended (signal: 6 (SIGABRT)) while running"),
+            "{text}"
+        );
+        assert!(text.contains("9 (SIGKILL)"), "{text}");
+    }
+
+    #[test]
+    fn a_wrong_status_or_a_pool_that_hides_the_crash_is_broken() {
+        let mut exited = honest();
+        exited.children[4].code = Some(134); // a shell's 128 + 6, not Rust's
+        let mut missing = honest();
+        missing.children.retain(|e| e.ending != Ending::Warn);
+        let mut accepted = honest();
+        accepted.pool.refused = None;
+        let mut hung = honest();
+        hung.pool.crashed = Err(TaskError::TimedOut);
+        for broken in [exited, missing, accepted, hung] {
+            assert_eq!(report_of(broken).broken().len(), 1);
+        }
     }
 }

@@ -2,21 +2,36 @@
 //! thread — rayon waits for the work already running, then re-raises the
 //! panic in the caller. An `Err` from `try_for_each` stops the rest early.
 
-use crate::Context;
+use crate::{Context, Results, need};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use shared::exercise::panic_message;
 use shared::report::{Cell, SectionReport, Table, group_thousands};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `rayon` saw: three parallel iterators over the same items, each
+/// with a failing item, then the pool asked for one more sum.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rayon {
+    pub items: u64,
+    /// `for_each` one item per job, item 13 panicking: what the caller got
+    /// (the panic's message), and how many items ran.
+    pub one_by_one: Result<(), String>,
+    pub one_by_one_ran: u64,
+    /// `for_each` in rayon's own chunks: whether the caller got the panic.
+    pub chunked_panicked: bool,
+    pub chunked_ran: u64,
+    /// `try_for_each`, item 0 returning an error.
+    pub first_error: Result<(), String>,
+    pub tried: u64,
+    /// The sum of 0..10 on the pool afterwards.
+    pub still_works: u64,
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let n = context.sizes.rayon_items;
     let items = 0..n as usize;
-    let mut report = SectionReport::new(
-        "rayon",
-        "A panic in one item of a parallel iterator reaches the caller after the \
-         items already running have finished; the pool survives.",
-    );
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(2)
         .thread_name(|i| format!("rayon-{i}"))
@@ -35,11 +50,11 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         })
     }));
     // ANCHOR_END: par_panic
-    let one_by_one = ran.load(Ordering::Relaxed);
-    let message = caught.map_err(|payload| panic_message(&*payload));
+    let one_by_one_ran = ran.load(Ordering::Relaxed);
+    let one_by_one = caught.map_err(|payload| panic_message(&*payload));
 
     let ran = AtomicU64::new(0);
-    let chunked = catch_unwind(AssertUnwindSafe(|| {
+    let chunked_panicked = catch_unwind(AssertUnwindSafe(|| {
         pool.install(|| {
             items.clone().into_par_iter().for_each(|i| {
                 if i == 13 {
@@ -50,7 +65,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         })
     }))
     .is_err();
-    let in_chunks = ran.load(Ordering::Relaxed);
+    let chunked_ran = ran.load(Ordering::Relaxed);
 
     // ANCHOR: try_for_each
     let ran = AtomicU64::new(0);
@@ -66,43 +81,69 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     // ANCHOR_END: try_for_each
     let tried = ran.load(Ordering::Relaxed);
     let still_works: u64 = pool.install(|| (0..10u64).into_par_iter().sum());
+    results.rayon = Some(Rayon {
+        items: n,
+        one_by_one,
+        one_by_one_ran,
+        chunked_panicked,
+        chunked_ran,
+        first_error,
+        tried,
+        still_works,
+    });
+    Ok(())
+}
 
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let rayon = need(&results.rayon, "rayon")?;
+    let n = rayon.items;
+    let mut report = SectionReport::new(
+        "rayon",
+        "A panic in one item of a parallel iterator reaches the caller after the \
+         items already running have finished; the pool survives.",
+    );
     let mut table = Table::new(
         format!("{} items, item 13 fails", group_thousands(n)),
         &["how", "the caller got", "items that ran"],
     );
     table.push(vec![
         Cell::text("for_each, one item per job"),
-        Cell::text(format!("{message:?}")),
-        Cell::Count(one_by_one),
+        Cell::text(format!("{:?}", rayon.one_by_one)),
+        Cell::Count(rayon.one_by_one_ran),
     ]);
     table.push(vec![
         Cell::text("for_each, rayon's own chunks"),
-        Cell::text(if chunked { "the panic" } else { "no panic" }),
-        Cell::Tally(in_chunks),
+        Cell::text(if rayon.chunked_panicked {
+            "the panic"
+        } else {
+            "no panic"
+        }),
+        Cell::Tally(rayon.chunked_ran),
     ]);
     table.push(vec![
         Cell::text("try_for_each, item 0 fails"),
-        Cell::text(format!("{first_error:?}")),
-        Cell::Tally(tried),
+        Cell::text(format!("{:?}", rayon.first_error)),
+        Cell::Tally(rayon.tried),
     ]);
     report.table(table);
     report.check(
-        message == Err("item 13 is corrupt".into()) && one_by_one == n - 1,
+        rayon.one_by_one == Err("item 13 is corrupt".into())
+            && n > 13
+            && rayon.one_by_one_ran == n - 1,
         "the panic reached the caller with its message, after every other item \
          had run",
     );
     report.check(
-        chunked,
+        rayon.chunked_panicked,
         "with rayon's own chunks the panic arrived too (items after 13 in its \
          chunk never started, so fewer ran)",
     );
     report.check(
-        first_error == Err("item 0 rejected".into()) && tried < n,
+        rayon.first_error == Err("item 0 rejected".into()) && rayon.tried < n,
         "try_for_each returned the error and stopped starting new items",
     );
     report.check(
-        still_works == 45,
+        rayon.still_works == 45,
         "the pool still works after the panic: its threads caught it",
     );
     report.note(
@@ -111,4 +152,49 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          does not.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn honest() -> Rayon {
+        Rayon {
+            items: 1000,
+            one_by_one: Err("item 13 is corrupt".into()),
+            one_by_one_ran: 999,
+            chunked_panicked: true,
+            chunked_ran: 900,
+            first_error: Err("item 0 rejected".into()),
+            tried: 3,
+            still_works: 45,
+        }
+    }
+
+    fn report_of(rayon: Rayon) -> SectionReport {
+        let results = Results {
+            rayon: Some(rayon),
+            ..Results::default()
+        };
+        report(&results).unwrap()
+    }
+
+    #[test]
+    fn a_correct_run_holds_every_check() {
+        let report = report_of(honest());
+        assert!(report.checks().all(|c| c.holds), "{report:?}");
+    }
+
+    #[test]
+    fn a_lost_panic_or_a_skipped_item_is_broken() {
+        let mut skipped = honest();
+        skipped.one_by_one_ran = 998;
+        let mut lost = honest();
+        lost.chunked_panicked = false;
+        let mut ran_on = honest();
+        ran_on.tried = 1000;
+        for broken in [skipped, lost, ran_on] {
+            assert_eq!(report_of(broken).broken().len(), 1);
+        }
+    }
 }

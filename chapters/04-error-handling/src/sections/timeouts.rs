@@ -4,7 +4,8 @@
 //! stops there, and its destructors run; a spawned task runs on unless it
 //! is aborted.
 
-use crate::{BOUND, Context};
+use crate::{BOUND, Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::executor::{Executor, TaskError, ThreadPoolExecutor};
 use shared::report::{Cell, SectionReport, Table};
 use shared::tasks::Sleep;
@@ -15,8 +16,151 @@ use std::thread;
 use std::time::Duration;
 use tokio::time::{sleep, timeout};
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `timeouts` saw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timeouts {
+    /// A thread of 5 steps, waited for 1 step by `recv_timeout`, then until
+    /// it sent.
+    pub thread: Waited<String, Recv>,
+    /// A pool's task of 5 steps, waited for by `result_timeout` the same way.
+    pub pool_task: Waited<u64, TaskError>,
+    pub tasks: AsyncRows,
+}
+
+/// What a waiter got when it gave up, and what it got when it waited on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Waited<T, E> {
+    pub gave_up: Result<T, E>,
+    pub later: Result<T, E>,
+}
+
+/// `RecvTimeoutError`, kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Recv {
+    Timeout,
+    Disconnected,
+}
+
+impl From<RecvTimeoutError> for Recv {
+    fn from(err: RecvTimeoutError) -> Recv {
+        match err {
+            RecvTimeoutError::Timeout => Recv::Timeout,
+            RecvTimeoutError::Disconnected => Recv::Disconnected,
+        }
+    }
+}
+
+/// The three async demos: a future cut by a timeout, a spawned task whose
+/// handle timed out, and an aborted task.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AsyncRows {
+    pub future: FutureCut,
+    pub spawned: SpawnedRun,
+    pub aborted: Aborted,
+}
+
+/// A future of 10 steps under a timeout of 3.5 steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FutureCut {
+    pub timed_out: bool,
+    /// Steps run when the timeout expired, and 3 steps later.
+    pub at_timeout: u64,
+    pub afterwards: u64,
+}
+
+/// A spawned task of 6 steps, its handle under a timeout of 3.5 steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpawnedRun {
+    pub timed_out: bool,
+    /// Whether awaiting the handle again gave the task's `Ok(())`.
+    pub finished: bool,
+    pub ran: u64,
+}
+
+/// A task of 10 steps aborted once it had started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Aborted {
+    /// Whether its handle said `is_cancelled()`.
+    pub cancelled: bool,
+    /// Whether its destructor ran.
+    pub cleaned_up: bool,
+    /// Steps run, 2 steps after the abort.
+    pub ran: u64,
+}
+
+impl FutureCut {
+    pub const STEPS: u64 = 10;
+
+    /// The timeout expired and no step ran after it.
+    pub fn held(&self) -> bool {
+        self.timed_out
+            && self.afterwards == self.at_timeout
+            && self.afterwards < Self::STEPS
+    }
+}
+
+impl SpawnedRun {
+    pub const STEPS: u64 = 6;
+
+    /// The wait timed out, and the task ran every step anyway.
+    pub fn held(&self) -> bool {
+        self.timed_out && self.finished && self.ran == Self::STEPS
+    }
+}
+
+impl Aborted {
+    pub const STEPS: u64 = 10;
+
+    /// Cancelled, cleaned up, and stopped short.
+    pub fn held(&self) -> bool {
+        self.cancelled && self.cleaned_up && self.ran < Self::STEPS
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let step = context.sizes.step();
+    // ANCHOR: thread_timeout
+    let (send, receive) = mpsc::channel();
+    let worker = thread::spawn(move || {
+        thread::sleep(step * 5);
+        let _ = send.send("report ready"); // nobody may be listening now
+    });
+    let gave_up = receive.recv_timeout(step); // Err(Timeout) after 1 step
+    let later = receive.recv_timeout(BOUND); // the thread went on anyway
+    // ANCHOR_END: thread_timeout
+    let _ = worker.join();
+    let thread = Waited {
+        gave_up: gave_up.map(str::to_string).map_err(Recv::from),
+        later: later.map(str::to_string).map_err(Recv::from),
+    };
+
+    // ANCHOR: future_timeout
+    let pool = ThreadPoolExecutor::new(1)?;
+    let slow = pool.submit(Sleep {
+        ms: 5 * step.as_millis() as u64,
+        value: 9,
+    })?;
+    let gave_up = slow.result_timeout(step); // Err(TimedOut)…
+    let later = slow.result_timeout(BOUND); // …and the task went on: Ok(9)
+    // ANCHOR_END: future_timeout
+    let pool_task = Waited { gave_up, later };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()?;
+    let tasks = runtime.block_on(async_rows(step))?;
+    results.timeouts = Some(Timeouts {
+        thread,
+        pool_task,
+        tasks,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let timeouts = need(&results.timeouts, "timeouts")?;
     let mut report = SectionReport::new(
         "timeouts",
         "A timeout ends the wait, not necessarily the work: a thread and a pool's \
@@ -32,75 +176,69 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             "steps ran",
         ],
     );
-    let mut holds = Vec::new();
-
-    // ANCHOR: thread_timeout
-    let (send, receive) = mpsc::channel();
-    let worker = thread::spawn(move || {
-        thread::sleep(step * 5);
-        let _ = send.send("report ready"); // nobody may be listening now
-    });
-    let gave_up = receive.recv_timeout(step); // Err(Timeout) after 1 step
-    let later = receive.recv_timeout(BOUND); // the thread went on anyway
-    // ANCHOR_END: thread_timeout
-    let _ = worker.join();
+    let Waited { gave_up, later } = &timeouts.thread;
     table.push(vec![
         Cell::text("a thread (5 steps)"),
         Cell::text(format!("{gave_up:?} after 1 step")),
         Cell::text(format!("finished: {later:?}")),
         Cell::text("—"),
     ]);
-    holds.push(
-        gave_up == Err(RecvTimeoutError::Timeout) && later == Ok("report ready"),
-    );
-
-    // ANCHOR: future_timeout
-    let pool = ThreadPoolExecutor::new(1)?;
-    let slow = pool.submit(Sleep {
-        ms: 5 * step.as_millis() as u64,
-        value: 9,
-    })?;
-    let gave_up = slow.result_timeout(step); // Err(TimedOut)…
-    let later = slow.result_timeout(BOUND); // …and the task went on: Ok(9)
-    // ANCHOR_END: future_timeout
+    let thread_ran_on =
+        *gave_up == Err(Recv::Timeout) && *later == Ok("report ready".to_string());
+    let Waited { gave_up, later } = &timeouts.pool_task;
     table.push(vec![
         Cell::text("a pool's task (5 steps)"),
         Cell::text(format!("{gave_up:?} after 1 step")),
         Cell::text(format!("finished: {later:?}")),
         Cell::text("—"),
     ]);
-    holds.push(gave_up == Err(TaskError::TimedOut) && later == Ok(9));
+    let task_ran_on = *gave_up == Err(TaskError::TimedOut) && *later == Ok(9);
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_time()
-        .build()?;
-    let rows = runtime.block_on(async_rows(step))?;
-    for (row, held) in rows {
-        table.push(row);
-        holds.push(held);
-    }
+    let AsyncRows {
+        future,
+        spawned,
+        aborted,
+    } = &timeouts.tasks;
+    table.push(vec![
+        Cell::text("a future (10 steps)"),
+        Cell::text(format!("{} after 3.5 steps", elapsed(future.timed_out))),
+        Cell::text("stopped at its .await"),
+        Cell::Tally(future.afterwards),
+    ]);
+    table.push(vec![
+        Cell::text("a spawned task (6 steps)"),
+        Cell::text(format!("{} after 3.5 steps", elapsed(spawned.timed_out))),
+        Cell::text("finished"),
+        Cell::Count(spawned.ran),
+    ]);
+    table.push(vec![
+        Cell::text("an aborted task (10 steps)"),
+        Cell::text(if aborted.cancelled {
+            "JoinError::Cancelled"
+        } else {
+            "not cancelled"
+        }),
+        Cell::text(format!("stopped, cleaned up: {}", aborted.cleaned_up)),
+        Cell::Tally(aborted.ran),
+    ]);
     report.table(table);
-    let [thread_ran_on, task_ran_on, dropped, detached, aborted] = holds[..] else {
-        anyhow::bail!("one result per row");
-    };
     report.check(
         thread_ran_on && task_ran_on,
         "recv_timeout and result_timeout gave up after one step, and the thread \
          and the pool's task finished later anyway",
     );
     report.check(
-        dropped,
+        future.held(),
         "tokio::time::timeout dropped the future at its .await: no step ran \
          after the timeout",
     );
     report.check(
-        detached,
+        spawned.held(),
         "a timeout on a spawned task's JoinHandle stopped only the waiting: the \
          task ran every step",
     );
     report.check(
-        aborted,
+        aborted.held(),
         "abort() stopped the task at its .await, its destructor ran, and the \
          handle said is_cancelled()",
     );
@@ -120,12 +258,8 @@ async fn count_steps(steps: Arc<AtomicUsize>, total: usize, step: Duration) {
 }
 
 /// "Err(Elapsed)" for a timeout that expired.
-fn elapsed<T>(outcome: &Result<T, tokio::time::error::Elapsed>) -> &'static str {
-    if outcome.is_err() {
-        "Err(Elapsed)"
-    } else {
-        "Ok"
-    }
+fn elapsed(timed_out: bool) -> &'static str {
+    if timed_out { "Err(Elapsed)" } else { "Ok" }
 }
 
 // ANCHOR: cleanup
@@ -139,8 +273,7 @@ impl Drop for Cleanup {
 }
 // ANCHOR_END: cleanup
 
-pub async fn async_rows(step: Duration) -> anyhow::Result<Vec<(Vec<Cell>, bool)>> {
-    let mut rows = Vec::new();
+pub async fn async_rows(step: Duration) -> anyhow::Result<AsyncRows> {
     let cut_at = step * 3 + step / 2;
 
     // ANCHOR: async_timeout
@@ -151,15 +284,11 @@ pub async fn async_rows(step: Duration) -> anyhow::Result<Vec<(Vec<Cell>, bool)>
     sleep(step * 3).await;
     let afterwards = steps.load(Ordering::SeqCst); // unchanged
     // ANCHOR_END: async_timeout
-    rows.push((
-        vec![
-            Cell::text("a future (10 steps)"),
-            Cell::text(format!("{} after 3.5 steps", elapsed(&gave_up))),
-            Cell::text("stopped at its .await"),
-            Cell::Tally(afterwards as u64),
-        ],
-        gave_up.is_err() && afterwards == at_timeout && afterwards < 10,
-    ));
+    let future = FutureCut {
+        timed_out: gave_up.is_err(),
+        at_timeout: at_timeout as u64,
+        afterwards: afterwards as u64,
+    };
 
     // ANCHOR: handle_timeout
     let steps = Arc::new(AtomicUsize::new(0));
@@ -168,15 +297,11 @@ pub async fn async_rows(step: Duration) -> anyhow::Result<Vec<(Vec<Cell>, bool)>
     let finished = timeout(BOUND, task).await; // …but the task ran on
     // ANCHOR_END: handle_timeout
     let ran = steps.load(Ordering::SeqCst);
-    rows.push((
-        vec![
-            Cell::text("a spawned task (6 steps)"),
-            Cell::text(format!("{} after 3.5 steps", elapsed(&gave_up))),
-            Cell::text("finished"),
-            Cell::Count(ran as u64),
-        ],
-        gave_up.is_err() && matches!(finished, Ok(Ok(()))) && ran == 6,
-    ));
+    let spawned = SpawnedRun {
+        timed_out: gave_up.is_err(),
+        finished: matches!(finished, Ok(Ok(()))),
+        ran: ran as u64,
+    };
 
     // ANCHOR: abort
     let cleaned_up = Arc::new(AtomicBool::new(false));
@@ -197,18 +322,77 @@ pub async fn async_rows(step: Duration) -> anyhow::Result<Vec<(Vec<Cell>, bool)>
     let cleaned = cleaned_up.load(Ordering::SeqCst);
     sleep(step * 2).await;
     let ran = steps.load(Ordering::SeqCst);
-    rows.push((
-        vec![
-            Cell::text("an aborted task (10 steps)"),
-            Cell::text(if was_cancelled {
-                "JoinError::Cancelled"
-            } else {
-                "not cancelled"
-            }),
-            Cell::text(format!("stopped, cleaned up: {cleaned}")),
-            Cell::Tally(ran as u64),
-        ],
-        was_cancelled && cleaned && ran < 10,
-    ));
-    Ok(rows)
+    Ok(AsyncRows {
+        future,
+        spawned,
+        aborted: Aborted {
+            cancelled: was_cancelled,
+            cleaned_up: cleaned,
+            ran: ran as u64,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn honest() -> Timeouts {
+        Timeouts {
+            thread: Waited {
+                gave_up: Err(Recv::Timeout),
+                later: Ok("report ready".into()),
+            },
+            pool_task: Waited {
+                gave_up: Err(TaskError::TimedOut),
+                later: Ok(9),
+            },
+            tasks: AsyncRows {
+                future: FutureCut {
+                    timed_out: true,
+                    at_timeout: 3,
+                    afterwards: 3,
+                },
+                spawned: SpawnedRun {
+                    timed_out: true,
+                    finished: true,
+                    ran: 6,
+                },
+                aborted: Aborted {
+                    cancelled: true,
+                    cleaned_up: true,
+                    ran: 0,
+                },
+            },
+        }
+    }
+
+    fn report_of(timeouts: Timeouts) -> SectionReport {
+        let results = Results {
+            timeouts: Some(timeouts),
+            ..Results::default()
+        };
+        report(&results).unwrap()
+    }
+
+    #[test]
+    fn a_correct_run_holds_every_check() {
+        let report = report_of(honest());
+        assert!(report.checks().all(|c| c.holds), "{report:?}");
+    }
+
+    #[test]
+    fn work_that_stopped_or_ran_on_wrongly_is_broken() {
+        let mut thread_killed = honest();
+        thread_killed.thread.later = Err(Recv::Disconnected);
+        let mut future_ran_on = honest();
+        future_ran_on.tasks.future.afterwards = 5;
+        let mut task_cut = honest();
+        task_cut.tasks.spawned.ran = 3;
+        let mut no_cleanup = honest();
+        no_cleanup.tasks.aborted.cleaned_up = false;
+        for broken in [thread_killed, future_ran_on, task_cut, no_cleanup] {
+            assert_eq!(report_of(broken).broken().len(), 1);
+        }
+    }
 }
