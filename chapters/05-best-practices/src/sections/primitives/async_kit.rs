@@ -3,7 +3,7 @@
 //! waits for one never stops the others.
 
 use super::super::yes;
-use super::Demo;
+use super::{Demo, Primitive};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -43,8 +43,7 @@ async fn mutex(tasks: usize) -> Demo {
     }
     let total = *total.lock().await;
     Demo {
-        primitive: "tokio::sync::Mutex",
-        job: "a lock held across .await",
+        primitive: Primitive::TokioMutex,
         evidence: format!("{tasks} tasks, each held it over a yield: total {total}"),
         holds: total == tasks && finished == tasks,
     }
@@ -61,8 +60,7 @@ async fn notify() -> Demo {
     event.notify_one();
     let woke = matches!(waiter.await, Ok(true));
     Demo {
-        primitive: "tokio::sync::Notify",
-        job: "wake a waiting task",
+        primitive: Primitive::TokioNotify,
         evidence: format!("the waiting task woke: {}", yes(woke)),
         holds: woke,
     }
@@ -92,8 +90,7 @@ async fn semaphore(tasks: usize) -> Demo {
     }
     let most = most.load(Ordering::SeqCst);
     Demo {
-        primitive: "tokio::sync::Semaphore",
-        job: "at most N at a time",
+        primitive: Primitive::TokioSemaphore,
         evidence: format!("{tasks} tasks, {PERMITS} permits, at most {most} inside"),
         holds: most == PERMITS,
     }
@@ -108,8 +105,7 @@ async fn channel() -> Demo {
         accepted += 1;
     }
     Demo {
-        primitive: "tokio::sync::mpsc::channel",
-        job: "hand work over, with back-pressure",
+        primitive: Primitive::TokioChannel,
         evidence: format!("capacity {CAPACITY}: took {accepted}, then said Full"),
         holds: accepted == CAPACITY,
     }
@@ -140,8 +136,7 @@ async fn once_cell(tasks: usize) -> Demo {
     }
     let inits = inits.load(Ordering::SeqCst);
     Demo {
-        primitive: "tokio::sync::OnceCell",
-        job: "initialise once, read forever",
+        primitive: Primitive::TokioOnceCell,
         evidence: format!("{tasks} tasks asked, initialised {inits} time"),
         holds: inits == 1 && right == tasks,
     }

@@ -2,7 +2,7 @@
 //! checks its own invariant, so a wrong primitive (or a missing one)
 //! would show as "no" in the table.
 
-use super::Demo;
+use super::{Demo, Primitive};
 use shared::report::group_thousands as n;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Barrier, Condvar, Mutex, OnceLock, RwLock};
@@ -50,8 +50,7 @@ fn mutex(threads: usize, transfers: u64) -> Demo {
     let (a, b) = *lock(&balances);
     let moved = threads as u64 * transfers;
     Demo {
-        primitive: "Mutex",
-        job: "change several fields together",
+        primitive: Primitive::Mutex,
         evidence: format!(
             "{} transfers, {} torn states",
             n(moved),
@@ -89,8 +88,7 @@ fn rwlock(readers: usize, reads: u64) -> Demo {
     });
     let torn = torn.into_inner();
     Demo {
-        primitive: "RwLock",
-        job: "many readers, a rare writer",
+        primitive: Primitive::RwLock,
         evidence: format!("{} reads, 3 writes, {torn} torn", n(done.into_inner())),
         holds: torn == 0
             && *config.read().unwrap_or_else(|e| e.into_inner()) == (3, 30),
@@ -116,8 +114,7 @@ fn condvar() -> Demo {
         waiter.join().expect("the waiter panicked")
     });
     Demo {
-        primitive: "Condvar",
-        job: "wait for a condition",
+        primitive: Primitive::Condvar,
         evidence: format!(
             "woke with the flag set: {}",
             super::super::yes(woke_ready)
@@ -144,8 +141,7 @@ fn barrier(threads: usize) -> Demo {
     let first_two = log.iter().position(|&p| p == 2).unwrap_or(log.len());
     let ordered = log[first_two..].iter().all(|&p| p == 2);
     Demo {
-        primitive: "Barrier",
-        job: "start a phase together",
+        primitive: Primitive::Barrier,
         evidence: format!(
             "{threads} threads: all of phase 1 before any of phase 2: {}",
             super::super::yes(ordered)
@@ -168,8 +164,7 @@ fn atomic(threads: usize, increments: u64) -> Demo {
     });
     let count = count.into_inner();
     Demo {
-        primitive: "AtomicU64",
-        job: "one counter, no lock",
+        primitive: Primitive::AtomicU64,
         evidence: format!("{threads} × {} increments = {}", n(increments), n(count)),
         holds: count == threads as u64 * increments,
     }
@@ -199,8 +194,7 @@ fn once_lock(threads: usize) -> Demo {
     });
     let inits = inits.into_inner();
     Demo {
-        primitive: "OnceLock",
-        job: "initialise once, read forever",
+        primitive: Primitive::OnceLock,
         evidence: format!("{threads} threads asked, initialised {inits} time"),
         holds: inits == 1 && seen.iter().all(|s| s == "loaded once"),
     }
