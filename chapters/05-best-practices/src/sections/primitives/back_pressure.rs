@@ -2,7 +2,7 @@
 //! slow, the producer waits instead of the queue growing without limit.
 //! Python's `queue.Queue(maxsize=N)` does the same.
 
-use super::{Demo, Primitive};
+use super::{Demo, Saw};
 use crate::sizes::Sizes;
 use crossbeam::channel::{self, Receiver, Sender, TrySendError};
 use serde::{Deserialize, Serialize};
@@ -26,11 +26,10 @@ pub fn demo(sizes: &Sizes) -> Demo {
         }
     };
     Demo {
-        primitive: Primitive::BoundedChannel,
-        evidence: format!(
-            "capacity {}: took {accepted}, then said Full",
-            sizes.capacity
-        ),
+        saw: Saw::BoundedChannel {
+            capacity: sizes.capacity,
+            accepted,
+        },
         holds: refused && accepted == sizes.capacity,
     }
 }

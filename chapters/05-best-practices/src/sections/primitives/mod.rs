@@ -29,70 +29,157 @@ pub struct Primitives {
     pub held: Vec<await_lock::Held>,
 }
 
-/// The primitives shown, each at its one job.
+/// What each primitive's demo saw, in figures: which primitive it was,
+/// and the counts its evidence is worded from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Primitive {
-    Mutex,
-    RwLock,
-    Condvar,
-    Barrier,
-    AtomicU64,
-    OnceLock,
-    BoundedChannel,
-    TokioMutex,
-    TokioNotify,
-    TokioSemaphore,
-    TokioChannel,
-    TokioOnceCell,
+pub enum Saw {
+    Mutex {
+        transfers: u64,
+        torn: u64,
+    },
+    RwLock {
+        reads: u64,
+        writes: u64,
+        torn: u64,
+    },
+    Condvar {
+        woke_ready: bool,
+    },
+    Barrier {
+        threads: usize,
+        ordered: bool,
+    },
+    AtomicU64 {
+        threads: usize,
+        increments: u64,
+        count: u64,
+    },
+    OnceLock {
+        threads: usize,
+        inits: usize,
+    },
+    BoundedChannel {
+        capacity: usize,
+        accepted: usize,
+    },
+    TokioMutex {
+        tasks: usize,
+        total: usize,
+    },
+    TokioNotify {
+        woke: bool,
+    },
+    TokioSemaphore {
+        tasks: usize,
+        permits: usize,
+        most: usize,
+    },
+    TokioChannel {
+        capacity: usize,
+        accepted: usize,
+    },
+    TokioOnceCell {
+        tasks: usize,
+        inits: usize,
+    },
 }
 
-impl Primitive {
+impl Saw {
+    /// The primitive's name.
     pub fn name(self) -> &'static str {
         match self {
-            Primitive::Mutex => "Mutex",
-            Primitive::RwLock => "RwLock",
-            Primitive::Condvar => "Condvar",
-            Primitive::Barrier => "Barrier",
-            Primitive::AtomicU64 => "AtomicU64",
-            Primitive::OnceLock => "OnceLock",
-            Primitive::BoundedChannel => "bounded channel",
-            Primitive::TokioMutex => "tokio::sync::Mutex",
-            Primitive::TokioNotify => "tokio::sync::Notify",
-            Primitive::TokioSemaphore => "tokio::sync::Semaphore",
-            Primitive::TokioChannel => "tokio::sync::mpsc::channel",
-            Primitive::TokioOnceCell => "tokio::sync::OnceCell",
+            Saw::Mutex { .. } => "Mutex",
+            Saw::RwLock { .. } => "RwLock",
+            Saw::Condvar { .. } => "Condvar",
+            Saw::Barrier { .. } => "Barrier",
+            Saw::AtomicU64 { .. } => "AtomicU64",
+            Saw::OnceLock { .. } => "OnceLock",
+            Saw::BoundedChannel { .. } => "bounded channel",
+            Saw::TokioMutex { .. } => "tokio::sync::Mutex",
+            Saw::TokioNotify { .. } => "tokio::sync::Notify",
+            Saw::TokioSemaphore { .. } => "tokio::sync::Semaphore",
+            Saw::TokioChannel { .. } => "tokio::sync::mpsc::channel",
+            Saw::TokioOnceCell { .. } => "tokio::sync::OnceCell",
         }
     }
 
-    /// The job it fits.
+    /// The job the primitive fits.
     pub fn job(self) -> &'static str {
         match self {
-            Primitive::Mutex => "change several fields together",
-            Primitive::RwLock => "many readers, a rare writer",
-            Primitive::Condvar => "wait for a condition",
-            Primitive::Barrier => "start a phase together",
-            Primitive::AtomicU64 => "one counter, no lock",
-            Primitive::OnceLock | Primitive::TokioOnceCell => {
+            Saw::Mutex { .. } => "change several fields together",
+            Saw::RwLock { .. } => "many readers, a rare writer",
+            Saw::Condvar { .. } => "wait for a condition",
+            Saw::Barrier { .. } => "start a phase together",
+            Saw::AtomicU64 { .. } => "one counter, no lock",
+            Saw::OnceLock { .. } | Saw::TokioOnceCell { .. } => {
                 "initialise once, read forever"
             }
-            Primitive::BoundedChannel | Primitive::TokioChannel => {
+            Saw::BoundedChannel { .. } | Saw::TokioChannel { .. } => {
                 "hand work over, with back-pressure"
             }
-            Primitive::TokioMutex => "a lock held across .await",
-            Primitive::TokioNotify => "wake a waiting task",
-            Primitive::TokioSemaphore => "at most N at a time",
+            Saw::TokioMutex { .. } => "a lock held across .await",
+            Saw::TokioNotify { .. } => "wake a waiting task",
+            Saw::TokioSemaphore { .. } => "at most N at a time",
+        }
+    }
+
+    /// What happened, in words that do not vary between runs.
+    pub fn evidence(self) -> String {
+        use shared::report::group_thousands as n;
+        let yes = super::yes;
+        match self {
+            Saw::Mutex { transfers, torn } => {
+                format!("{} transfers, {torn} torn states", n(transfers))
+            }
+            Saw::RwLock {
+                reads,
+                writes,
+                torn,
+            } => format!("{} reads, {writes} writes, {torn} torn", n(reads)),
+            Saw::Condvar { woke_ready } => {
+                format!("woke with the flag set: {}", yes(woke_ready))
+            }
+            Saw::Barrier { threads, ordered } => format!(
+                "{threads} threads: all of phase 1 before any of phase 2: {}",
+                yes(ordered)
+            ),
+            Saw::AtomicU64 {
+                threads,
+                increments,
+                count,
+            } => format!("{threads} × {} increments = {}", n(increments), n(count)),
+            Saw::OnceLock { threads, inits } => {
+                format!("{threads} threads asked, initialised {inits} time")
+            }
+            Saw::BoundedChannel { capacity, accepted }
+            | Saw::TokioChannel { capacity, accepted } => {
+                format!("capacity {capacity}: took {accepted}, then said Full")
+            }
+            Saw::TokioMutex { tasks, total } => {
+                format!("{tasks} tasks, each held it over a yield: total {total}")
+            }
+            Saw::TokioNotify { woke } => {
+                format!("the waiting task woke: {}", yes(woke))
+            }
+            Saw::TokioSemaphore {
+                tasks,
+                permits,
+                most,
+            } => format!("{tasks} tasks, {permits} permits, at most {most} inside"),
+            Saw::TokioOnceCell { tasks, inits } => {
+                format!("{tasks} tasks asked, initialised {inits} time")
+            }
         }
     }
 }
 
-/// One primitive doing its job, and what the run saw.
+/// One primitive doing its job: what the run saw, and whether the job was
+/// done right (which may rest on more than the figures shown: a final
+/// state, every task finished).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Demo {
-    pub primitive: Primitive,
-    /// What happened, in words that do not vary between runs.
-    pub evidence: String,
-    /// Whether the job was done right.
+    pub saw: Saw,
     pub holds: bool,
 }
 
@@ -184,7 +271,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
 
 fn check_demos(report: &mut SectionReport, demos: &[Demo]) {
     for d in demos {
-        let (name, job) = (d.primitive.name(), d.primitive.job());
+        let (name, job) = (d.saw.name(), d.saw.job());
         report.check(d.holds, format!("{name}: {job}"));
     }
 }
@@ -192,9 +279,9 @@ fn check_demos(report: &mut SectionReport, demos: &[Demo]) {
 fn push_demos(table: &mut Table, demos: &[Demo]) {
     for d in demos {
         table.push(vec![
-            Cell::text(d.primitive.name()),
-            Cell::text(d.primitive.job()),
-            Cell::text(&d.evidence),
+            Cell::text(d.saw.name()),
+            Cell::text(d.saw.job()),
+            Cell::text(d.saw.evidence()),
             Cell::text(super::yes(d.holds)),
         ]);
     }
@@ -206,11 +293,7 @@ mod tests {
     use await_lock::{Held, Version};
 
     fn made_up(bounded_peak: usize, across_await_got_lock: bool) -> Results {
-        let demo = |primitive| Demo {
-            primitive,
-            evidence: "as it should".into(),
-            holds: true,
-        };
+        let demo = |saw| Demo { saw, holds: true };
         let held = |version, other_got_lock, total| Held {
             version,
             other_got_lock,
@@ -219,8 +302,14 @@ mod tests {
         Results {
             primitives: Some(Primitives {
                 threads: vec![
-                    demo(Primitive::Mutex),
-                    demo(Primitive::BoundedChannel),
+                    demo(Saw::Mutex {
+                        transfers: 40,
+                        torn: 0,
+                    }),
+                    demo(Saw::BoundedChannel {
+                        capacity: 4,
+                        accepted: 4,
+                    }),
                 ],
                 flow: back_pressure::Flow {
                     capacity: 4,
@@ -232,7 +321,11 @@ mod tests {
                     unbounded_send_time: 1e-6,
                     lower_bound: 0.022,
                 },
-                tasks: vec![demo(Primitive::TokioSemaphore)],
+                tasks: vec![demo(Saw::TokioSemaphore {
+                    tasks: 8,
+                    permits: 2,
+                    most: 2,
+                })],
                 held: vec![
                     held(Version::StdHeldAcrossAwait, across_await_got_lock, 1),
                     held(Version::StdDroppedBeforeAwait, true, 2),
