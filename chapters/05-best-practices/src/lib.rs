@@ -6,6 +6,8 @@
 //! - [`sections`]: one file (or folder) per rule, in the article's order:
 //!   `shared_state`, `primitives`, `lock_order`, `idempotency`, `timeouts`,
 //!   `resources`, `testing`, `right_tool`.
+//! - [`Results`]: every section's typed results, the `results` of the
+//!   `--json` document; each section's `report` is built from them alone.
 //! - [`sizes`]: how much work each section does — quick (the default,
 //!   seconds), full, and tiny (tests).
 //! - [`light_job`]: this binary started as a process that does one light
@@ -22,58 +24,95 @@ pub mod sections;
 pub mod sizes;
 pub mod solutions;
 
+use serde::{Deserialize, Serialize};
 use shared::cli::{Chapter, Options, Run, Section};
 use sizes::Sizes;
 use std::path::PathBuf;
 
+/// A typed section: its measure into [`Results`] and its pure report.
+macro_rules! typed {
+    ($module:ident) => {
+        typed!($module, &[])
+    };
+    ($module:ident, $needs:expr) => {
+        Run::Typed {
+            measure: sections::$module::measure,
+            report: sections::$module::report,
+            needs: $needs,
+        }
+    };
+}
+
 /// The chapter as the command line sees it.
-pub static CHAPTER: Chapter<Context> = Chapter {
+pub static CHAPTER: Chapter<Context, Results> = Chapter {
     package: "best-practices",
     title: "Chapter 5 · Best practices: eight rules, measured",
     sections: &[
         Section {
             name: "shared-state",
             summary: "one locked counter for everyone vs owned sums sent once",
-            run: Run::Once(sections::shared_state::run),
+            run: typed!(shared_state),
         },
         Section {
             name: "primitives",
             summary: "each primitive at its job; a std lock held across .await",
-            run: Run::Once(sections::primitives::run),
+            run: typed!(primitives),
         },
         Section {
             name: "lock-order",
             summary: "a deadlock forced and detected; one lock order avoids it",
-            run: Run::Once(sections::lock_order::run),
+            run: typed!(lock_order),
         },
         Section {
             name: "idempotency",
             summary: "a retried charge applied twice vs keyed by request id",
-            run: Run::Once(sections::idempotency::run),
+            run: typed!(idempotency),
         },
         Section {
             name: "timeouts",
             summary: "a call that never answers: stuck vs failing fast",
-            run: Run::Once(sections::timeouts::run),
+            run: typed!(timeouts),
         },
         Section {
             name: "resources",
             summary: "release on every path: RAII, scopes, cancelled tasks",
-            run: Run::Once(sections::resources::run),
+            run: typed!(resources),
         },
         Section {
             name: "testing",
             summary: "one race: found by a stress test and by shuttle",
-            run: Run::Once(sections::testing::run),
+            run: typed!(testing),
         },
         Section {
             name: "right-tool",
             summary: "light I/O under threads, tasks, processes; the guide",
-            run: Run::Once(sections::right_tool::run),
+            run: typed!(right_tool),
         },
     ],
     flags: &[],
 };
+
+/// Everything one run of the chapter measured, section by section: what
+/// `--json` prints under `results`, what every report is drawn from. A
+/// section that did not run is `None`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Results {
+    pub shared_state: Option<sections::shared_state::SharedState>,
+    pub primitives: Option<sections::primitives::Primitives>,
+    pub lock_order: Option<sections::lock_order::LockOrder>,
+    pub idempotency: Option<sections::idempotency::Idempotency>,
+    pub timeouts: Option<sections::timeouts::Timeouts>,
+    pub resources: Option<sections::resources::Resources>,
+    pub testing: Option<sections::testing::Testing>,
+    pub right_tool: Option<sections::right_tool::RightTool>,
+}
+
+/// The results of a section a report needs, or an error naming it.
+pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r T> {
+    results.as_ref().ok_or_else(|| {
+        anyhow::anyhow!("no results of section {section} in this run")
+    })
+}
 
 /// What the sections share during one run.
 pub struct Context {

@@ -15,7 +15,10 @@
 //!   PostgreSQL and Redis through their async drivers (`db::servers`),
 //!   behind the opt-in `postgres` and `redis` features.
 //! - [`stats`]: requests per second and latency percentiles.
-//! - [`sections`]: one file per section of the chapter.
+//! - [`sections`]: one file per section of the chapter, each a `measure`
+//!   into its typed results and a pure `report` from them.
+//! - [`Results`]: every section's typed results, the `results` of the
+//!   `--json` document.
 //! - [`exercises`] and [`solutions`]: the learner's stubs and the reference
 //!   answers, checked by the same snapshots.
 
@@ -30,38 +33,71 @@ pub mod sizes;
 pub mod solutions;
 pub mod stats;
 
+use serde::{Deserialize, Serialize};
 use shared::cli::{Chapter, Options, Run, Section};
 use sizes::Sizes;
 use std::sync::OnceLock;
 
+/// A typed section: its measure into [`Results`] and its pure report.
+macro_rules! typed {
+    ($module:ident) => {
+        typed!($module, &[])
+    };
+    ($module:ident, $needs:expr) => {
+        Run::Typed {
+            measure: sections::$module::measure,
+            report: sections::$module::report,
+            needs: $needs,
+        }
+    };
+}
+
 /// The chapter as the command line sees it.
-pub static CHAPTER: Chapter<Context> = Chapter {
+pub static CHAPTER: Chapter<Context, Results> = Chapter {
     package: "ecosystem",
     title: "Chapter 6 · The async ecosystem, against real local services",
     sections: &[
         Section {
             name: "http-server",
             summary: "axum serving simulated downloads on loopback; graceful shutdown",
-            run: Run::Once(sections::http_server::run),
+            run: typed!(http_server),
         },
         Section {
             name: "http-client",
             summary: "reqwest async vs blocking: requests/s, p50/p99, timeouts, retries",
-            run: Run::Once(sections::http_client::run),
+            run: typed!(http_client),
         },
         Section {
             name: "web-framework",
             summary: "FastAPI's counterpart: typed JSON handlers, shared state",
-            run: Run::Once(sections::web_framework::run),
+            run: typed!(web_framework),
         },
         Section {
             name: "database",
             summary: "SQLite from async code: spawn_blocking, readers, writers, transactions",
-            run: Run::Once(sections::database::run),
+            run: typed!(database),
         },
     ],
     flags: &[],
 };
+
+/// Everything one run of the chapter measured, section by section: what
+/// `--json` prints under `results`, what every report is drawn from. A
+/// section that did not run is `None`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Results {
+    pub http_server: Option<sections::http_server::HttpServer>,
+    pub http_client: Option<sections::http_client::HttpClient>,
+    pub web_framework: Option<sections::web_framework::WebFramework>,
+    pub database: Option<sections::database::Database>,
+}
+
+/// The results of a section a report needs, or an error naming it.
+pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r T> {
+    results.as_ref().ok_or_else(|| {
+        anyhow::anyhow!("no results of section {section} in this run")
+    })
+}
 
 /// What the sections share during one run.
 pub struct Context {

@@ -1,9 +1,10 @@
 //! Throughput and latency from a batch of timed requests.
 
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// What a batch of requests achieved.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Throughput {
     pub requests_per_second: f64,
     pub p50: f64,

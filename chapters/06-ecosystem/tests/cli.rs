@@ -25,27 +25,38 @@ fn list_names_every_section() {
     testkit::assert_lists_sections(&ecosystem(&["--list"]), &ecosystem::CHAPTER);
 }
 
+/// One `--json` run of http-client, shared by the tests below.
+fn document() -> &'static (serde_json::Value, String) {
+    static RUN: std::sync::OnceLock<(serde_json::Value, String)> =
+        std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let out = ecosystem(&["http-client", "--json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let text = String::from_utf8(out.stdout).expect("UTF-8");
+        let doc = serde_json::from_str(&text).expect("one JSON document");
+        (doc, text)
+    })
+}
+
 #[test]
-fn json_is_one_document_with_both_clients() {
-    let out = ecosystem(&["http-client", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("one JSON document");
-    let results = testkit::json_records(&doc);
-    let clients: Vec<&str> = results
-        .iter()
-        .map(|r| r["model"].as_str().unwrap())
-        .collect();
+fn json_is_one_typed_document_with_both_clients() {
+    let (doc, _) = document();
+    let runs = doc["results"]["http_client"]["runs"]
+        .as_array()
+        .expect("the typed runs of http-client");
+    let clients: Vec<&str> =
+        runs.iter().map(|r| r["client"].as_str().unwrap()).collect();
     assert_eq!(clients, ["async", "blocking", "async", "blocking"]);
-    for r in results {
-        assert!(r["requests_per_s"].as_f64().unwrap() > 0.0);
-        assert!(r["p99_s"].as_f64().unwrap() >= r["p50_s"].as_f64().unwrap());
+    for r in runs {
+        let throughput = &r["throughput"];
+        assert!(throughput["requests_per_second"].as_f64().unwrap() > 0.0);
+        assert!(
+            throughput["p99"].as_f64().unwrap()
+                >= throughput["p50"].as_f64().unwrap()
+        );
     }
-    let checks = testkit::json_checks(&doc);
+    let checks = testkit::json_checks(doc);
     assert!(!checks.is_empty());
     // Invariants must hold; a measured claim may be missed on a busy machine.
     assert!(
@@ -53,4 +64,25 @@ fn json_is_one_document_with_both_clients() {
             .iter()
             .all(|(_, c)| c["holds"] == true || c["kind"] != "invariant")
     );
+}
+
+#[test]
+fn a_saved_run_rebuilds_the_very_report_it_printed() {
+    let (_, text) = document();
+    let saved = shared::cli::read_document::<ecosystem::Results>(text, "ecosystem")
+        .expect("a document of this chapter");
+    let rebuilt = shared::cli::rebuild(&ecosystem::CHAPTER, &saved, &[])
+        .expect("every section rebuilt");
+    assert_eq!(rebuilt.len(), 1);
+    // Compared as printed: JSON may read a float back one unit in the last
+    // place off, and a ratio computed from it with it.
+    let plain = shared::report::Render::Plain;
+    for (run, report) in rebuilt {
+        assert_eq!(
+            run.report.render(plain),
+            report.render(plain),
+            "{}",
+            run.name
+        );
+    }
 }

@@ -13,8 +13,9 @@
 //! depend on how fast the server thread runs; the client's timeout is
 //! there for a server that goes silent (see `timeouts`).
 
-use crate::Context;
+use crate::{Context, Results, need};
 use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
+use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table};
 use std::collections::HashMap;
 use std::thread;
@@ -124,7 +125,7 @@ pub fn charge_with_retries(
 // ANCHOR_END: retry
 
 /// What a batch of charges did to the ledger.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub requests: u64,
     /// Requests the client got a receipt for.
@@ -164,8 +165,26 @@ pub fn run_charges(handler: Handler, requests: usize, timeout: Duration) -> Outc
     }
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
-    let sizes = &context.sizes;
+/// What `idempotency` measured: the same charges through each handler.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Idempotency {
+    /// Applies every message it receives.
+    pub naive: Outcome,
+    /// Answers a request id seen before with its first receipt.
+    pub keyed: Outcome,
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
+    let (n, timeout) = (context.sizes.charges, context.sizes.reply_timeout);
+    results.idempotency = Some(Idempotency {
+        naive: run_charges(handle_naive, n, timeout),
+        keyed: run_charges(handle_idempotent, n, timeout),
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let Idempotency { naive, keyed } = need(&results.idempotency, "idempotency")?;
     let mut report = SectionReport::new(
         "idempotency",
         "Rule 4: make operations idempotent so retries are safe. A client retries \
@@ -173,9 +192,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          charges the card again; keyed by request id, a retry gets the first \
          receipt back.",
     );
-    let (n, timeout) = (sizes.charges, sizes.reply_timeout);
-    let naive = run_charges(handle_naive, n, timeout);
-    let keyed = run_charges(handle_idempotent, n, timeout);
+    let n = naive.requests;
     let mut table = Table::new(
         format!(
             "{n} charges of 10; the first reply to each is lost; up to 3 attempts"
@@ -191,8 +208,8 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         ],
     );
     for (name, o) in [
-        ("apply every message", &naive),
-        ("keyed by request id", &keyed),
+        ("apply every message", naive),
+        ("keyed by request id", keyed),
     ] {
         table.push(vec![
             Cell::text(name),
@@ -229,4 +246,50 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          delete id 7) need no key.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `requests` charges of 10, each sent twice, `applied` applied.
+    fn outcome(requests: u64, applied: u64) -> Outcome {
+        Outcome {
+            requests,
+            answered: requests,
+            sent: 2 * requests,
+            applied,
+            charged: 10 * applied,
+            meant: 10 * requests,
+        }
+    }
+
+    fn made_up(naive: Outcome, keyed: Outcome) -> Results {
+        Results {
+            idempotency: Some(Idempotency { naive, keyed }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn duplicates_only_without_a_key_hold() {
+        let good = report(&made_up(outcome(5, 10), outcome(5, 5))).unwrap();
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+    }
+
+    #[test]
+    fn a_duplicate_through_the_keyed_handler_is_broken() {
+        let twice = report(&made_up(outcome(5, 10), outcome(5, 6))).unwrap();
+        assert_eq!(twice.broken().len(), 1, "{twice:?}");
+        assert!(twice.broken()[0].claim.contains("no duplicates"));
+    }
+
+    #[test]
+    fn a_charge_left_unanswered_is_broken() {
+        let mut keyed = outcome(5, 5);
+        keyed.answered = 4;
+        let lost = report(&made_up(outcome(5, 10), keyed)).unwrap();
+        assert_eq!(lost.broken().len(), 1);
+        assert!(lost.broken()[0].claim.contains("receipt for every charge"));
+    }
 }

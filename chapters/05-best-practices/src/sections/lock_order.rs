@@ -8,8 +8,9 @@
 //! account id instead — lower id first, whoever pays — makes the cycle
 //! impossible.
 
-use crate::Context;
+use crate::{Context, Results, need};
 use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table};
 use std::sync::Barrier;
 use std::thread;
@@ -97,6 +98,7 @@ type Transfer =
     fn(&Account, &Account, i64, Duration, &dyn Fn()) -> Result<(), TimedOut>;
 
 /// What one way of transferring did over several rounds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rounds {
     pub rounds: usize,
     /// Rounds in which at least one transfer timed out.
@@ -167,15 +169,29 @@ fn stress_in_id_order(
     (timeouts, total == 4_000)
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `lock-order` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LockOrder {
+    /// How long a lock is waited for, in seconds: payer first (the
+    /// detector), and lower id first (only a safety net).
+    pub lock_timeout: f64,
+    pub safety_net: f64,
+    pub before: Rounds,
+    pub after: Rounds,
+    pub stress: Stress,
+}
+
+/// Many threads transferring in every direction, in id order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stress {
+    pub threads: usize,
+    pub transfers: usize,
+    pub timeouts: u64,
+    pub conserved: bool,
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = &context.sizes;
-    let mut report = SectionReport::new(
-        "lock-order",
-        "Rule 3: avoid deadlocks. Two opposite transfers that lock payer then \
-         payee deadlock when they meet; locking in one global order (by account \
-         id) cannot. A timeout on every acquisition turns a deadlock into an \
-         error instead of a hang.",
-    );
     // A meeting point for exactly two threads: both hold their first lock
     // before either asks for its second.
     let meet = Barrier::new(2);
@@ -198,12 +214,39 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         safety_net,
         &pause,
     );
+    let (threads, transfers) = (sizes.threads, sizes.transfers);
+    let (timeouts, conserved) = stress_in_id_order(threads, transfers, safety_net);
+    results.lock_order = Some(LockOrder {
+        lock_timeout: sizes.lock_timeout.as_secs_f64(),
+        safety_net: safety_net.as_secs_f64(),
+        before,
+        after,
+        stress: Stress {
+            threads,
+            transfers,
+            timeouts,
+            conserved,
+        },
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let order = need(&results.lock_order, "lock-order")?;
+    let (before, after) = (&order.before, &order.after);
+    let mut report = SectionReport::new(
+        "lock-order",
+        "Rule 3: avoid deadlocks. Two opposite transfers that lock payer then \
+         payee deadlock when they meet; locking in one global order (by account \
+         id) cannot. A timeout on every acquisition turns a deadlock into an \
+         error instead of a hang.",
+    );
     let mut table = Table::new(
         format!(
             "Two opposite transfers, made to meet half-way (lock wait limit: {} ms \
              before, {} s after)",
-            sizes.lock_timeout.as_millis(),
-            safety_net.as_secs()
+            super::millis(order.lock_timeout),
+            order.safety_net.round() as u64
         ),
         &[
             "locking",
@@ -213,7 +256,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             "money conserved",
         ],
     );
-    for (name, r) in [("payer first", &before), ("lower id first", &after)] {
+    for (name, r) in [("payer first", before), ("lower id first", after)] {
         table.push(vec![
             Cell::text(name),
             Cell::Count(r.rounds as u64),
@@ -233,21 +276,20 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         "a transfer that timed out changed nothing: money is conserved",
     );
 
-    let (threads, transfers) = (sizes.threads, sizes.transfers);
-    let (timeouts, conserved) = stress_in_id_order(threads, transfers, safety_net);
+    let stress = &order.stress;
     let mut table = Table::new(
         "Stress: transfers between 4 accounts in every direction, in id order",
         &["threads", "transfers each", "timeouts", "money conserved"],
     );
     table.push(vec![
-        Cell::Count(threads as u64),
-        Cell::Count(transfers as u64),
-        Cell::Count(timeouts),
-        Cell::text(super::yes(conserved)),
+        Cell::Count(stress.threads as u64),
+        Cell::Count(stress.transfers as u64),
+        Cell::Count(stress.timeouts),
+        Cell::text(super::yes(stress.conserved)),
     ]);
     report.table(table);
     report.check(
-        timeouts == 0 && conserved,
+        stress.timeouts == 0 && stress.conserved,
         "no transfer in id order ever timed out, and money is conserved",
     );
     report.note(
@@ -257,4 +299,56 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          order, not a longer timeout.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made_up(before_deadlocked: usize, after_deadlocked: usize) -> Results {
+        let rounds = |deadlocked| Rounds {
+            rounds: 5,
+            deadlocked,
+            timeouts: deadlocked as u64,
+            conserved: true,
+        };
+        Results {
+            lock_order: Some(LockOrder {
+                lock_timeout: 0.05,
+                safety_net: 5.0,
+                before: rounds(before_deadlocked),
+                after: rounds(after_deadlocked),
+                stress: Stress {
+                    threads: 4,
+                    transfers: 100,
+                    timeouts: 0,
+                    conserved: true,
+                },
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn a_forced_deadlock_every_round_holds() {
+        let good = report(&made_up(5, 0)).unwrap();
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+    }
+
+    #[test]
+    fn a_round_that_escaped_or_an_ordered_deadlock_is_broken() {
+        let escaped = report(&made_up(4, 0)).unwrap();
+        assert_eq!(escaped.broken().len(), 1, "{escaped:?}");
+        assert!(escaped.broken()[0].claim.contains("every round"));
+        let ordered = report(&made_up(5, 1)).unwrap();
+        assert_eq!(ordered.broken().len(), 1);
+        assert!(ordered.broken()[0].claim.contains("never deadlocked"));
+    }
+
+    #[test]
+    fn money_lost_is_broken() {
+        let mut results = made_up(5, 0);
+        results.lock_order.as_mut().unwrap().stress.conserved = false;
+        assert_eq!(report(&results).unwrap().broken().len(), 1);
+    }
 }

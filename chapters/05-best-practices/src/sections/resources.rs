@@ -9,8 +9,9 @@
 //! `JoinHandle::abort` — leaves money half-moved unless a guard undoes the
 //! first half.
 
-use crate::Context;
 use crate::quiet::quietly;
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -61,7 +62,8 @@ impl Drop for Lease<'_> {
 // ANCHOR_END: lease
 
 /// The ways out of a function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Path {
     /// Falls off the end.
     Normal,
@@ -241,9 +243,37 @@ fn guarded(a: Arc<Accounts>) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send
     Box::pin(transfer_guarded(a, never()))
 }
 
+/// The ways a future is cancelled, in the order they are tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cancel {
+    Select,
+    Timeout,
+    Abort,
+}
+
+impl Cancel {
+    pub fn name(self) -> &'static str {
+        match self {
+            Cancel::Select => "select! on another branch",
+            Cancel::Timeout => "tokio::time::timeout",
+            Cancel::Abort => "JoinHandle::abort",
+        }
+    }
+}
+
+/// What one cancellation did to a transfer of 10.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancelled {
+    /// Money missing afterwards.
+    pub lost: i64,
+    /// Whether the cancellation really happened.
+    pub cancelled: bool,
+}
+
 /// Money lost when `transfer` is cancelled each of three ways, and
-/// whether each cancellation really happened.
-async fn cancel_three_ways(transfer: Transfer, limit: Duration) -> Vec<(i64, bool)> {
+/// whether each cancellation really happened, in [`Cancel`]'s order.
+async fn cancel_three_ways(transfer: Transfer, limit: Duration) -> Vec<Cancelled> {
     let mut results = Vec::new();
 
     // 1. A select! that finishes on another branch drops this one.
@@ -253,14 +283,20 @@ async fn cancel_three_ways(transfer: Transfer, limit: Duration) -> Vec<(i64, boo
         () = transfer(accounts.clone()) => false,
         () = std::future::ready(()) => true,
     };
-    results.push((100 - accounts.total(), cancelled));
+    results.push(Cancelled {
+        lost: 100 - accounts.total(),
+        cancelled,
+    });
 
     // 2. A timeout drops the future it wraps.
     let accounts = Accounts::new();
     let timed_out = tokio::time::timeout(limit, transfer(accounts.clone()))
         .await
         .is_err();
-    results.push((100 - accounts.total(), timed_out));
+    results.push(Cancelled {
+        lost: 100 - accounts.total(),
+        cancelled: timed_out,
+    });
 
     // 3. abort() cancels a spawned task at its next await.
     let accounts = Accounts::new();
@@ -273,11 +309,78 @@ async fn cancel_three_ways(transfer: Transfer, limit: Duration) -> Vec<(i64, boo
     }
     task.abort();
     let aborted = matches!(task.await, Err(e) if e.is_cancelled());
-    results.push((100 - accounts.total(), aborted));
+    results.push(Cancelled {
+        lost: 100 - accounts.total(),
+        cancelled: aborted,
+    });
     results
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `resources` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Resources {
+    /// Connections still out after one call, by way out of the function.
+    pub paths: Vec<PathLeaks>,
+    /// A scoped thread that panicked holding a lease: whether the scope
+    /// passed the panic on, and the connections still out after.
+    pub scoped_re_raised: bool,
+    pub scoped_out: usize,
+    /// A transfer cancelled each way: unguarded, and with its debit in a
+    /// guard.
+    pub cancelled: Vec<Cancellation>,
+}
+
+/// One way out of a function, and the connections it left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathLeaks {
+    pub path: Path,
+    pub by_hand: usize,
+    pub guard: usize,
+}
+
+/// One way of cancelling, and what it did to each version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    pub way: Cancel,
+    pub two_steps: Cancelled,
+    pub guarded: Cancelled,
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
+    let paths = (Path::ALL.into_iter())
+        .map(|path| PathLeaks {
+            path,
+            by_hand: leaked(by_hand, path),
+            guard: leaked(with_guard, path),
+        })
+        .collect();
+    let pool = Pool::default();
+    let scoped_re_raised = scoped_thread_panics(&pool);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let limit = context.sizes.deadline;
+    let before = runtime.block_on(cancel_three_ways(two_steps, limit));
+    let after = runtime.block_on(cancel_three_ways(guarded, limit));
+    let ways = [Cancel::Select, Cancel::Timeout, Cancel::Abort];
+    let cancelled = (ways.into_iter().zip(before.into_iter().zip(after)))
+        .map(|(way, (two_steps, guarded))| Cancellation {
+            way,
+            two_steps,
+            guarded,
+        })
+        .collect();
+    results.resources = Some(Resources {
+        paths,
+        scoped_re_raised,
+        scoped_out: pool.out(),
+        cancelled,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let resources = need(&results.resources, "resources")?;
     let mut report = SectionReport::new(
         "resources",
         "Rule 6: release resources deterministically. A connection given back by \
@@ -289,67 +392,65 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         "Connections still out after one call, by way out of the function",
         &["way out", "given back by hand", "held in a guard"],
     );
-    let (mut by_hand_leaks, mut guard_leaks) = (0, 0);
-    for path in Path::ALL {
-        let (h, g) = (leaked(by_hand, path), leaked(with_guard, path));
-        (by_hand_leaks, guard_leaks) = (by_hand_leaks + h, guard_leaks + g);
+    for leaks in &resources.paths {
         table.push(vec![
-            Cell::text(path.name()),
-            Cell::Count(h as u64),
-            Cell::Count(g as u64),
+            Cell::text(leaks.path.name()),
+            Cell::Count(leaks.by_hand as u64),
+            Cell::Count(leaks.guard as u64),
         ]);
     }
-    let pool = Pool::default();
-    let re_raised = scoped_thread_panics(&pool);
     table.push(vec![
         Cell::text("panic in a scoped thread"),
         Cell::text("—"),
-        Cell::Count(pool.out() as u64),
+        Cell::Count(resources.scoped_out as u64),
     ]);
     report.table(table);
+    let leaked = |path: Path| {
+        let leaks = resources.paths.iter().find(|l| l.path == path);
+        leaks.map(|l| l.by_hand)
+    };
     report.check(
-        by_hand_leaks == 3,
+        leaked(Path::Normal) == Some(0)
+            && [Path::EarlyReturn, Path::Error, Path::Panic]
+                .into_iter()
+                .all(|p| leaked(p) == Some(1)),
         "by hand, the early return, the ? and the panic each leaked one",
     );
-    report.check(guard_leaks == 0, "the guard gave it back on every path");
     report.check(
-        re_raised && pool.out() == 0,
+        resources.paths.len() == Path::ALL.len()
+            && resources.paths.iter().all(|l| l.guard == 0),
+        "the guard gave it back on every path",
+    );
+    report.check(
+        resources.scoped_re_raised && resources.scoped_out == 0,
         "a scoped thread's panic reached the caller, and its lease went back",
     );
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()?;
-    let limit = context.sizes.deadline;
-    let before = runtime.block_on(cancel_three_ways(two_steps, limit));
-    let after = runtime.block_on(cancel_three_ways(guarded, limit));
     let mut table = Table::new(
         "A transfer of 10, cancelled at its await: money missing afterwards",
         &["cancelled by", "debit, await, credit", "debit in a guard"],
     );
-    let ways = [
-        "select! on another branch",
-        "tokio::time::timeout",
-        "JoinHandle::abort",
-    ];
-    for (way, (b, a)) in ways.iter().zip(before.iter().zip(&after)) {
+    let cancelled = &resources.cancelled;
+    for c in cancelled {
         table.push(vec![
-            Cell::text(*way),
-            Cell::Count(b.0 as u64),
-            Cell::Count(a.0 as u64),
+            Cell::text(c.way.name()),
+            Cell::Count(c.two_steps.lost as u64),
+            Cell::Count(c.guarded.lost as u64),
         ]);
     }
     report.table(table);
     report.check(
-        before.iter().chain(&after).all(|(_, cancelled)| *cancelled),
+        cancelled.len() == 3
+            && (cancelled.iter())
+                .all(|c| c.two_steps.cancelled && c.guarded.cancelled),
         "each of the three ways really cancelled the transfer",
     );
     report.check(
-        before.iter().all(|(lost, _)| *lost == 10),
+        cancelled.iter().all(|c| c.two_steps.lost == 10),
         "unguarded, every cancellation left the transfer half done: 10 missing",
     );
     report.check(
-        after.iter().all(|(lost, _)| *lost == 0),
+        cancelled.iter().all(|c| c.guarded.lost == 0),
         "guarded, every cancellation rolled the debit back: nothing missing",
     );
     report.note(
@@ -361,4 +462,62 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          with no await between them.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made_up(guard_leaks: usize, guarded_lost: i64) -> Results {
+        let paths = (Path::ALL.into_iter())
+            .map(|path| PathLeaks {
+                path,
+                by_hand: usize::from(path != Path::Normal),
+                guard: if path == Path::Panic { guard_leaks } else { 0 },
+            })
+            .collect();
+        let cancelled = [Cancel::Select, Cancel::Timeout, Cancel::Abort]
+            .into_iter()
+            .map(|way| Cancellation {
+                way,
+                two_steps: Cancelled {
+                    lost: 10,
+                    cancelled: true,
+                },
+                guarded: Cancelled {
+                    lost: guarded_lost,
+                    cancelled: true,
+                },
+            })
+            .collect();
+        Results {
+            resources: Some(Resources {
+                paths,
+                scoped_re_raised: true,
+                scoped_out: 0,
+                cancelled,
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn leaks_by_hand_and_none_guarded_hold() {
+        let good = report(&made_up(0, 0)).unwrap();
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+    }
+
+    #[test]
+    fn a_guard_that_leaked_or_a_debit_not_rolled_back_is_broken() {
+        let leaky = report(&made_up(1, 0)).unwrap();
+        assert_eq!(leaky.broken().len(), 1, "{leaky:?}");
+        assert!(leaky.broken()[0].claim.contains("every path"));
+        let half_done = report(&made_up(0, 10)).unwrap();
+        assert_eq!(half_done.broken().len(), 1);
+        assert!(
+            half_done.broken()[0]
+                .claim
+                .contains("rolled the debit back")
+        );
+    }
 }

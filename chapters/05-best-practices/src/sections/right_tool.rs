@@ -8,12 +8,13 @@
 //! gives the other side. The decision guide at the end is built from
 //! these figures.
 
-use crate::Context;
 use crate::light_job;
+use crate::{Context, Results, need};
 use comparison::models::Model;
 use comparison::worker::WorkerCommand;
+use serde::{Deserialize, Serialize};
 use shared::measure::{Repeated, repeat};
-use shared::report::{Cell, Record, SectionReport, Table};
+use shared::report::{Cell, SectionReport, Table};
 use shared::workload::{Download, urls};
 use std::time::Duration;
 
@@ -37,22 +38,85 @@ fn process_per_job(
     })
 }
 
-/// One way of running the light I/O job, and what it cost.
-struct Way {
-    name: &'static str,
-    timing: Repeated,
-    right: bool,
+/// What `right-tool` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RightTool {
+    /// Light I/O jobs, each one's wait in seconds, and the timed runs.
+    pub jobs: usize,
+    pub wait: f64,
+    pub runs: usize,
+    /// The light I/O job under each way.
+    pub ways: Vec<WayRun>,
+    /// The other side: CPU-bound sums, each timing over warmed runs.
+    pub sequential: Repeated,
+    pub rayon: Repeated,
+    /// rayon's sums equal the sequential ones.
+    pub sums_equal: bool,
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// The ways the light I/O job runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Way {
+    Threads,
+    TokioTasks,
+    ProcessPool,
+    ProcessPerJob,
+}
+
+impl Way {
+    pub fn name(self) -> &'static str {
+        match self {
+            Way::Threads => "threads",
+            Way::TokioTasks => "tokio tasks",
+            Way::ProcessPool => "process pool",
+            Way::ProcessPerJob => "process per job",
+        }
+    }
+
+    /// What the jobs run on, for `jobs` of them.
+    fn runs_on(self, jobs: usize) -> String {
+        match self {
+            Way::Threads => format!("{jobs} threads"),
+            Way::TokioTasks => format!("{jobs} tasks"),
+            Way::ProcessPool => "a process per core".to_string(),
+            Way::ProcessPerJob => format!("{jobs} processes"),
+        }
+    }
+}
+
+/// One way of running the light I/O job, and what it cost.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WayRun {
+    pub way: Way,
+    pub timing: Repeated,
+    /// Every download came back, in order (or every body was right).
+    pub right: bool,
+}
+
+impl RightTool {
+    fn timing(&self, way: Way) -> Option<&Repeated> {
+        self.ways.iter().find(|w| w.way == way).map(|w| &w.timing)
+    }
+
+    /// The median wall time of `way`, NaN when it did not run.
+    pub fn wall(&self, way: Way) -> f64 {
+        self.timing(way).map_or(f64::NAN, |t| t.wall.median)
+    }
+
+    /// The median CPU time of `way`, NaN when it did not run.
+    pub fn cpu(&self, way: Way) -> f64 {
+        self.timing(way).map_or(f64::NAN, |t| t.cpu.median)
+    }
+
+    /// rayon's speedup over the sequential sums.
+    pub fn speedup(&self) -> f64 {
+        self.sequential.wall.median / self.rayon.wall.median
+    }
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
-    let mut report = SectionReport::new(
-        "right-tool",
-        "Rule 8: choose the right tool. Light I/O — many short waits — under \
-         threads, async tasks and processes: all overlap the waits, but \
-         processes pay to start, to serialise and to be reaped, in CPU time. \
-         The guide at the end is built from these figures.",
-    );
     let command = WorkerCommand {
         program: context.worker.clone(),
     };
@@ -63,85 +127,30 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     let in_order = |got: &[Download]| got.iter().map(|d| &d.url).eq(urls.iter());
 
     let mut ways = Vec::new();
-    for (name, model) in [
-        ("threads", Model::Threads),
-        ("tokio tasks", Model::Tokio),
-        ("process pool", Model::Processes),
+    for (way, model) in [
+        (Way::Threads, Model::Threads),
+        (Way::TokioTasks, Model::Tokio),
+        (Way::ProcessPool, Model::Processes),
     ] {
         let (got, timing) =
             repeat(sizes.runs, || model.download_all(&models, &urls, wait))?;
-        ways.push(Way {
-            name,
+        ways.push(WayRun {
+            way,
             timing,
             right: in_order(&got),
         });
     }
     let (got, timing) =
         repeat(sizes.runs, || process_per_job(&context.worker, &urls, wait))?;
-    let bodies = (got.iter())
-        .zip(&urls)
-        .all(|(b, u)| *b == format!("data from {u}"));
-    ways.push(Way {
-        name: "process per job",
+    let bodies = got.len() == urls.len()
+        && (got.iter())
+            .zip(&urls)
+            .all(|(b, u)| *b == format!("data from {u}"));
+    ways.push(WayRun {
+        way: Way::ProcessPerJob,
         timing,
         right: bodies,
     });
-
-    let mut table = Table::new(
-        format!(
-            "Light I/O: {jobs} jobs, each a {} ms wait (median, range of {} run{})",
-            wait.as_millis(),
-            sizes.runs,
-            if sizes.runs == 1 { "" } else { "s" }
-        ),
-        &["model", "runs on", "all back, in order", "wall", "CPU time"],
-    );
-    for way in &ways {
-        let runs_on = match way.name {
-            "threads" => format!("{jobs} threads"),
-            "tokio tasks" => format!("{jobs} tasks"),
-            "process pool" => "a process per core".to_string(),
-            _ => format!("{jobs} processes"),
-        };
-        table.push(vec![
-            Cell::text(way.name),
-            Cell::text(runs_on),
-            Cell::text(super::yes(way.right)),
-            Cell::Timing(way.timing.wall),
-            Cell::Seconds(way.timing.cpu.median),
-        ]);
-        report.record(
-            Record::new("right-tool", Some("light-io"), way.name)
-                .with("wall_s", way.timing.wall.median)
-                .with("cpu_s", way.timing.cpu.median),
-        );
-    }
-    report.table(table);
-    let figure = |name: &str, cpu: bool| {
-        let way = ways
-            .iter()
-            .find(|w| w.name == name)
-            .expect("a measured way");
-        if cpu {
-            way.timing.cpu.median
-        } else {
-            way.timing.wall.median
-        }
-    };
-    let cpu_ratio =
-        figure("process per job", true) / figure("threads", true).max(1e-6);
-    report.check(
-        ways.iter().all(|w| w.right),
-        "every model brought every download back, in order",
-    );
-    report.measured(
-        cpu_ratio >= 5.0,
-        "a process per job burned over five times the CPU time of threads",
-    );
-    report.measured(
-        figure("process pool", false) > figure("tokio tasks", false),
-        "the process pool took longer than tokio tasks",
-    );
 
     // The other side: CPU-bound work, where threads (rayon) pay off.
     let n = if cfg!(debug_assertions) {
@@ -153,36 +162,96 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     // Start rayon's threads before timing it: a pool is built once.
     Model::Rayon.sum_all(&models, &[1_000])?;
     Model::Sequential.sum_all(&models, &ns)?; // warm, untimed: a fair baseline
-    let (one, single) =
+    let (one, sequential) =
         repeat(sizes.runs, || Model::Sequential.sum_all(&models, &ns))?;
-    let (all, pooled) = repeat(sizes.runs, || Model::Rayon.sum_all(&models, &ns))?;
-    let speedup = single.wall.median / pooled.wall.median;
-    report.check(one == all, "rayon's sums equal the sequential ones");
+    let (all, rayon) = repeat(sizes.runs, || Model::Rayon.sum_all(&models, &ns))?;
+    results.right_tool = Some(RightTool {
+        jobs,
+        wait: wait.as_secs_f64(),
+        runs: sizes.runs,
+        ways,
+        sequential,
+        rayon,
+        sums_equal: one == all,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let tool = need(&results.right_tool, "right-tool")?;
+    let (jobs, runs) = (tool.jobs, tool.runs);
+    let mut report = SectionReport::new(
+        "right-tool",
+        "Rule 8: choose the right tool. Light I/O — many short waits — under \
+         threads, async tasks and processes: all overlap the waits, but \
+         processes pay to start, to serialise and to be reaped, in CPU time. \
+         The guide at the end is built from these figures.",
+    );
+    let mut table = Table::new(
+        format!(
+            "Light I/O: {jobs} jobs, each a {} ms wait (median, range of {} run{})",
+            super::millis(tool.wait),
+            runs,
+            if runs == 1 { "" } else { "s" }
+        ),
+        &["model", "runs on", "all back, in order", "wall", "CPU time"],
+    );
+    for way in &tool.ways {
+        table.push(vec![
+            Cell::text(way.way.name()),
+            Cell::text(way.way.runs_on(jobs)),
+            Cell::text(super::yes(way.right)),
+            Cell::Timing(way.timing.wall),
+            Cell::Seconds(way.timing.cpu.median),
+        ]);
+    }
+    report.table(table);
+    let cpu_ratio = tool.cpu(Way::ProcessPerJob) / tool.cpu(Way::Threads).max(1e-6);
+    let every_way = [
+        Way::Threads,
+        Way::TokioTasks,
+        Way::ProcessPool,
+        Way::ProcessPerJob,
+    ];
+    report.check(
+        every_way.iter().all(|w| tool.timing(*w).is_some())
+            && tool.ways.iter().all(|w| w.right),
+        "every model brought every download back, in order",
+    );
+    report.measured(
+        cpu_ratio >= 5.0,
+        "a process per job burned over five times the CPU time of threads",
+    );
+    report.measured(
+        tool.wall(Way::ProcessPool) > tool.wall(Way::TokioTasks),
+        "the process pool took longer than tokio tasks",
+    );
+    report.check(tool.sums_equal, "rayon's sums equal the sequential ones");
 
     let mut guide = Table::new(
         "The guide, with this run's evidence",
         &["the job", "reach for", "evidence", "measured here"],
     );
-    let ratio = figure("process pool", false) / figure("tokio tasks", false);
-    let per_process = figure("process per job", true) / jobs as f64;
+    let ratio = tool.wall(Way::ProcessPool) / tool.wall(Way::TokioTasks);
+    let per_process = tool.cpu(Way::ProcessPerJob) / jobs as f64;
     let rows: [(&str, &str, &str, Cell); 6] = [
         (
             "many concurrent waits",
             "async tasks (tokio)",
             "wall time of the light I/O job",
-            Cell::Seconds(figure("tokio tasks", false)),
+            Cell::Seconds(tool.wall(Way::TokioTasks)),
         ),
         (
             "blocking calls, few jobs",
             "threads, a thread pool",
             "the same, on threads",
-            Cell::Seconds(figure("threads", false)),
+            Cell::Seconds(tool.wall(Way::Threads)),
         ),
         (
             "CPU-bound data work",
             "rayon (threads)",
             "speedup over one thread",
-            Cell::CpuSpeedup(speedup),
+            Cell::CpuSpeedup(tool.speedup()),
         ),
         (
             "CPU work in async code",
@@ -219,4 +288,70 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          I/O, and in Rust not to use every core either.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::measure::Spread;
+
+    fn timing(wall: f64, cpu: f64) -> Repeated {
+        Repeated {
+            runs: 3,
+            wall: Spread::single(wall),
+            cpu: Spread::single(cpu),
+        }
+    }
+
+    fn made_up(per_job_cpu: f64, rayon_wall: f64, right: bool) -> Results {
+        let way = |way, wall, cpu| WayRun {
+            way,
+            timing: timing(wall, cpu),
+            right,
+        };
+        Results {
+            right_tool: Some(RightTool {
+                jobs: 16,
+                wait: 0.005,
+                runs: 3,
+                ways: vec![
+                    way(Way::Threads, 0.006, 0.002),
+                    way(Way::TokioTasks, 0.006, 0.001),
+                    way(Way::ProcessPool, 0.030, 0.020),
+                    way(Way::ProcessPerJob, 0.040, per_job_cpu),
+                ],
+                sequential: timing(1.0, 1.0),
+                rayon: timing(rayon_wall, 1.0),
+                sums_equal: true,
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn costly_processes_and_a_real_speedup_hold() {
+        let mut good = report(&made_up(0.05, 0.55, true)).unwrap();
+        good.limit_to_cores(2);
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+    }
+
+    #[test]
+    fn a_download_lost_is_broken_and_cheap_processes_miss_the_claim() {
+        let lost = report(&made_up(0.05, 0.55, false)).unwrap();
+        assert_eq!(lost.broken().len(), 1, "{lost:?}");
+        let cheap = report(&made_up(0.004, 0.55, true)).unwrap();
+        let missed: Vec<_> = cheap.checks().filter(|c| !c.holds).collect();
+        assert_eq!(missed.len(), 1);
+        assert!(missed[0].claim.contains("five times the CPU time"));
+    }
+
+    /// A speedup above the cores is a disturbed baseline: the run is not
+    /// fit to quote.
+    #[test]
+    fn a_speedup_past_the_cores_is_implausible() {
+        let mut fast = report(&made_up(0.05, 0.3, true)).unwrap();
+        fast.limit_to_cores(2);
+        assert_eq!(fast.implausible().len(), 1, "{fast:?}");
+        assert!(fast.broken().is_empty());
+    }
 }

@@ -5,16 +5,17 @@
 //! each thread a total of its own and a channel to send it on, once. The
 //! answer is the same; what differs is how often threads have to meet.
 
-use crate::Context;
-use shared::measure::repeat;
-use shared::report::{Cell, Record, SectionReport, Table};
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
+use shared::measure::{Repeated, repeat};
+use shared::report::{Cell, SectionReport, Table};
 use std::hint::black_box;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::thread;
 
 /// What a run added up, and how the threads had to coordinate to do it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub total: u64,
     /// Times a thread took the shared lock.
@@ -113,21 +114,57 @@ pub fn owned_totals(threads: usize, per_thread: u64) -> Outcome {
 }
 // ANCHOR_END: after
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `shared-state` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedState {
+    pub threads: usize,
+    pub per_thread: u64,
+    /// The sum both versions must reach.
+    pub expected: u64,
+    /// One shared total behind a lock, taken once per item.
+    pub before: Version,
+    /// A total per thread, sent once over a channel.
+    pub after: Version,
+}
+
+/// One version's last outcome, and its timing over every run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    pub outcome: Outcome,
+    pub timing: Repeated,
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = &context.sizes;
     let (threads, per_thread) = (sizes.threads, sizes.items_per_thread);
+    let (outcome, timing) = repeat(sizes.runs, || {
+        anyhow::Ok(one_shared_total(threads, per_thread))
+    })?;
+    let before = Version { outcome, timing };
+    let (outcome, timing) =
+        repeat(sizes.runs, || anyhow::Ok(owned_totals(threads, per_thread)))?;
+    let after = Version { outcome, timing };
+    results.shared_state = Some(SharedState {
+        threads,
+        per_thread,
+        expected: expected_total(threads, per_thread),
+        before,
+        after,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let state = need(&results.shared_state, "shared-state")?;
+    let (threads, per_thread, expected) =
+        (state.threads, state.per_thread, state.expected);
     let mut report = SectionReport::new(
         "shared-state",
         "Rule 1: minimise shared mutable state. The same sum, first with one \
          total behind a Mutex that every thread locks for every item, then with \
          a total per thread sent once over a channel.",
     );
-    let expected = expected_total(threads, per_thread);
-    let (shared, shared_time) = repeat(sizes.runs, || {
-        anyhow::Ok(one_shared_total(threads, per_thread))
-    })?;
-    let (owned, owned_time) =
-        repeat(sizes.runs, || anyhow::Ok(owned_totals(threads, per_thread)))?;
+    let (shared, owned) = (&state.before.outcome, &state.after.outcome);
     let mut table = Table::new(
         format!(
             "{threads} threads add {} numbers each (wall time: median, range)",
@@ -142,28 +179,22 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             "wall",
         ],
     );
-    for (name, outcome, timing) in [
-        ("before: Arc<Mutex<u64>>", &shared, &shared_time),
-        ("after: owned + channel", &owned, &owned_time),
+    for (name, version) in [
+        ("before: Arc<Mutex<u64>>", &state.before),
+        ("after: owned + channel", &state.after),
     ] {
+        let outcome = &version.outcome;
         table.push(vec![
             Cell::text(name),
             Cell::text(super::yes(outcome.total == expected)),
             Cell::Count(outcome.locks),
             Cell::Tally(outcome.waits),
             Cell::Count(outcome.messages),
-            Cell::Timing(timing.wall),
+            Cell::Timing(version.timing.wall),
         ]);
-        report.record(
-            Record::new("shared-state", None, name)
-                .with("wall_s", timing.wall.median)
-                .with("locks", outcome.locks)
-                .with("waits", outcome.waits)
-                .with("messages", outcome.messages),
-        );
     }
     report.table(table);
-    let speedup = shared_time.wall.median / owned_time.wall.median;
+    let speedup = state.before.timing.wall.median / state.after.timing.wall.median;
     let mut ratio = Table::new("The difference", &["owned is faster by"]);
     ratio.push(vec![Cell::Ratio(speedup)]);
     report.table(ratio);
@@ -192,4 +223,63 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          of sharing a counter.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::measure::Spread;
+
+    fn made_up(before_total: u64, before_wall: f64, after_wall: f64) -> Results {
+        let (threads, per_thread) = (4, 10);
+        let timing = |wall: f64| Repeated {
+            runs: 1,
+            wall: Spread::single(wall),
+            cpu: Spread::single(wall),
+        };
+        Results {
+            shared_state: Some(SharedState {
+                threads,
+                per_thread,
+                expected: expected_total(threads, per_thread),
+                before: Version {
+                    outcome: Outcome {
+                        total: before_total,
+                        locks: 40,
+                        waits: 3,
+                        messages: 0,
+                    },
+                    timing: timing(before_wall),
+                },
+                after: Version {
+                    outcome: Outcome {
+                        total: expected_total(threads, per_thread),
+                        locks: 0,
+                        waits: 0,
+                        messages: 4,
+                    },
+                    timing: timing(after_wall),
+                },
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn right_totals_hold_and_a_lost_update_breaks_the_check() {
+        let good = report(&made_up(780, 0.4, 0.1)).unwrap();
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+        let lost = report(&made_up(779, 0.4, 0.1)).unwrap();
+        assert_eq!(lost.broken().len(), 1, "{lost:?}");
+        assert!(lost.broken()[0].claim.contains("right total"));
+    }
+
+    #[test]
+    fn a_small_speedup_misses_the_measured_claim() {
+        let close = report(&made_up(780, 0.15, 0.1)).unwrap();
+        assert!(close.broken().is_empty());
+        let missed: Vec<_> = close.checks().filter(|c| !c.holds).collect();
+        assert_eq!(missed.len(), 1);
+        assert!(missed[0].claim.contains("twice as fast"));
+    }
 }

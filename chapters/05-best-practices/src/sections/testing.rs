@@ -12,11 +12,12 @@
 //! The code under test is written once, against [`Counter`], and run on
 //! `std` atomics by the stress test and on shuttle's by the model checker.
 
-use crate::Context;
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table, group_thousands};
 use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Barrier, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What the code under test needs from an atomic counter, so the same
 /// code runs on `std`'s atomics and on shuttle's.
@@ -68,13 +69,15 @@ pub fn add_one_atomic(counter: &dyn Counter) {
 pub type AddOne = fn(&dyn Counter);
 
 /// What the stress test saw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stress {
     /// Runs made: up to the first lost update, or the whole bound.
     pub runs: usize,
     pub found: bool,
     /// Updates lost in the last run made.
     pub lost: u64,
-    pub took: Duration,
+    /// Seconds the runs took.
+    pub took: f64,
 }
 
 // ANCHOR: stress
@@ -97,7 +100,7 @@ pub fn stress(add_one: AddOne, increments: u64, bound: usize) -> Stress {
         });
         let lost = 2 * increments - counter.into_inner();
         if lost > 0 {
-            let took = start.elapsed();
+            let took = start.elapsed().as_secs_f64();
             return Stress {
                 runs: run,
                 found: true,
@@ -110,7 +113,7 @@ pub fn stress(add_one: AddOne, increments: u64, bound: usize) -> Stress {
         runs: bound,
         found: false,
         lost: 0,
-        took: start.elapsed(),
+        took: start.elapsed().as_secs_f64(),
     }
 }
 // ANCHOR_END: stress
@@ -150,6 +153,7 @@ impl Counter for Traced<'_> {
 }
 
 /// What the model checker saw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     /// Schedules explored: every one there is, for this small case.
     pub schedules: usize,
@@ -157,7 +161,8 @@ pub struct Model {
     pub first_failure: Option<usize>,
     /// Its steps, in the order shuttle ran them.
     pub failing_steps: Vec<String>,
-    pub took: Duration,
+    /// Seconds the exploration took.
+    pub took: f64,
 }
 
 /// One execution's final count and its steps.
@@ -202,25 +207,49 @@ pub fn model_check(add_one: AddOne) -> Model {
         schedules,
         first_failure: first.map(|i| i + 1),
         failing_steps: first.map(|i| executions[i].1.clone()).unwrap_or_default(),
-        took: start.elapsed(),
+        took: start.elapsed().as_secs_f64(),
     }
 }
 // ANCHOR_END: shuttle
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `testing` measured: the racy code and the fix, each hunted by
+/// the stress test and by shuttle.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Testing {
+    /// Increments per thread in each stress run, and the bound on runs.
+    pub increments: u64,
+    pub bound: usize,
+    pub racy_stress: Stress,
+    pub fixed_stress: Stress,
+    pub racy_model: Model,
+    pub fixed_model: Model,
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = &context.sizes;
     let (increments, bound) = (sizes.stress_increments, sizes.stress_runs);
+    results.testing = Some(Testing {
+        increments,
+        bound,
+        racy_stress: stress(add_one_racy, increments, bound),
+        fixed_stress: stress(add_one_atomic, increments, bound),
+        racy_model: model_check(add_one_racy),
+        fixed_model: model_check(add_one_atomic),
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let testing = need(&results.testing, "testing")?;
+    let (increments, bound) = (testing.increments, testing.bound);
+    let (racy_stress, fixed_stress) = (&testing.racy_stress, &testing.fixed_stress);
+    let (racy_model, fixed_model) = (&testing.racy_model, &testing.fixed_model);
     let mut report = SectionReport::new(
         "testing",
         "Rule 7: test concurrent code thoroughly. One race — read, then write \
          back one more — hunted by a stress test on real threads and by shuttle, \
          a model checker that tries every interleaving.",
     );
-    let racy_stress = stress(add_one_racy, increments, bound);
-    let fixed_stress = stress(add_one_atomic, increments, bound);
-    let racy_model = model_check(add_one_racy);
-    let fixed_model = model_check(add_one_atomic);
-
     let mut table = Table::new(
         format!(
             "Stress test: 2 threads × {} increments a run, at most {} runs",
@@ -235,13 +264,13 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         Cell::text("read, write back +1"),
         Cell::Tally(racy_stress.runs as u64),
         Cell::Tally(racy_stress.lost),
-        Cell::Seconds(racy_stress.took.as_secs_f64()),
+        Cell::Seconds(racy_stress.took),
     ]);
     table.push(vec![
         Cell::text("fetch_add"),
         Cell::Count(fixed_stress.runs as u64),
         Cell::Count(fixed_stress.lost),
-        Cell::Seconds(fixed_stress.took.as_secs_f64()),
+        Cell::Seconds(fixed_stress.took),
     ]);
     report.table(table);
     let mut table = Table::new(
@@ -254,8 +283,8 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         ],
     );
     for (name, m) in [
-        ("read, write back +1", &racy_model),
-        ("fetch_add", &fixed_model),
+        ("read, write back +1", racy_model),
+        ("fetch_add", fixed_model),
     ] {
         table.push(vec![
             Cell::text(name),
@@ -264,7 +293,7 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
                 Some(n) => Cell::Count(n as u64),
                 None => Cell::text("none: no schedule loses an update"),
             },
-            Cell::Seconds(m.took.as_secs_f64()),
+            Cell::Seconds(m.took),
         ]);
     }
     report.table(table);
@@ -294,4 +323,61 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
          seed. loom does the same job for std's memory model, exhaustively.",
     );
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made_up(racy_found: bool, fixed_found: bool) -> Results {
+        let stress = |found: bool, runs| Stress {
+            runs,
+            found,
+            lost: u64::from(found),
+            took: 0.01,
+        };
+        let model = |first_failure: Option<usize>| Model {
+            schedules: 6,
+            first_failure,
+            failing_steps: if first_failure.is_some() {
+                ["A reads 0", "B reads 0", "A writes 1", "B writes 1"]
+                    .map(String::from)
+                    .to_vec()
+            } else {
+                Vec::new()
+            },
+            took: 0.001,
+        };
+        Results {
+            testing: Some(Testing {
+                increments: 1_000,
+                bound: 200,
+                racy_stress: stress(true, 3),
+                fixed_stress: stress(fixed_found, if fixed_found { 7 } else { 200 }),
+                racy_model: model(racy_found.then_some(2)),
+                fixed_model: model(None),
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn the_race_found_and_the_fix_clean_holds() {
+        let good = report(&made_up(true, false)).unwrap();
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+        assert!(good.blocks.iter().any(|b| matches!(
+            b,
+            shared::report::Block::Note(n) if n.contains("A reads 0, B reads 0")
+        )));
+    }
+
+    #[test]
+    fn a_race_missed_by_shuttle_or_in_the_fix_is_broken() {
+        let missed = report(&made_up(false, false)).unwrap();
+        assert_eq!(missed.broken().len(), 1, "{missed:?}");
+        assert!(missed.broken()[0].claim.contains("found the lost update"));
+        let fix_lost = report(&made_up(true, true)).unwrap();
+        assert_eq!(fix_lost.broken().len(), 1);
+        assert!(fix_lost.broken()[0].claim.contains("survived every run"));
+    }
 }

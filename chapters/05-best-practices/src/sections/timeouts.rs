@@ -7,8 +7,9 @@
 //! Callers with a deadline fail fast, three ways: `recv_timeout`,
 //! crossbeam's `select!` with a deadline, and `tokio::time::timeout`.
 
-use crate::Context;
+use crate::{Context, Results, need};
 use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
+use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -17,7 +18,8 @@ use std::time::{Duration, Instant};
 pub type Request = Sender<String>;
 
 /// Why a call returned without an answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum CallError {
     /// No answer within the deadline.
     TimedOut,
@@ -149,23 +151,57 @@ pub fn naive_under_watchdog(
 }
 // ANCHOR_END: watchdog
 
-/// One way of calling, and what it did.
-struct Row {
-    way: &'static str,
-    result: Result<String, CallError>,
-    waited: Duration,
+/// What `timeouts` measured, durations in seconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timeouts {
+    pub deadline: f64,
+    pub watchdog: f64,
+    /// The caller without a deadline: whether it was still waiting when
+    /// the watchdog fired, what it finally returned, and how long it took.
+    pub naive_stuck: bool,
+    pub naive: Call,
+    /// The callers with a deadline.
+    pub bounded: Vec<Call>,
+    /// Requests the silent server took and never answered.
+    pub swallowed: usize,
 }
 
-fn timed(
-    way: &'static str,
-    call: impl FnOnce() -> Result<String, CallError>,
-) -> Row {
+/// The ways of calling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Way {
+    Recv,
+    RecvTimeout,
+    Select,
+    TokioTimeout,
+}
+
+impl Way {
+    pub fn name(self) -> &'static str {
+        match self {
+            Way::Recv => "no deadline: recv()",
+            Way::RecvTimeout => "recv_timeout",
+            Way::Select => "select! with a deadline",
+            Way::TokioTimeout => "tokio::time::timeout",
+        }
+    }
+}
+
+/// One way of calling, and what it did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    pub way: Way,
+    pub result: Result<String, CallError>,
+    pub waited: f64,
+}
+
+fn timed(way: Way, call: impl FnOnce() -> Result<String, CallError>) -> Call {
     let start = Instant::now();
     let result = call();
-    Row {
+    Call {
         way,
         result,
-        waited: start.elapsed(),
+        waited: start.elapsed().as_secs_f64(),
     }
 }
 
@@ -177,29 +213,24 @@ fn describe(result: &Result<String, CallError>) -> String {
     }
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let (deadline, watchdog) = (context.sizes.deadline, context.sizes.watchdog);
-    let mut report = SectionReport::new(
-        "timeouts",
-        "Rule 5: put a timeout on every external call. A server that never \
-         answers: the caller without a deadline is stuck (a watchdog ends the \
-         demo); callers with one fail fast.",
-    );
-    let start = Instant::now();
-    let (stuck, naive_result) = naive_under_watchdog(watchdog);
-    let naive_waited = start.elapsed();
+    let mut stuck = false;
+    let naive = timed(Way::Recv, || {
+        let (was_stuck, result) = naive_under_watchdog(watchdog);
+        stuck = was_stuck;
+        result
+    });
 
     let server = SilentServer::start();
-    let mut rows = vec![
-        timed("recv_timeout", || {
+    let mut bounded = vec![
+        timed(Way::RecvTimeout, || {
             call_with_deadline(&server.requests, deadline)
         }),
-        timed("select! with a deadline", || {
-            call_with_select(&server.requests, deadline)
-        }),
+        timed(Way::Select, || call_with_select(&server.requests, deadline)),
     ];
     let swallowed = server.shut_down();
-    rows.push(timed("tokio::time::timeout", || {
+    bounded.push(timed(Way::TokioTimeout, || {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
@@ -218,47 +249,72 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
             result
         })
     }));
+    results.timeouts = Some(Timeouts {
+        deadline: deadline.as_secs_f64(),
+        watchdog: watchdog.as_secs_f64(),
+        naive_stuck: stuck,
+        naive,
+        bounded,
+        swallowed,
+    });
+    Ok(())
+}
 
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let timeouts = need(&results.timeouts, "timeouts")?;
+    let (deadline, watchdog) = (timeouts.deadline, timeouts.watchdog);
+    let mut report = SectionReport::new(
+        "timeouts",
+        "Rule 5: put a timeout on every external call. A server that never \
+         answers: the caller without a deadline is stuck (a watchdog ends the \
+         demo); callers with one fail fast.",
+    );
     let mut table = Table::new(
         format!(
             "Calling a server that never answers (deadline {} ms, watchdog {} ms)",
-            deadline.as_millis(),
-            watchdog.as_millis()
+            super::millis(deadline),
+            super::millis(watchdog)
         ),
         &["caller", "outcome", "waited"],
     );
-    let stuck_text = if stuck {
+    let stuck_text = if timeouts.naive_stuck {
         "stuck until the watchdog; then server gone"
     } else {
         "returned on its own"
     };
     table.push(vec![
-        Cell::text("no deadline: recv()"),
+        Cell::text(timeouts.naive.way.name()),
         Cell::text(stuck_text),
-        Cell::Seconds(naive_waited.as_secs_f64()),
+        Cell::Seconds(timeouts.naive.waited),
     ]);
-    for row in &rows {
+    for call in &timeouts.bounded {
         table.push(vec![
-            Cell::text(row.way),
-            Cell::text(describe(&row.result)),
-            Cell::Seconds(row.waited.as_secs_f64()),
+            Cell::text(call.way.name()),
+            Cell::text(describe(&call.result)),
+            Cell::Seconds(call.waited),
         ]);
     }
     report.table(table);
     report.check(
-        stuck && naive_result == Err(CallError::ServerGone),
+        timeouts.naive_stuck && timeouts.naive.result == Err(CallError::ServerGone),
         "without a deadline the caller was still waiting when the watchdog fired",
     );
+    let bounded = &timeouts.bounded;
     report.check(
-        rows.iter().all(|r| r.result == Err(CallError::TimedOut)),
+        !bounded.is_empty()
+            && bounded.iter().all(|c| c.result == Err(CallError::TimedOut)),
         "every caller with a deadline failed with 'timed out'",
     );
     report.check(
-        rows.iter()
-            .all(|r| r.waited >= deadline && r.waited < watchdog),
+        bounded
+            .iter()
+            .all(|c| c.waited >= deadline && c.waited < watchdog),
         "each waited at least its deadline, and far less than the watchdog",
     );
-    report.check(swallowed == 2, "the silent server swallowed both requests");
+    report.check(
+        timeouts.swallowed == 2,
+        "the silent server swallowed both requests",
+    );
     report.note(
         "A timeout turns 'hangs forever' into an error the caller can handle: \
          retry (safely, if the call is idempotent — see idempotency), fall back, \
@@ -271,6 +327,46 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn made_up(stuck: bool, waited: f64) -> Results {
+        let call = |way, result, waited| Call {
+            way,
+            result,
+            waited,
+        };
+        let timed_out = Err(CallError::TimedOut);
+        Results {
+            timeouts: Some(Timeouts {
+                deadline: 0.05,
+                watchdog: 0.5,
+                naive_stuck: stuck,
+                naive: call(Way::Recv, Err(CallError::ServerGone), 0.5),
+                bounded: vec![
+                    call(Way::RecvTimeout, timed_out.clone(), waited),
+                    call(Way::Select, timed_out.clone(), 0.051),
+                    call(Way::TokioTimeout, timed_out, 0.051),
+                ],
+                swallowed: 2,
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn stuck_without_a_deadline_and_fast_with_one_holds() {
+        let good = report(&made_up(true, 0.051)).unwrap();
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+    }
+
+    #[test]
+    fn a_caller_that_returned_on_its_own_or_too_early_is_broken() {
+        let unstuck = report(&made_up(false, 0.051)).unwrap();
+        assert_eq!(unstuck.broken().len(), 1, "{unstuck:?}");
+        assert!(unstuck.broken()[0].claim.contains("watchdog fired"));
+        let early = report(&made_up(true, 0.01)).unwrap();
+        assert_eq!(early.broken().len(), 1);
+        assert!(early.broken()[0].claim.contains("at least its deadline"));
+    }
 
     /// With time paused the deadline is exact, and the test takes no time.
     #[tokio::test(start_paused = true)]

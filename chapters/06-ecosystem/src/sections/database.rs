@@ -7,11 +7,12 @@
 //! a transaction keeps a transfer whole. PostgreSQL and Redis run when the
 //! reader has them.
 
-use crate::Context;
 use crate::db::bank::{self, Outcome};
 use crate::db::{self, TempDb, servers};
 use crate::sizes::Sizes;
-use shared::report::{Cell, Record, SectionReport, Table};
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,30 +27,154 @@ const MAX_READS: usize = 100_000;
 const ACCOUNTS: i64 = 10;
 const OPENING: i64 = 100;
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+/// What `database` measured, durations in seconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Database {
+    pub slow_query: SlowQuery,
+    pub writers: Writers,
+    pub transfers: Transfers,
+    /// PostgreSQL and Redis: run, failed, or skipped (and why).
+    pub servers: Vec<ServerRun>,
+}
+
+/// One slow query beside a ticking task, on a one-thread runtime.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SlowQuery {
+    /// The query counts to this number in SQL.
+    pub count_to: i64,
+    /// Called in the async task: how long, and the ticks meanwhile.
+    pub direct: f64,
+    pub direct_ticks: u64,
+    /// On spawn_blocking.
+    pub spawned: f64,
+    pub spawned_ticks: u64,
+}
+
+/// Writers committing batches while readers count the rows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Writers {
+    pub writers: usize,
+    /// Transactions committed in all, and the rows in each.
+    pub transactions: usize,
+    pub rows_each: usize,
+    /// Rows in the table at the end.
+    pub rows: i64,
+    pub took: f64,
+    pub reads: usize,
+    /// Every distinct count a reader saw.
+    pub counts_seen: Vec<i64>,
+}
+
+/// Transfers that may overdraw, three ways.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transfers {
+    pub planned: usize,
+    pub accounts: i64,
+    pub opening: i64,
+    pub autocommit: Bank,
+    pub transaction: Bank,
+    /// One transaction each, split over `connections` at once.
+    pub concurrent: Bank,
+    pub connections: usize,
+}
+
+/// What a plan of transfers left the bank with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bank {
+    pub moved: u64,
+    pub refused: u64,
+    pub total: i64,
+    pub lowest: i64,
+}
+
+/// A database server the section talks to, where the reader has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Which {
+    Postgres,
+    Redis,
+}
+
+impl Which {
+    pub fn server(self) -> servers::Server {
+        match self {
+            Which::Postgres => servers::POSTGRES,
+            Which::Redis => servers::REDIS,
+        }
+    }
+}
+
+/// One server, and what became of it in this run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServerRun {
+    pub server: Which,
+    pub outcome: ServerOutcome,
+}
+
+/// A server's demo: skipped (the driver is not built, or its URL unset),
+/// measured, or failed — a server that was named but did not answer is a
+/// failure, not a skip: the reader asked for it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerOutcome {
+    Skipped { why: String },
+    Measured(ServerCounts),
+    Failed { error: String },
+}
+
+/// What a server's demo counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerCounts {
+    /// `tasks` connections inserted `rows_per_task` rows each, every insert
+    /// in a transaction that also keeps a running total.
+    Postgres {
+        tasks: usize,
+        rows_per_task: usize,
+        rows: i64,
+        sum: i64,
+        total: i64,
+    },
+    /// `tasks` INCRs from separate connections, then a MULTI/EXEC that
+    /// adds `multi_adds` and reads the counter back.
+    Redis {
+        tasks: usize,
+        multi_adds: i64,
+        after_incrs: i64,
+        multi_incr: i64,
+        multi_get: i64,
+    },
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
-    let mut report = SectionReport::new(
-        "database",
-        "SQLite through rusqlite, a blocking driver, from async code: on the \
-         runtime's thread it stalls every task; on spawn_blocking it does not. \
-         Then concurrent writers, readers and transfers in transactions.",
-    );
     let file = TempDb::new("database");
-    blocking_the_runtime(&file, sizes.slow_query_to, &mut report)?;
+    let slow_query = blocking_the_runtime(&file, sizes.slow_query_to)?;
     let runtime = context.runtime()?;
-    runtime.block_on(readers_and_writers(&file, &sizes, &mut report))?;
-    runtime.block_on(transfers(&file, &sizes, &mut report))?;
-    servers(runtime, &mut report);
-    Ok(report)
+    let writers = runtime.block_on(readers_and_writers(&file, &sizes))?;
+    let transfers = runtime.block_on(transfers(&file, &sizes))?;
+    let servers = [Which::Postgres, Which::Redis]
+        .into_iter()
+        .map(|server| ServerRun {
+            server,
+            outcome: match server.server().url() {
+                Err(why) => ServerOutcome::Skipped { why },
+                Ok(url) => runtime.block_on(run_server(server, &url)),
+            },
+        })
+        .collect();
+    results.database = Some(Database {
+        slow_query,
+        writers,
+        transfers,
+        servers,
+    });
+    Ok(())
 }
 
 /// A ticker task beside one slow query, on a single-threaded runtime (one
 /// thread, like asyncio's event loop): how often did it tick meanwhile?
-fn blocking_the_runtime(
-    file: &TempDb,
-    count_to: i64,
-    report: &mut SectionReport,
-) -> anyhow::Result<()> {
+fn blocking_the_runtime(file: &TempDb, count_to: i64) -> anyhow::Result<SlowQuery> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
@@ -82,34 +207,13 @@ fn blocking_the_runtime(
             drop(conn);
             anyhow::Ok(((direct, spawned), (direct_took, spawned_took)))
         })?;
-    let mut table = Table::new(
-        format!("A query counting to {count_to}, beside a task ticking every 1 ms"),
-        &["the query ran", "took", "ticks meanwhile"],
-    );
-    table.push(vec![
-        Cell::text("in the async task"),
-        Cell::Seconds(direct_took.as_secs_f64()),
-        Cell::Tally(direct),
-    ]);
-    table.push(vec![
-        Cell::text("on spawn_blocking"),
-        Cell::Seconds(spawned_took.as_secs_f64()),
-        Cell::Tally(spawned),
-    ]);
-    report.table(table);
-    report.record(
-        Record::new("database", Some("slow-query"), "rusqlite")
-            .with("direct_s", direct_took.as_secs_f64())
-            .with("direct_ticks", direct)
-            .with("spawn_blocking_s", spawned_took.as_secs_f64())
-            .with("spawn_blocking_ticks", spawned),
-    );
-    report.check(
-        direct == 0 && spawned > 0,
-        "called in the task, the query stopped the ticker dead (0 ticks); on \
-         spawn_blocking the ticker went on ticking",
-    );
-    Ok(())
+    Ok(SlowQuery {
+        count_to,
+        direct: direct_took.as_secs_f64(),
+        direct_ticks: direct,
+        spawned: spawned_took.as_secs_f64(),
+        spawned_ticks: spawned,
+    })
 }
 
 /// Ticks until aborted, or at most 100 000 times (100 s): bounded.
@@ -129,8 +233,7 @@ async fn tick(ticks: Arc<AtomicU64>) {
 async fn readers_and_writers(
     file: &TempDb,
     sizes: &Sizes,
-    report: &mut SectionReport,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Writers> {
     let (batch, per_writer) = (sizes.rows_per_transaction, sizes.transactions);
     let writing = Arc::new(AtomicBool::new(true));
     let start = Instant::now();
@@ -165,41 +268,15 @@ async fn readers_and_writers(
         reads += n;
     }
     let total = db::count_events(&db::open(&file.path)?)?;
-    let expected = (sizes.writers * per_writer * batch) as i64;
-    let mut table = Table::new(
-        "Writers and readers on one SQLite file (WAL mode)",
-        &[
-            "writers",
-            "transactions",
-            "rows each",
-            "rows",
-            "took",
-            "reads",
-            "counts seen",
-        ],
-    );
-    table.push(vec![
-        Cell::Count(sizes.writers as u64),
-        Cell::Count((sizes.writers * per_writer) as u64),
-        Cell::Count(batch as u64),
-        Cell::Count(total as u64),
-        Cell::Seconds(wall.as_secs_f64()),
-        Cell::Tally(reads as u64),
-        Cell::Tally(seen.len() as u64),
-    ]);
-    report.table(table);
-    report.check(
-        total == expected,
-        format!("every committed row is there: {expected} rows"),
-    );
-    report.check(
-        seen.iter().all(|count| count % batch as i64 == 0),
-        format!(
-            "readers never saw half a transaction: every count they read was a \
-             multiple of {batch}"
-        ),
-    );
-    Ok(())
+    Ok(Writers {
+        writers: sizes.writers,
+        transactions: sizes.writers * per_writer,
+        rows_each: batch,
+        rows: total,
+        took: wall.as_secs_f64(),
+        reads,
+        counts_seen: seen.into_iter().collect(),
+    })
 }
 
 /// Counts the rows until the writers are done (or [`MAX_READS`] times):
@@ -225,91 +302,57 @@ fn read_while(
 
 /// Transfers that sometimes overdraw: without a transaction money appears
 /// from nowhere; with one, the total never moves.
-async fn transfers(
-    file: &TempDb,
-    sizes: &Sizes,
-    report: &mut SectionReport,
-) -> anyhow::Result<()> {
+async fn transfers(file: &TempDb, sizes: &Sizes) -> anyhow::Result<Transfers> {
     let plan: Vec<(i64, i64, i64)> = (0..sizes.transfers as i64)
         .map(|i| (i % ACCOUNTS, (i * 7 + 3) % ACCOUNTS, 10 + (i * 37) % 90))
         .filter(|(from, to, _)| from != to)
         .collect();
-    let mut table = Table::new(
-        format!(
-            "{} transfers between {ACCOUNTS} accounts of {OPENING} (a balance may \
-             not go below 0)",
-            plan.len()
-        ),
-        &["how", "moved", "refused", "total after", "lowest balance"],
-    );
-    let mut outcomes = Vec::new();
+    let mut banks = Vec::new();
     for with_transaction in [false, true] {
         let path = file.path.clone();
         let plan = plan.clone();
-        let (moved, refused, total, lowest) = tokio::task::spawn_blocking(
-            move || -> rusqlite::Result<(u64, u64, i64, i64)> {
-                let mut conn = db::open(&path)?;
-                bank::open_accounts(&mut conn, ACCOUNTS, OPENING)?;
-                let (mut moved, mut refused) = (0, 0);
-                for &(from, to, amount) in &plan {
-                    let outcome = if with_transaction {
-                        bank::transfer(&mut conn, from, to, amount)?
-                    } else {
-                        bank::transfer_without_transaction(&conn, from, to, amount)?
-                    };
-                    match outcome {
-                        Outcome::Moved => moved += 1,
-                        Outcome::RolledBack => refused += 1,
-                    }
+        let bank = tokio::task::spawn_blocking(move || -> rusqlite::Result<Bank> {
+            let mut conn = db::open(&path)?;
+            bank::open_accounts(&mut conn, ACCOUNTS, OPENING)?;
+            let (mut moved, mut refused) = (0, 0);
+            for &(from, to, amount) in &plan {
+                let outcome = if with_transaction {
+                    bank::transfer(&mut conn, from, to, amount)?
+                } else {
+                    bank::transfer_without_transaction(&conn, from, to, amount)?
+                };
+                match outcome {
+                    Outcome::Moved => moved += 1,
+                    Outcome::RolledBack => refused += 1,
                 }
-                let (total, lowest) = bank::total_and_lowest(&conn)?;
-                Ok((moved, refused, total, lowest))
-            },
-        )
+            }
+            let (total, lowest) = bank::total_and_lowest(&conn)?;
+            Ok(Bank {
+                moved,
+                refused,
+                total,
+                lowest,
+            })
+        })
         .await??;
-        let how = if with_transaction {
-            "one transaction each"
-        } else {
-            "autocommit (broken)"
-        };
-        table.push(vec![
-            Cell::text(how),
-            Cell::Count(moved),
-            Cell::Count(refused),
-            Cell::Count(total as u64),
-            Cell::Count(lowest as u64),
-        ]);
-        outcomes.push((refused, total, lowest));
+        banks.push(bank);
     }
-    let concurrent = concurrent_transfers(file, &plan, sizes.writers).await?;
-    table.push(vec![
-        Cell::text(format!("{} connections at once", sizes.writers)),
-        Cell::Tally(concurrent.0),
-        Cell::Tally(concurrent.1),
-        Cell::Count(concurrent.2 as u64),
-        Cell::Tally(concurrent.3 as u64),
-    ]);
-    report.table(table);
-    let opening_total = ACCOUNTS * OPENING;
-    let (broken, fixed) = (outcomes[0], outcomes[1]);
-    report.check(
-        broken.0 > 0 && broken.1 > opening_total,
-        "without a transaction, each refused debit left its credit behind: the \
-         total grew",
-    );
-    report.check(
-        fixed.0 > 0
-            && fixed.1 == opening_total
-            && concurrent.2 == opening_total
-            && fixed.2 >= 0
-            && concurrent.3 >= 0,
-        format!(
-            "in a transaction, a refused debit rolled its credit back: the total \
-             stayed {opening_total} and no balance went below 0, one connection or \
-             several at once"
-        ),
-    );
-    Ok(())
+    let (moved, refused, total, lowest) =
+        concurrent_transfers(file, &plan, sizes.writers).await?;
+    Ok(Transfers {
+        planned: plan.len(),
+        accounts: ACCOUNTS,
+        opening: OPENING,
+        autocommit: banks[0],
+        transaction: banks[1],
+        concurrent: Bank {
+            moved,
+            refused,
+            total,
+            lowest,
+        },
+        connections: sizes.writers,
+    })
 }
 
 /// The plan split over `workers` connections, each on spawn_blocking:
@@ -355,17 +398,211 @@ async fn concurrent_transfers(
     Ok((moved, refused, total, lowest))
 }
 
+/// How many tasks, each on its own connection, write to a server at once.
+#[cfg(any(feature = "postgres", feature = "redis"))]
+const SERVER_TASKS: usize = 8;
+/// How many rows each PostgreSQL task inserts, one transaction each.
+#[cfg(feature = "postgres")]
+const ROWS_PER_TASK: usize = 25;
+
+/// Runs one server's demo against `url`.
+#[cfg_attr(
+    not(any(feature = "postgres", feature = "redis")),
+    expect(clippy::unused_async, unused_variables)
+)]
+async fn run_server(server: Which, url: &str) -> ServerOutcome {
+    #[cfg(feature = "postgres")]
+    if server == Which::Postgres {
+        let ran = servers::postgres::run(url, SERVER_TASKS, ROWS_PER_TASK).await;
+        return match ran {
+            Ok(c) => ServerOutcome::Measured(ServerCounts::Postgres {
+                tasks: SERVER_TASKS,
+                rows_per_task: ROWS_PER_TASK,
+                rows: c.rows,
+                sum: c.sum,
+                total: c.total,
+            }),
+            Err(e) => ServerOutcome::Failed {
+                error: format!("{e:#}"),
+            },
+        };
+    }
+    #[cfg(feature = "redis")]
+    if server == Which::Redis {
+        return match servers::redis::run(url, SERVER_TASKS).await {
+            Ok(c) => ServerOutcome::Measured(ServerCounts::Redis {
+                tasks: SERVER_TASKS,
+                multi_adds: servers::redis::MULTI_ADDS,
+                after_incrs: c.after_incrs,
+                multi_incr: c.multi_incr,
+                multi_get: c.multi_get,
+            }),
+            Err(e) => ServerOutcome::Failed {
+                error: format!("{e:#}"),
+            },
+        };
+    }
+    ServerOutcome::Skipped {
+        why: format!("{} is not built", server.server().driver),
+    }
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let database = need(&results.database, "database")?;
+    let mut report = SectionReport::new(
+        "database",
+        "SQLite through rusqlite, a blocking driver, from async code: on the \
+         runtime's thread it stalls every task; on spawn_blocking it does not. \
+         Then concurrent writers, readers and transfers in transactions.",
+    );
+    slow_query(&database.slow_query, &mut report);
+    writers_and_readers(&database.writers, &mut report);
+    transfers_table(&database.transfers, &mut report);
+    servers_table(&database.servers, &mut report);
+    Ok(report)
+}
+
+fn slow_query(q: &SlowQuery, report: &mut SectionReport) {
+    let mut table = Table::new(
+        format!(
+            "A query counting to {}, beside a task ticking every 1 ms",
+            q.count_to
+        ),
+        &["the query ran", "took", "ticks meanwhile"],
+    );
+    table.push(vec![
+        Cell::text("in the async task"),
+        Cell::Seconds(q.direct),
+        Cell::Tally(q.direct_ticks),
+    ]);
+    table.push(vec![
+        Cell::text("on spawn_blocking"),
+        Cell::Seconds(q.spawned),
+        Cell::Tally(q.spawned_ticks),
+    ]);
+    report.table(table);
+    report.check(
+        q.direct_ticks == 0 && q.spawned_ticks > 0,
+        "called in the task, the query stopped the ticker dead (0 ticks); on \
+         spawn_blocking the ticker went on ticking",
+    );
+}
+
+fn writers_and_readers(w: &Writers, report: &mut SectionReport) {
+    let batch = w.rows_each;
+    let expected = (w.transactions * batch) as i64;
+    let mut table = Table::new(
+        "Writers and readers on one SQLite file (WAL mode)",
+        &[
+            "writers",
+            "transactions",
+            "rows each",
+            "rows",
+            "took",
+            "reads",
+            "counts seen",
+        ],
+    );
+    table.push(vec![
+        Cell::Count(w.writers as u64),
+        Cell::Count(w.transactions as u64),
+        Cell::Count(batch as u64),
+        Cell::Count(w.rows as u64),
+        Cell::Seconds(w.took),
+        Cell::Tally(w.reads as u64),
+        Cell::Tally(w.counts_seen.len() as u64),
+    ]);
+    report.table(table);
+    report.check(
+        w.rows == expected,
+        format!("every committed row is there: {expected} rows"),
+    );
+    report.check(
+        batch > 0 && w.counts_seen.iter().all(|count| count % batch as i64 == 0),
+        format!(
+            "readers never saw half a transaction: every count they read was a \
+             multiple of {batch}"
+        ),
+    );
+}
+
+fn transfers_table(t: &Transfers, report: &mut SectionReport) {
+    let mut table = Table::new(
+        format!(
+            "{} transfers between {} accounts of {} (a balance may \
+             not go below 0)",
+            t.planned, t.accounts, t.opening
+        ),
+        &["how", "moved", "refused", "total after", "lowest balance"],
+    );
+    for (how, bank) in [
+        ("autocommit (broken)", &t.autocommit),
+        ("one transaction each", &t.transaction),
+    ] {
+        table.push(vec![
+            Cell::text(how),
+            Cell::Count(bank.moved),
+            Cell::Count(bank.refused),
+            Cell::Count(bank.total as u64),
+            Cell::Count(bank.lowest as u64),
+        ]);
+    }
+    let concurrent = &t.concurrent;
+    table.push(vec![
+        Cell::text(format!("{} connections at once", t.connections)),
+        Cell::Tally(concurrent.moved),
+        Cell::Tally(concurrent.refused),
+        Cell::Count(concurrent.total as u64),
+        Cell::Tally(concurrent.lowest as u64),
+    ]);
+    report.table(table);
+    let opening_total = t.accounts * t.opening;
+    let (broken, fixed) = (&t.autocommit, &t.transaction);
+    report.check(
+        broken.refused > 0 && broken.total > opening_total,
+        "without a transaction, each refused debit left its credit behind: the \
+         total grew",
+    );
+    report.check(
+        fixed.refused > 0
+            && fixed.total == opening_total
+            && concurrent.total == opening_total
+            && fixed.lowest >= 0
+            && concurrent.lowest >= 0,
+        format!(
+            "in a transaction, a refused debit rolled its credit back: the total \
+             stayed {opening_total} and no balance went below 0, one connection or \
+             several at once"
+        ),
+    );
+}
+
 /// PostgreSQL and Redis, where the reader runs them.
-fn servers(runtime: &tokio::runtime::Runtime, report: &mut SectionReport) {
+fn servers_table(runs: &[ServerRun], report: &mut SectionReport) {
     let mut table = Table::new(
         "Database servers (asyncpg and aioredis in Python)",
         &["server", "async driver", "here"],
     );
     let mut checks = Vec::new();
-    for server in [servers::POSTGRES, servers::REDIS] {
-        let here = match server.url() {
-            Err(skipped) => skipped,
-            Ok(url) => runtime.block_on(run_server(server, &url, &mut checks)),
+    for run in runs {
+        let server = run.server.server();
+        let here = match &run.outcome {
+            ServerOutcome::Skipped { why } => why.clone(),
+            ServerOutcome::Failed { error } => {
+                checks.push((
+                    false,
+                    format!(
+                        "{} at {} answered: {error}",
+                        server.name, server.variable
+                    ),
+                ));
+                format!("failed: {error}")
+            }
+            ServerOutcome::Measured(counts) => {
+                let (holds, claim, line) = server_check(counts);
+                checks.push((holds, claim.to_owned()));
+                line
+            }
         };
         table.push(vec![
             Cell::text(server.name),
@@ -384,81 +621,165 @@ fn servers(runtime: &tokio::runtime::Runtime, report: &mut SectionReport) {
     }
 }
 
-/// How many tasks, each on its own connection, write to a server at once.
-#[cfg(any(feature = "postgres", feature = "redis"))]
-const SERVER_TASKS: usize = 8;
-/// How many rows each PostgreSQL task inserts, one transaction each.
-#[cfg(feature = "postgres")]
-const ROWS_PER_TASK: usize = 25;
-
-/// Runs one server's demo: its checks go into `checks` (they appear only
-/// when a server is there), its one-line outcome into the table.
-#[cfg_attr(
-    not(any(feature = "postgres", feature = "redis")),
-    expect(clippy::unused_async, clippy::ptr_arg, unused_variables)
-)]
-async fn run_server(
-    server: servers::Server,
-    url: &str,
-    checks: &mut Vec<(bool, String)>,
-) -> String {
-    #[cfg(feature = "postgres")]
-    if server.feature == servers::POSTGRES.feature {
-        let ran = servers::postgres::run(url, SERVER_TASKS, ROWS_PER_TASK).await;
-        return match ran {
-            Ok(c) => {
-                let expected =
-                    i64::try_from(SERVER_TASKS * ROWS_PER_TASK).unwrap_or(i64::MAX);
-                checks.push((
-                    c.rows == expected && c.sum == expected && c.total == expected,
-                    "PostgreSQL: every insert and its update of the total \
-                     committed together: rows = sum = kept total"
-                        .to_owned(),
-                ));
+/// A server's invariant on what it counted, and its one-line outcome.
+fn server_check(counts: &ServerCounts) -> (bool, &'static str, String) {
+    match *counts {
+        ServerCounts::Postgres {
+            tasks,
+            rows_per_task,
+            rows,
+            sum,
+            total,
+        } => {
+            let expected = i64::try_from(tasks * rows_per_task).unwrap_or(i64::MAX);
+            (
+                rows == expected && sum == expected && total == expected,
+                "PostgreSQL: every insert and its update of the total \
+                 committed together: rows = sum = kept total",
+                format!("ran: {rows} rows, sum {sum}, kept total {total}"),
+            )
+        }
+        ServerCounts::Redis {
+            tasks,
+            multi_adds,
+            after_incrs,
+            multi_incr,
+            multi_get,
+        } => {
+            let incrs = i64::try_from(tasks).unwrap_or(i64::MAX);
+            let after = incrs + multi_adds;
+            (
+                after_incrs == incrs && multi_incr == after && multi_get == after,
+                "Redis: concurrent INCRs from separate connections lost \
+                 none; MULTI/EXEC saw its own INCRBY and nothing else",
                 format!(
-                    "ran: {} rows, sum {}, kept total {}",
-                    c.rows, c.sum, c.total
-                )
-            }
-            Err(e) => server_failed(server, &e, checks),
-        };
+                    "ran: {tasks} INCRs gave {after_incrs}; MULTI/EXEC gave \
+                     {multi_incr} and {multi_get}"
+                ),
+            )
+        }
     }
-    #[cfg(feature = "redis")]
-    if server.feature == servers::REDIS.feature {
-        return match servers::redis::run(url, SERVER_TASKS).await {
-            Ok(c) => {
-                let tasks = i64::try_from(SERVER_TASKS).unwrap_or(i64::MAX);
-                let after = tasks + servers::redis::MULTI_ADDS;
-                checks.push((
-                    c.after_incrs == tasks
-                        && c.multi_incr == after
-                        && c.multi_get == after,
-                    "Redis: concurrent INCRs from separate connections lost \
-                     none; MULTI/EXEC saw its own INCRBY and nothing else"
-                        .to_owned(),
-                ));
-                format!(
-                    "ran: {} INCRs gave {}; MULTI/EXEC gave {} and {}",
-                    SERVER_TASKS, c.after_incrs, c.multi_incr, c.multi_get
-                )
-            }
-            Err(e) => server_failed(server, &e, checks),
-        };
-    }
-    format!("{} is not built", server.driver)
 }
 
-/// A server that was named but did not answer is a failure, not a skip:
-/// the reader asked for it.
-#[cfg(any(feature = "postgres", feature = "redis"))]
-fn server_failed(
-    server: servers::Server,
-    error: &anyhow::Error,
-    checks: &mut Vec<(bool, String)>,
-) -> String {
-    checks.push((
-        false,
-        format!("{} at {} answered: {error:#}", server.name, server.variable),
-    ));
-    format!("failed: {error:#}")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bank(refused: u64, total: i64) -> Bank {
+        Bank {
+            moved: 10 - refused,
+            refused,
+            total,
+            lowest: 0,
+        }
+    }
+
+    fn made_up(direct_ticks: u64, counts_seen: Vec<i64>) -> Results {
+        Results {
+            database: Some(Database {
+                slow_query: SlowQuery {
+                    count_to: 1_000,
+                    direct: 0.1,
+                    direct_ticks,
+                    spawned: 0.1,
+                    spawned_ticks: 90,
+                },
+                writers: Writers {
+                    writers: 2,
+                    transactions: 10,
+                    rows_each: 5,
+                    rows: 50,
+                    took: 0.1,
+                    reads: 30,
+                    counts_seen,
+                },
+                transfers: Transfers {
+                    planned: 10,
+                    accounts: 10,
+                    opening: 100,
+                    autocommit: bank(2, 1_181),
+                    transaction: bank(4, 1_000),
+                    concurrent: bank(3, 1_000),
+                    connections: 2,
+                },
+                servers: vec![
+                    ServerRun {
+                        server: Which::Postgres,
+                        outcome: ServerOutcome::Skipped {
+                            why: "skipped: DATABASE_URL is unset".into(),
+                        },
+                    },
+                    ServerRun {
+                        server: Which::Redis,
+                        outcome: ServerOutcome::Measured(ServerCounts::Redis {
+                            tasks: 8,
+                            multi_adds: 10,
+                            after_incrs: 8,
+                            multi_incr: 18,
+                            multi_get: 18,
+                        }),
+                    },
+                ],
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn a_stalled_ticker_and_whole_transactions_hold() {
+        let good = report(&made_up(0, vec![0, 5, 25, 50])).unwrap();
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+        // The skip is said in the table, not silent; the server that ran
+        // is checked, the one skipped is not.
+        let said = good.cells().any(|c| {
+            matches!(c, Cell::Varies(v) if v == "skipped: DATABASE_URL is unset")
+        });
+        assert!(said, "{good:?}");
+        assert!(good.checks().any(|c| c.claim.starts_with("Redis:")));
+        assert!(!good.checks().any(|c| c.claim.starts_with("PostgreSQL")));
+    }
+
+    #[test]
+    fn a_tick_during_the_query_or_half_a_transaction_is_broken() {
+        let ticked = report(&made_up(3, vec![0, 50])).unwrap();
+        assert_eq!(ticked.broken().len(), 1, "{ticked:?}");
+        assert!(ticked.broken()[0].claim.contains("stopped the ticker"));
+        let torn = report(&made_up(0, vec![0, 7, 50])).unwrap();
+        assert_eq!(torn.broken().len(), 1);
+        assert!(torn.broken()[0].claim.contains("half a transaction"));
+    }
+
+    #[test]
+    fn money_from_nowhere_in_a_transaction_is_broken() {
+        let mut results = made_up(0, vec![50]);
+        results
+            .database
+            .as_mut()
+            .unwrap()
+            .transfers
+            .concurrent
+            .total = 1_010;
+        let grew = report(&results).unwrap();
+        assert_eq!(grew.broken().len(), 1);
+        assert!(grew.broken()[0].claim.contains("rolled its credit back"));
+    }
+
+    #[test]
+    fn a_server_that_failed_or_lost_an_incr_is_broken() {
+        let mut results = made_up(0, vec![50]);
+        let servers = &mut results.database.as_mut().unwrap().servers;
+        servers[0].outcome = ServerOutcome::Failed {
+            error: "connect: connection refused".into(),
+        };
+        servers[1].outcome = ServerOutcome::Measured(ServerCounts::Redis {
+            tasks: 8,
+            multi_adds: 10,
+            after_incrs: 7,
+            multi_incr: 17,
+            multi_get: 17,
+        });
+        let failed = report(&results).unwrap();
+        assert_eq!(failed.broken().len(), 2, "{failed:?}");
+        assert!(failed.broken()[0].claim.contains("DATABASE_URL answered"));
+    }
 }

@@ -5,12 +5,13 @@
 //! bad input is refused by the types before a handler runs; and a graceful
 //! shutdown lets the request in flight finish before the port closes.
 
-use super::{all_bodies_match, download_urls};
-use crate::Context;
+use super::{all_bodies_match, download_urls, status_text};
 use crate::client::{self, Retries};
 use crate::downloads::{self, Stats};
 use crate::server::RunningServer;
-use shared::report::{Cell, Record, SectionReport, Table, format_seconds};
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
+use shared::report::{Cell, SectionReport, Table, format_seconds};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -18,30 +19,53 @@ use std::time::{Duration, Instant};
 /// Bound on every request this section sends.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
-    let sizes = context.sizes.clone();
-    let (n, latency) = (sizes.server_requests, sizes.latency);
-    let mut report = SectionReport::new(
-        "http-server",
-        format!(
-            "An axum server on 127.0.0.1 (a port the kernel picked) answers {n} \
-             downloads, each after {}, all sent at once. The server holds every \
-             request that arrives meanwhile on the runtime's few threads: no \
-             thread per connection.",
-            format_seconds(latency.as_secs_f64())
-        ),
-    );
-    context
-        .runtime()?
-        .block_on(serve(n, latency, &mut report))?;
-    Ok(report)
+/// The bad requests sent: a path that is not a number, an unknown route.
+const BAD_PATHS: [&str; 2] = ["/download/abc", "/upload/1"];
+
+/// What `http-server` measured, durations in seconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HttpServer {
+    /// Downloads sent at once, and the server's latency for each.
+    pub requests: usize,
+    pub latency: f64,
+    pub wall: f64,
+    pub served: u64,
+    /// The most requests the server held at one time.
+    pub most_in_flight: u64,
+    /// Every download came back with its own body.
+    pub bodies_match: bool,
+    pub refusals: Vec<Refusal>,
+    pub shutdown: Shutdown,
 }
 
-async fn serve(
-    n: usize,
-    latency: Duration,
-    report: &mut SectionReport,
-) -> anyhow::Result<()> {
+/// A bad request and the status it got.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub path: String,
+    pub status: u16,
+}
+
+/// A graceful shutdown with a request in flight.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shutdown {
+    /// The slow request was inside its handler when the signal came.
+    pub was_in_flight: bool,
+    /// Its answer, or `None` if it failed.
+    pub answer: Option<String>,
+    pub stopped_in: f64,
+    /// A new connection afterwards: why it was refused, or `None` if it
+    /// was accepted.
+    pub refused: Option<String>,
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
+    let sizes = context.sizes.clone();
+    let (n, latency) = (sizes.server_requests, sizes.latency);
+    results.http_server = Some(context.runtime()?.block_on(serve(n, latency))?);
+    Ok(())
+}
+
+async fn serve(n: usize, latency: Duration) -> anyhow::Result<HttpServer> {
     let stats = Arc::new(Stats::default());
     let server =
         RunningServer::start(downloads::router(latency, Arc::clone(&stats))).await?;
@@ -51,45 +75,20 @@ async fn serve(
     let start = Instant::now();
     let results = client::fetch_all(&client, &urls, n, Retries::DEFAULT).await;
     let wall = start.elapsed();
-    let most = stats.max_in_flight.load(Ordering::SeqCst);
-    let mut table = Table::new(
-        "Downloads from the server",
-        &[
-            "requests",
-            "sent at once",
-            "wall",
-            "served",
-            "most in flight",
-        ],
-    );
-    table.push(vec![
-        Cell::Count(n as u64),
-        Cell::Count(n as u64),
-        Cell::Seconds(wall.as_secs_f64()),
-        Cell::Count(stats.served.load(Ordering::SeqCst)),
-        Cell::Tally(most),
-    ]);
-    report.table(table);
-    report.record(
-        Record::new("http-server", Some("download"), "axum")
-            .with("requests", n)
-            .with("latency_s", latency.as_secs_f64())
-            .with("wall_s", wall.as_secs_f64())
-            .with("max_in_flight", most),
-    );
-    report.check(
-        all_bodies_match(&urls, &results),
-        format!("all {n} downloads came back, each with its own body"),
-    );
-    let serial = n as f64 * latency.as_secs_f64();
-    report.check(most > 1, "the server held more than one request at a time");
-    report.measured(
-        wall.as_secs_f64() < serial / 2.0,
-        "the waits overlapped: the batch took under half of N × L",
-    );
-
-    refusals(&client, &server, report).await?;
-    graceful_shutdown(&client, server, &stats, report).await
+    let most_in_flight = stats.max_in_flight.load(Ordering::SeqCst);
+    let served = stats.served.load(Ordering::SeqCst);
+    let refusals = refusals(&client, &server).await?;
+    let shutdown = graceful_shutdown(&client, server, &stats).await?;
+    Ok(HttpServer {
+        requests: n,
+        latency: latency.as_secs_f64(),
+        wall: wall.as_secs_f64(),
+        served,
+        most_in_flight,
+        bodies_match: all_bodies_match(&urls, &results),
+        refusals,
+        shutdown,
+    })
 }
 
 /// Typed extraction: `Path<u64>` refuses "abc" with 400, and an unknown
@@ -97,25 +96,16 @@ async fn serve(
 async fn refusals(
     client: &reqwest::Client,
     server: &RunningServer,
-    report: &mut SectionReport,
-) -> anyhow::Result<()> {
-    let mut table = Table::new("Bad requests", &["request", "status"]);
-    let mut statuses = Vec::new();
-    for path in ["/download/abc", "/upload/1"] {
+) -> anyhow::Result<Vec<Refusal>> {
+    let mut refusals = Vec::new();
+    for path in BAD_PATHS {
         let status = client.get(server.url(path)).send().await?.status();
-        table.push(vec![
-            Cell::text(format!("GET {path}")),
-            Cell::text(status.to_string()),
-        ]);
-        statuses.push(status.as_u16());
+        refusals.push(Refusal {
+            path: path.to_string(),
+            status: status.as_u16(),
+        });
     }
-    report.table(table);
-    report.check(
-        statuses == [400, 404],
-        "a path that is not a number is refused with 400 by `Path<u64>`, an \
-         unknown route with 404",
-    );
-    Ok(())
+    Ok(refusals)
 }
 
 /// Shutdown with a request in flight: the request finishes, then the port
@@ -125,8 +115,7 @@ async fn graceful_shutdown(
     client: &reqwest::Client,
     server: RunningServer,
     stats: &Stats,
-    report: &mut SectionReport,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Shutdown> {
     let slow = client.get(server.url("/slow/200")).send();
     let in_flight = tokio::spawn(async move { slow.await?.text().await });
     // Wait (bounded) until the server is inside the handler.
@@ -143,29 +132,97 @@ async fn graceful_shutdown(
     let after =
         tokio::time::timeout(TIMEOUT, tokio::net::TcpStream::connect(addr)).await?;
     // ANCHOR_END: graceful
+    Ok(Shutdown {
+        was_in_flight,
+        answer: answer.ok(),
+        stopped_in: stopped_in.as_secs_f64(),
+        refused: after.err().map(|e| e.kind().to_string()),
+    })
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let served = need(&results.http_server, "http-server")?;
+    let (n, latency) = (served.requests, served.latency);
+    let mut report = SectionReport::new(
+        "http-server",
+        format!(
+            "An axum server on 127.0.0.1 (a port the kernel picked) answers {n} \
+             downloads, each after {}, all sent at once. The server holds every \
+             request that arrives meanwhile on the runtime's few threads: no \
+             thread per connection.",
+            format_seconds(latency)
+        ),
+    );
+    let mut table = Table::new(
+        "Downloads from the server",
+        &[
+            "requests",
+            "sent at once",
+            "wall",
+            "served",
+            "most in flight",
+        ],
+    );
+    table.push(vec![
+        Cell::Count(n as u64),
+        Cell::Count(n as u64),
+        Cell::Seconds(served.wall),
+        Cell::Count(served.served),
+        Cell::Tally(served.most_in_flight),
+    ]);
+    report.table(table);
+    report.check(
+        served.bodies_match,
+        format!("all {n} downloads came back, each with its own body"),
+    );
+    let serial = n as f64 * latency;
+    report.check(
+        served.most_in_flight > 1,
+        "the server held more than one request at a time",
+    );
+    report.measured(
+        served.wall < serial / 2.0,
+        "the waits overlapped: the batch took under half of N × L",
+    );
+
+    let mut table = Table::new("Bad requests", &["request", "status"]);
+    for refusal in &served.refusals {
+        table.push(vec![
+            Cell::text(format!("GET {}", refusal.path)),
+            Cell::text(status_text(refusal.status)),
+        ]);
+    }
+    report.table(table);
+    let statuses: Vec<u16> = served.refusals.iter().map(|r| r.status).collect();
+    report.check(
+        statuses == [400, 404],
+        "a path that is not a number is refused with 400 by `Path<u64>`, an \
+         unknown route with 404",
+    );
+
+    let shutdown = &served.shutdown;
     let mut table = Table::new("Graceful shutdown", &["step", "outcome"]);
-    let answered = answer.as_deref().unwrap_or("an error");
+    let answered = shutdown.answer.as_deref().unwrap_or("an error");
     table.push(vec![
         Cell::text("request to /slow/200 in flight at the signal"),
-        Cell::text(if was_in_flight { "yes" } else { "no" }),
+        Cell::text(if shutdown.was_in_flight { "yes" } else { "no" }),
     ]);
     table.push(vec![Cell::text("its answer"), Cell::text(answered)]);
     table.push(vec![
         Cell::text("the server stopped after"),
-        Cell::Seconds(stopped_in.as_secs_f64()),
+        Cell::Seconds(shutdown.stopped_in),
     ]);
-    let refused = after.as_ref().err().map(|e| e.kind().to_string());
     table.push(vec![
         Cell::text("a new connection afterwards"),
-        Cell::text(refused.as_deref().unwrap_or("accepted")),
+        Cell::text(shutdown.refused.as_deref().unwrap_or("accepted")),
     ]);
     report.table(table);
     report.check(
-        was_in_flight && answered == "data from /slow/200",
+        shutdown.was_in_flight && answered == "data from /slow/200",
         "the request in flight when shutdown began was answered in full",
     );
     report.check(
-        after.is_err(),
+        shutdown.refused.is_some(),
         "after the stop the port is closed: a new connection is refused",
     );
     report.note(
@@ -174,5 +231,63 @@ async fn graceful_shutdown(
          oneshot channel, sent by `stop` or by dropping the server on an \
          error path.",
     );
-    Ok(())
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made_up(most_in_flight: u64, refused: Option<&str>) -> Results {
+        Results {
+            http_server: Some(HttpServer {
+                requests: 16,
+                latency: 0.05,
+                wall: 0.06,
+                served: 16,
+                most_in_flight,
+                bodies_match: true,
+                refusals: vec![
+                    Refusal {
+                        path: BAD_PATHS[0].into(),
+                        status: 400,
+                    },
+                    Refusal {
+                        path: BAD_PATHS[1].into(),
+                        status: 404,
+                    },
+                ],
+                shutdown: Shutdown {
+                    was_in_flight: true,
+                    answer: Some("data from /slow/200".into()),
+                    stopped_in: 0.2,
+                    refused: refused.map(str::to_string),
+                },
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn overlapping_waits_and_a_clean_shutdown_hold() {
+        let good = report(&made_up(16, Some("connection refused"))).unwrap();
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+    }
+
+    #[test]
+    fn one_at_a_time_or_a_port_left_open_is_broken() {
+        let serial = report(&made_up(1, Some("connection refused"))).unwrap();
+        assert_eq!(serial.broken().len(), 1, "{serial:?}");
+        assert!(serial.broken()[0].claim.contains("more than one request"));
+        let open = report(&made_up(16, None)).unwrap();
+        assert_eq!(open.broken().len(), 1);
+        assert!(open.broken()[0].claim.contains("port is closed"));
+    }
+
+    #[test]
+    fn a_wrong_status_is_broken() {
+        let mut results = made_up(16, Some("connection refused"));
+        results.http_server.as_mut().unwrap().refusals[0].status = 200;
+        assert_eq!(report(&results).unwrap().broken().len(), 1);
+    }
 }

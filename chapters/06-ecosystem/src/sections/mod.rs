@@ -1,6 +1,6 @@
-//! One file per section. Each `run` starts the services it needs, measures,
-//! checks the claims it makes, stops everything it started, and returns a
-//! report.
+//! One file per section. Each `measure` starts the services it needs,
+//! measures into its typed results and stops everything it started; each
+//! `report`, a pure function of those results, checks the claims it makes.
 
 pub mod database;
 pub mod http_client;
@@ -35,4 +35,10 @@ fn body_path(body: &str) -> String {
     body.strip_prefix("data from ")
         .unwrap_or("<no path>")
         .to_string()
+}
+
+/// An HTTP status as a reader sees it: "404 Not Found".
+pub fn status_text(code: u16) -> String {
+    reqwest::StatusCode::from_u16(code)
+        .map_or_else(|_| code.to_string(), |s| s.to_string())
 }

@@ -2,8 +2,7 @@
 //! yielding to the runtime instead of blocking the thread, so a task that
 //! waits for one never stops the others.
 
-use super::super::yes;
-use super::Demo;
+use super::{Demo, Saw};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -43,9 +42,7 @@ async fn mutex(tasks: usize) -> Demo {
     }
     let total = *total.lock().await;
     Demo {
-        primitive: "tokio::sync::Mutex",
-        job: "a lock held across .await",
-        evidence: format!("{tasks} tasks, each held it over a yield: total {total}"),
+        saw: Saw::TokioMutex { tasks, total },
         holds: total == tasks && finished == tasks,
     }
 }
@@ -61,9 +58,7 @@ async fn notify() -> Demo {
     event.notify_one();
     let woke = matches!(waiter.await, Ok(true));
     Demo {
-        primitive: "tokio::sync::Notify",
-        job: "wake a waiting task",
-        evidence: format!("the waiting task woke: {}", yes(woke)),
+        saw: Saw::TokioNotify { woke },
         holds: woke,
     }
 }
@@ -92,9 +87,11 @@ async fn semaphore(tasks: usize) -> Demo {
     }
     let most = most.load(Ordering::SeqCst);
     Demo {
-        primitive: "tokio::sync::Semaphore",
-        job: "at most N at a time",
-        evidence: format!("{tasks} tasks, {PERMITS} permits, at most {most} inside"),
+        saw: Saw::TokioSemaphore {
+            tasks,
+            permits: PERMITS,
+            most,
+        },
         holds: most == PERMITS,
     }
 }
@@ -108,9 +105,10 @@ async fn channel() -> Demo {
         accepted += 1;
     }
     Demo {
-        primitive: "tokio::sync::mpsc::channel",
-        job: "hand work over, with back-pressure",
-        evidence: format!("capacity {CAPACITY}: took {accepted}, then said Full"),
+        saw: Saw::TokioChannel {
+            capacity: CAPACITY,
+            accepted,
+        },
         holds: accepted == CAPACITY,
     }
 }
@@ -140,9 +138,7 @@ async fn once_cell(tasks: usize) -> Demo {
     }
     let inits = inits.load(Ordering::SeqCst);
     Demo {
-        primitive: "tokio::sync::OnceCell",
-        job: "initialise once, read forever",
-        evidence: format!("{tasks} tasks asked, initialised {inits} time"),
+        saw: Saw::TokioOnceCell { tasks, inits },
         holds: inits == 1 && right == tasks,
     }
 }

@@ -11,15 +11,38 @@
 //! one-thread runtime, first task first (tokio runs spawned tasks in
 //! order), so the outcome does not depend on scheduling luck.
 
+use serde::{Deserialize, Serialize};
 use shared::report::{Cell, Table};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 use tokio::task::yield_now;
 
+/// The three ways the two tasks share the counter, the broken one first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Version {
+    StdHeldAcrossAwait,
+    StdDroppedBeforeAwait,
+    TokioHeldAcrossAwait,
+}
+
+impl Version {
+    pub fn name(self) -> &'static str {
+        match self {
+            Version::StdHeldAcrossAwait => "std Mutex held across .await",
+            Version::StdDroppedBeforeAwait => {
+                "std Mutex, guard dropped before .await"
+            }
+            Version::TokioHeldAcrossAwait => "tokio::sync::Mutex held across .await",
+        }
+    }
+}
+
 /// What one version did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Held {
-    pub version: &'static str,
+    pub version: Version,
     /// Whether the second task got the lock within the bound.
     pub other_got_lock: bool,
     /// The counter at the end: 2 when both tasks added their 1.
@@ -109,13 +132,13 @@ where
 pub fn compare(limit: Duration) -> anyhow::Result<Vec<Held>> {
     let (got, total) = with_std_mutex(add_across_await, limit)?;
     let before = Held {
-        version: "std Mutex held across .await",
+        version: Version::StdHeldAcrossAwait,
         other_got_lock: got,
         total,
     };
     let (got, total) = with_std_mutex(add_then_await, limit)?;
     let scoped = Held {
-        version: "std Mutex, guard dropped before .await",
+        version: Version::StdDroppedBeforeAwait,
         other_got_lock: got,
         total,
     };
@@ -132,7 +155,7 @@ pub fn compare(limit: Duration) -> anyhow::Result<Vec<Held>> {
     })?;
     let total = *counter.blocking_lock();
     let tokio_mutex = Held {
-        version: "tokio::sync::Mutex held across .await",
+        version: Version::TokioHeldAcrossAwait,
         other_got_lock: got,
         total,
     };
@@ -146,7 +169,7 @@ pub fn table(held: &[Held]) -> Table {
     );
     for h in held {
         table.push(vec![
-            Cell::text(h.version),
+            Cell::text(h.version.name()),
             Cell::text(super::super::yes(h.other_got_lock)),
             Cell::Count(h.total),
         ]);

@@ -2,9 +2,10 @@
 //! slow, the producer waits instead of the queue growing without limit.
 //! Python's `queue.Queue(maxsize=N)` does the same.
 
-use super::Demo;
+use super::{Demo, Saw};
 use crate::sizes::Sizes;
 use crossbeam::channel::{self, Receiver, Sender, TrySendError};
+use serde::{Deserialize, Serialize};
 use shared::report::{Cell, Table};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -25,27 +26,31 @@ pub fn demo(sizes: &Sizes) -> Demo {
         }
     };
     Demo {
-        primitive: "bounded channel",
-        job: "hand work over, with back-pressure",
-        evidence: format!(
-            "capacity {}: took {accepted}, then said Full",
-            sizes.capacity
-        ),
+        saw: Saw::BoundedChannel {
+            capacity: sizes.capacity,
+            accepted,
+        },
         holds: refused && accepted == sizes.capacity,
     }
 }
 
 /// What a fast producer and a slow consumer did through each queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Flow {
+    /// The bounded queue's capacity, the messages sent, and the seconds
+    /// the consumer pauses after each.
+    pub capacity: usize,
+    pub messages: usize,
+    pub consumer_delay: f64,
     /// The most messages ever waiting in the queue.
     pub bounded_peak: usize,
     pub unbounded_peak: usize,
-    /// How long the producer took to send every message.
-    pub bounded_send_time: Duration,
-    pub unbounded_send_time: Duration,
+    /// How long the producer took to send every message, in seconds.
+    pub bounded_send_time: f64,
+    pub unbounded_send_time: f64,
     /// The least time the bounded producer can take: until the consumer
     /// has taken all but `capacity` messages, pausing after each.
-    pub lower_bound: Duration,
+    pub lower_bound: f64,
 }
 
 // ANCHOR: flow
@@ -97,32 +102,35 @@ pub fn flow(sizes: &Sizes) -> Flow {
     let unbounded_peak = send.len();
     let waits = m.saturating_sub(sizes.capacity + 1) as u32;
     Flow {
+        capacity: sizes.capacity,
+        messages: m,
+        consumer_delay: d.as_secs_f64(),
         bounded_peak,
         unbounded_peak,
-        bounded_send_time,
-        unbounded_send_time,
-        lower_bound: d * waits,
+        bounded_send_time: bounded_send_time.as_secs_f64(),
+        unbounded_send_time: unbounded_send_time.as_secs_f64(),
+        lower_bound: (d * waits).as_secs_f64(),
     }
 }
 
-pub fn table(sizes: &Sizes, flow: &Flow) -> Table {
+pub fn table(flow: &Flow) -> Table {
     let mut table = Table::new(
         format!(
             "A producer sends {} messages; the consumer pauses {} ms after each",
-            sizes.messages,
-            sizes.consumer_delay.as_millis()
+            flow.messages,
+            super::super::millis(flow.consumer_delay)
         ),
         &["queue", "most ever waiting", "producer's send time"],
     );
     table.push(vec![
-        Cell::text(format!("bounded({})", sizes.capacity)),
+        Cell::text(format!("bounded({})", flow.capacity)),
         Cell::Tally(flow.bounded_peak as u64),
-        Cell::Seconds(flow.bounded_send_time.as_secs_f64()),
+        Cell::Seconds(flow.bounded_send_time),
     ]);
     table.push(vec![
         Cell::text("unbounded"),
         Cell::Count(flow.unbounded_peak as u64),
-        Cell::Seconds(flow.unbounded_send_time.as_secs_f64()),
+        Cell::Seconds(flow.unbounded_send_time),
     ]);
     table
 }

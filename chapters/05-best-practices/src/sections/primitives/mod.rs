@@ -13,43 +13,215 @@ pub mod await_lock;
 pub mod back_pressure;
 pub mod std_kit;
 
-use crate::Context;
+use crate::{Context, Results, need};
+use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table};
 
-/// One primitive doing its job: what it is for, and what the run saw.
-pub struct Demo {
-    pub primitive: &'static str,
-    pub job: &'static str,
+/// What `primitives` measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Primitives {
+    /// The standard library's primitives, and the bounded channel.
+    pub threads: Vec<Demo>,
+    pub flow: back_pressure::Flow,
+    /// tokio's counterparts.
+    pub tasks: Vec<Demo>,
+    /// A lock held across `.await`, and the two fixes, the broken one first.
+    pub held: Vec<await_lock::Held>,
+}
+
+/// What each primitive's demo saw, in figures: which primitive it was,
+/// and the counts its evidence is worded from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Saw {
+    Mutex {
+        transfers: u64,
+        torn: u64,
+    },
+    RwLock {
+        reads: u64,
+        writes: u64,
+        torn: u64,
+    },
+    Condvar {
+        woke_ready: bool,
+    },
+    Barrier {
+        threads: usize,
+        ordered: bool,
+    },
+    AtomicU64 {
+        threads: usize,
+        increments: u64,
+        count: u64,
+    },
+    OnceLock {
+        threads: usize,
+        inits: usize,
+    },
+    BoundedChannel {
+        capacity: usize,
+        accepted: usize,
+    },
+    TokioMutex {
+        tasks: usize,
+        total: usize,
+    },
+    TokioNotify {
+        woke: bool,
+    },
+    TokioSemaphore {
+        tasks: usize,
+        permits: usize,
+        most: usize,
+    },
+    TokioChannel {
+        capacity: usize,
+        accepted: usize,
+    },
+    TokioOnceCell {
+        tasks: usize,
+        inits: usize,
+    },
+}
+
+impl Saw {
+    /// The primitive's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Saw::Mutex { .. } => "Mutex",
+            Saw::RwLock { .. } => "RwLock",
+            Saw::Condvar { .. } => "Condvar",
+            Saw::Barrier { .. } => "Barrier",
+            Saw::AtomicU64 { .. } => "AtomicU64",
+            Saw::OnceLock { .. } => "OnceLock",
+            Saw::BoundedChannel { .. } => "bounded channel",
+            Saw::TokioMutex { .. } => "tokio::sync::Mutex",
+            Saw::TokioNotify { .. } => "tokio::sync::Notify",
+            Saw::TokioSemaphore { .. } => "tokio::sync::Semaphore",
+            Saw::TokioChannel { .. } => "tokio::sync::mpsc::channel",
+            Saw::TokioOnceCell { .. } => "tokio::sync::OnceCell",
+        }
+    }
+
+    /// The job the primitive fits.
+    pub fn job(self) -> &'static str {
+        match self {
+            Saw::Mutex { .. } => "change several fields together",
+            Saw::RwLock { .. } => "many readers, a rare writer",
+            Saw::Condvar { .. } => "wait for a condition",
+            Saw::Barrier { .. } => "start a phase together",
+            Saw::AtomicU64 { .. } => "one counter, no lock",
+            Saw::OnceLock { .. } | Saw::TokioOnceCell { .. } => {
+                "initialise once, read forever"
+            }
+            Saw::BoundedChannel { .. } | Saw::TokioChannel { .. } => {
+                "hand work over, with back-pressure"
+            }
+            Saw::TokioMutex { .. } => "a lock held across .await",
+            Saw::TokioNotify { .. } => "wake a waiting task",
+            Saw::TokioSemaphore { .. } => "at most N at a time",
+        }
+    }
+
     /// What happened, in words that do not vary between runs.
-    pub evidence: String,
-    /// Whether the job was done right.
+    pub fn evidence(self) -> String {
+        use shared::report::group_thousands as n;
+        let yes = super::yes;
+        match self {
+            Saw::Mutex { transfers, torn } => {
+                format!("{} transfers, {torn} torn states", n(transfers))
+            }
+            Saw::RwLock {
+                reads,
+                writes,
+                torn,
+            } => format!("{} reads, {writes} writes, {torn} torn", n(reads)),
+            Saw::Condvar { woke_ready } => {
+                format!("woke with the flag set: {}", yes(woke_ready))
+            }
+            Saw::Barrier { threads, ordered } => format!(
+                "{threads} threads: all of phase 1 before any of phase 2: {}",
+                yes(ordered)
+            ),
+            Saw::AtomicU64 {
+                threads,
+                increments,
+                count,
+            } => format!("{threads} × {} increments = {}", n(increments), n(count)),
+            Saw::OnceLock { threads, inits } => {
+                format!("{threads} threads asked, initialised {inits} time")
+            }
+            Saw::BoundedChannel { capacity, accepted }
+            | Saw::TokioChannel { capacity, accepted } => {
+                format!("capacity {capacity}: took {accepted}, then said Full")
+            }
+            Saw::TokioMutex { tasks, total } => {
+                format!("{tasks} tasks, each held it over a yield: total {total}")
+            }
+            Saw::TokioNotify { woke } => {
+                format!("the waiting task woke: {}", yes(woke))
+            }
+            Saw::TokioSemaphore {
+                tasks,
+                permits,
+                most,
+            } => format!("{tasks} tasks, {permits} permits, at most {most} inside"),
+            Saw::TokioOnceCell { tasks, inits } => {
+                format!("{tasks} tasks asked, initialised {inits} time")
+            }
+        }
+    }
+}
+
+/// One primitive doing its job: what the run saw, and whether the job was
+/// done right (which may rest on more than the figures shown: a final
+/// state, every task finished).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Demo {
+    pub saw: Saw,
     pub holds: bool,
 }
 
-pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
+    let mut threads = std_kit::demos(sizes.threads, sizes.increments);
+    threads.push(back_pressure::demo(&sizes));
+    let flow = back_pressure::flow(&sizes);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let tasks = runtime.block_on(async_kit::demos(sizes.threads));
+    let held = await_lock::compare(sizes.lock_timeout)?;
+    results.primitives = Some(Primitives {
+        threads,
+        flow,
+        tasks,
+        held,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let primitives = need(&results.primitives, "primitives")?;
     let mut report = SectionReport::new(
         "primitives",
         "Rule 2: use the right primitive. Each one below does the job it fits, \
          and the run checks that it did it. Then the one mistake async code \
          makes with locks, caught by clippy, and its two fixes.",
     );
-    let mut demos = std_kit::demos(sizes.threads, sizes.increments);
-    demos.push(back_pressure::demo(&sizes));
     let mut table = Table::new(
         "Threads: each primitive at its job",
         &["primitive", "its job", "what this run saw", "right"],
     );
-    push_demos(&mut table, &demos);
+    push_demos(&mut table, &primitives.threads);
     report.table(table);
-    for d in &demos {
-        report.check(d.holds, format!("{}: {}", d.primitive, d.job));
-    }
+    check_demos(&mut report, &primitives.threads);
 
-    let flow = back_pressure::flow(&sizes);
-    report.table(back_pressure::table(&sizes, &flow));
+    let flow = &primitives.flow;
+    report.table(back_pressure::table(flow));
     report.check(
-        flow.bounded_peak <= sizes.capacity,
+        flow.bounded_peak <= flow.capacity,
         "the bounded queue never held more than its capacity",
     );
     report.check(
@@ -57,32 +229,33 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
         "the producer was held back to the consumer's pace",
     );
     report.check(
-        flow.unbounded_peak == sizes.messages,
+        flow.unbounded_peak == flow.messages,
         "the unbounded queue took every message at once",
     );
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()?;
-    let demos = runtime.block_on(async_kit::demos(sizes.threads));
     let mut table = Table::new(
         "Tasks: the tokio counterparts (one runtime thread)",
         &["primitive", "its job", "what this run saw", "right"],
     );
-    push_demos(&mut table, &demos);
+    push_demos(&mut table, &primitives.tasks);
     report.table(table);
-    for d in &demos {
-        report.check(d.holds, format!("{}: {}", d.primitive, d.job));
-    }
+    check_demos(&mut report, &primitives.tasks);
 
-    let held = await_lock::compare(sizes.lock_timeout)?;
-    report.table(await_lock::table(&held));
+    let held = &primitives.held;
+    let version = |v| held.iter().find(|h| h.version == v);
+    report.table(await_lock::table(held));
     report.check(
-        !held[0].other_got_lock,
+        version(await_lock::Version::StdHeldAcrossAwait)
+            .is_some_and(|h| !h.other_got_lock),
         "a std guard held across .await locks out the other task",
     );
     report.check(
-        held[1..].iter().all(|h| h.other_got_lock && h.total == 2),
+        [
+            await_lock::Version::StdDroppedBeforeAwait,
+            await_lock::Version::TokioHeldAcrossAwait,
+        ]
+        .into_iter()
+        .all(|v| version(v).is_some_and(|h| h.other_got_lock && h.total == 2)),
         "tokio's Mutex, or a guard dropped before .await, lets both finish",
     );
     report.note(
@@ -96,13 +269,100 @@ pub fn run(context: &mut Context) -> anyhow::Result<SectionReport> {
     Ok(report)
 }
 
+fn check_demos(report: &mut SectionReport, demos: &[Demo]) {
+    for d in demos {
+        let (name, job) = (d.saw.name(), d.saw.job());
+        report.check(d.holds, format!("{name}: {job}"));
+    }
+}
+
 fn push_demos(table: &mut Table, demos: &[Demo]) {
     for d in demos {
         table.push(vec![
-            Cell::text(d.primitive),
-            Cell::text(d.job),
-            Cell::text(&d.evidence),
+            Cell::text(d.saw.name()),
+            Cell::text(d.saw.job()),
+            Cell::text(d.saw.evidence()),
             Cell::text(super::yes(d.holds)),
         ]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use await_lock::{Held, Version};
+
+    fn made_up(bounded_peak: usize, across_await_got_lock: bool) -> Results {
+        let demo = |saw| Demo { saw, holds: true };
+        let held = |version, other_got_lock, total| Held {
+            version,
+            other_got_lock,
+            total,
+        };
+        Results {
+            primitives: Some(Primitives {
+                threads: vec![
+                    demo(Saw::Mutex {
+                        transfers: 40,
+                        torn: 0,
+                    }),
+                    demo(Saw::BoundedChannel {
+                        capacity: 4,
+                        accepted: 4,
+                    }),
+                ],
+                flow: back_pressure::Flow {
+                    capacity: 4,
+                    messages: 16,
+                    consumer_delay: 0.002,
+                    bounded_peak,
+                    unbounded_peak: 16,
+                    bounded_send_time: 0.030,
+                    unbounded_send_time: 1e-6,
+                    lower_bound: 0.022,
+                },
+                tasks: vec![demo(Saw::TokioSemaphore {
+                    tasks: 8,
+                    permits: 2,
+                    most: 2,
+                })],
+                held: vec![
+                    held(Version::StdHeldAcrossAwait, across_await_got_lock, 1),
+                    held(Version::StdDroppedBeforeAwait, true, 2),
+                    held(Version::TokioHeldAcrossAwait, true, 2),
+                ],
+            }),
+            ..Results::default()
+        }
+    }
+
+    #[test]
+    fn every_job_done_holds() {
+        let good = report(&made_up(4, false)).unwrap();
+        assert!(good.checks().all(|c| c.holds), "{good:?}");
+    }
+
+    #[test]
+    fn an_overfull_queue_or_a_lock_not_held_breaks_a_check() {
+        let overfull = report(&made_up(5, false)).unwrap();
+        assert_eq!(overfull.broken().len(), 1, "{overfull:?}");
+        assert!(overfull.broken()[0].claim.contains("capacity"));
+        let never_locked_out = report(&made_up(4, true)).unwrap();
+        assert_eq!(never_locked_out.broken().len(), 1);
+        assert!(never_locked_out.broken()[0].claim.contains("locks out"));
+    }
+
+    #[test]
+    fn a_demo_that_failed_its_job_is_broken() {
+        let mut results = made_up(4, false);
+        let primitives = results.primitives.as_mut().unwrap();
+        primitives.tasks[0].holds = false;
+        let broken = report(&results).unwrap();
+        assert_eq!(broken.broken().len(), 1);
+        assert!(
+            broken.broken()[0]
+                .claim
+                .starts_with("tokio::sync::Semaphore")
+        );
     }
 }

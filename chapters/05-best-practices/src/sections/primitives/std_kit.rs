@@ -2,8 +2,7 @@
 //! checks its own invariant, so a wrong primitive (or a missing one)
 //! would show as "no" in the table.
 
-use super::Demo;
-use shared::report::group_thousands as n;
+use super::{Demo, Saw};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Barrier, Condvar, Mutex, OnceLock, RwLock};
 use std::thread;
@@ -50,13 +49,10 @@ fn mutex(threads: usize, transfers: u64) -> Demo {
     let (a, b) = *lock(&balances);
     let moved = threads as u64 * transfers;
     Demo {
-        primitive: "Mutex",
-        job: "change several fields together",
-        evidence: format!(
-            "{} transfers, {} torn states",
-            n(moved),
-            torn.into_inner()
-        ),
+        saw: Saw::Mutex {
+            transfers: moved,
+            torn: torn.into_inner(),
+        },
         holds: b == moved && a + b == 1_000_000,
     }
 }
@@ -89,9 +85,11 @@ fn rwlock(readers: usize, reads: u64) -> Demo {
     });
     let torn = torn.into_inner();
     Demo {
-        primitive: "RwLock",
-        job: "many readers, a rare writer",
-        evidence: format!("{} reads, 3 writes, {torn} torn", n(done.into_inner())),
+        saw: Saw::RwLock {
+            reads: done.into_inner(),
+            writes: 3,
+            torn,
+        },
         holds: torn == 0
             && *config.read().unwrap_or_else(|e| e.into_inner()) == (3, 30),
     }
@@ -116,12 +114,7 @@ fn condvar() -> Demo {
         waiter.join().expect("the waiter panicked")
     });
     Demo {
-        primitive: "Condvar",
-        job: "wait for a condition",
-        evidence: format!(
-            "woke with the flag set: {}",
-            super::super::yes(woke_ready)
-        ),
+        saw: Saw::Condvar { woke_ready },
         holds: woke_ready && !timed_out,
     }
 }
@@ -144,12 +137,7 @@ fn barrier(threads: usize) -> Demo {
     let first_two = log.iter().position(|&p| p == 2).unwrap_or(log.len());
     let ordered = log[first_two..].iter().all(|&p| p == 2);
     Demo {
-        primitive: "Barrier",
-        job: "start a phase together",
-        evidence: format!(
-            "{threads} threads: all of phase 1 before any of phase 2: {}",
-            super::super::yes(ordered)
-        ),
+        saw: Saw::Barrier { threads, ordered },
         holds: ordered && log.len() == 2 * threads,
     }
 }
@@ -168,9 +156,11 @@ fn atomic(threads: usize, increments: u64) -> Demo {
     });
     let count = count.into_inner();
     Demo {
-        primitive: "AtomicU64",
-        job: "one counter, no lock",
-        evidence: format!("{threads} × {} increments = {}", n(increments), n(count)),
+        saw: Saw::AtomicU64 {
+            threads,
+            increments,
+            count,
+        },
         holds: count == threads as u64 * increments,
     }
 }
@@ -199,9 +189,7 @@ fn once_lock(threads: usize) -> Demo {
     });
     let inits = inits.into_inner();
     Demo {
-        primitive: "OnceLock",
-        job: "initialise once, read forever",
-        evidence: format!("{threads} threads asked, initialised {inits} time"),
+        saw: Saw::OnceLock { threads, inits },
         holds: inits == 1 && seen.iter().all(|s| s == "loaded once"),
     }
 }
