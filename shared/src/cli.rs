@@ -267,6 +267,7 @@ pub fn run<C, R>(
 where
     R: Serialize + DeserializeOwned + Default,
 {
+    crate::interrupt::end_on_interrupt(chapter.package);
     match run_to(chapter, args, make, &mut std::io::stdout()) {
         Ok(status) => ExitCode::from(status),
         Err(err) => ExitCode::from(output_failed(chapter.package, &err)),

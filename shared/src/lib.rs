@@ -14,6 +14,7 @@
 //!   book's figures are rendered from (`--from FILE`).
 //! - [`cli`]: the options every chapter accepts and the one-line errors (exit
 //!   status 2) for the ones it does not.
+//! - [`interrupt`]: Ctrl-C ends a chapter with every process it started.
 //! - [`machine`]: what the figures were measured on.
 //! - [`chart`]: SVG line charts drawn from measured data, for the book.
 //! - [`exercise`]: how a learner's attempt is checked against a snapshot.
@@ -28,6 +29,7 @@ pub mod cli;
 pub mod document;
 pub mod executor;
 pub mod exercise;
+pub mod interrupt;
 pub mod machine;
 pub mod measure;
 pub mod memory;

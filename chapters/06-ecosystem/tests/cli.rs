@@ -86,3 +86,44 @@ fn a_saved_run_rebuilds_the_very_report_it_printed() {
         );
     }
 }
+
+/// Ctrl-C runs no destructor: the temporary SQLite files are removed by
+/// the interrupt handler instead (issue 18: they were left 6 times of 6).
+#[test]
+fn an_interrupt_in_database_leaves_no_sqlite_file() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    const BOUND: Duration = Duration::from_secs(60);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecosystem"))
+        .arg("database")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the chapter binary runs");
+    let pid = child.id();
+    let ours = || -> Vec<String> {
+        let marker = format!("-{pid}-");
+        std::fs::read_dir(std::env::temp_dir())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("ecosystem-") && name.contains(&marker))
+            .collect()
+    };
+    let started = Instant::now();
+    while ours().is_empty() {
+        assert!(started.elapsed() < BOUND, "no database file appeared");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "it ended before a file"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    kill(Pid::from_raw(pid as i32), Signal::SIGINT).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(ours(), Vec::<String>::new(), "files left behind");
+}

@@ -18,7 +18,8 @@ use std::time::Duration;
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A database file of its own in the temporary directory, removed (with
-/// its WAL files) when dropped, on every path.
+/// its WAL files) when dropped, on every path — and on Ctrl-C, which runs
+/// no destructor (`shared::interrupt`).
 #[derive(Debug)]
 pub struct TempDb {
     pub path: PathBuf,
@@ -29,18 +30,30 @@ impl TempDb {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let name = format!("ecosystem-{tag}-{}-{n}.sqlite", std::process::id());
-        TempDb {
+        let db = TempDb {
             path: std::env::temp_dir().join(name),
-        }
+        };
+        db.files().for_each(shared::interrupt::remove_on_interrupt);
+        db
+    }
+
+    /// The database and the files SQLite keeps beside it: the rollback
+    /// journal (while the database is created, before WAL mode is on),
+    /// then WAL mode's two.
+    fn files(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        ["", "-journal", "-wal", "-shm"].into_iter().map(|suffix| {
+            let mut path = self.path.clone().into_os_string();
+            path.push(suffix);
+            PathBuf::from(path)
+        })
     }
 }
 
 impl Drop for TempDb {
     fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut path = self.path.clone().into_os_string();
-            path.push(suffix);
-            let _ = std::fs::remove_file(path);
+        for path in self.files() {
+            let _ = std::fs::remove_file(&path);
+            shared::interrupt::forget_file(&path);
         }
     }
 }
