@@ -25,21 +25,15 @@ pub struct Section<C: 'static, R: 'static = ()> {
     pub run: Run<C, R>,
 }
 
-/// How a section runs.
-pub enum Run<C: 'static, R: 'static> {
-    /// Measure into the chapter's typed results, then report from them
-    /// alone. The report is a pure function of the results, so a saved
-    /// document rebuilds it, and a test can feed it made-up results.
-    Typed {
-        measure: fn(&mut C, &mut R) -> anyhow::Result<()>,
-        report: fn(&R) -> anyhow::Result<SectionReport>,
-        /// Sections whose results this one reports on: they run first, in
-        /// the chapter's order, and print their own reports.
-        needs: &'static [&'static str],
-    },
-    /// Measure and report in one step; a saved document keeps the report
-    /// as printed. (Sections not yet split into measure and report.)
-    Once(fn(&mut C) -> anyhow::Result<SectionReport>),
+/// How a section runs: it measures into the chapter's typed results, then
+/// reports from them alone. The report is a pure function of the results,
+/// so a saved document rebuilds it, and a test can feed it made-up results.
+pub struct Run<C: 'static, R: 'static> {
+    pub measure: fn(&mut C, &mut R) -> anyhow::Result<()>,
+    pub report: fn(&R) -> anyhow::Result<SectionReport>,
+    /// Sections whose results this one reports on: they run first, in the
+    /// chapter's order, and print their own reports.
+    pub needs: &'static [&'static str],
 }
 
 /// A chapter: its package name, title, sections and extra flags. `R` is
@@ -67,12 +61,8 @@ impl<C, R> Chapter<C, R> {
         };
         let mut i = 0;
         while i < wanted.len() {
-            if let Some(Section {
-                run: Run::Typed { needs, .. },
-                ..
-            }) = self.find(wanted[i])
-            {
-                for need in *needs {
+            if let Some(section) = self.find(wanted[i]) {
+                for need in section.run.needs {
                     if !wanted.contains(need) {
                         wanted.push(need);
                     }
@@ -222,15 +212,8 @@ pub fn measure_section<C, R>(
     context: &mut C,
     results: &mut R,
 ) -> anyhow::Result<SectionReport> {
-    let mut report = match &section.run {
-        Run::Typed {
-            measure, report, ..
-        } => {
-            measure(context, results)?;
-            report(results)?
-        }
-        Run::Once(run) => run(context)?,
-    };
+    (section.run.measure)(context, results)?;
+    let mut report = (section.run.report)(results)?;
     report.limit_to_cores(crate::machine::cores());
     Ok(report)
 }
@@ -518,14 +501,8 @@ pub fn rebuild<'d, C, R>(
         let section = chapter.find(&run.name).ok_or_else(|| {
             anyhow::anyhow!("no section {} in this chapter", run.name)
         })?;
-        let report = match &section.run {
-            Run::Typed { report, .. } => {
-                let mut report = report(&document.results)?;
-                report.limit_to_cores(document.machine.cores);
-                report
-            }
-            Run::Once(_) => run.report.clone(),
-        };
+        let mut report = (section.run.report)(&document.results)?;
+        report.limit_to_cores(document.machine.cores);
         reports.push((run, report));
     }
     Ok(reports)
@@ -611,8 +588,17 @@ mod tests {
     use super::*;
     use crate::report::SectionReport;
 
-    fn demo(_: &mut ()) -> anyhow::Result<SectionReport> {
+    fn demo(_: &()) -> anyhow::Result<SectionReport> {
         Ok(SectionReport::new("one", "claim"))
+    }
+
+    /// A section that measures nothing and reports with `report`.
+    const fn once<R>(report: fn(&R) -> anyhow::Result<SectionReport>) -> Run<(), R> {
+        Run {
+            measure: |_, _| Ok(()),
+            report,
+            needs: &[],
+        }
     }
 
     static CHAPTER: Chapter<()> = Chapter {
@@ -622,12 +608,12 @@ mod tests {
             Section {
                 name: "one",
                 summary: "first",
-                run: Run::Once(demo),
+                run: once(demo),
             },
             Section {
                 name: "two",
                 summary: "second",
-                run: Run::Once(demo),
+                run: once(demo),
             },
         ],
         flags: &[("--python", "also run Python")],
@@ -706,7 +692,7 @@ mod tests {
             Section {
                 name: "part",
                 summary: "a part",
-                run: Run::Typed {
+                run: Run {
                     measure: typed_measure,
                     report: typed_report,
                     needs: &[],
@@ -715,12 +701,14 @@ mod tests {
             Section {
                 name: "other",
                 summary: "not needed",
-                run: Run::Once(demo),
+                run: once(|_: &Vec<String>| {
+                    Ok(SectionReport::new("other", "claim"))
+                }),
             },
             Section {
                 name: "sum",
                 summary: "needs part",
-                run: Run::Typed {
+                run: Run {
                     measure: |_, _| Ok(()),
                     report: typed_report,
                     needs: &["part"],
@@ -785,14 +773,14 @@ mod tests {
         assert_eq!(err.0, "argument 2 is not UTF-8 text: 'o\u{fffd}k'");
     }
 
-    fn broken(_: &mut ()) -> anyhow::Result<SectionReport> {
+    fn broken(_: &()) -> anyhow::Result<SectionReport> {
         let mut report = SectionReport::new("bad", "claim");
         report.check(false, "the money is conserved");
         report.measured(false, "fast enough");
         Ok(report)
     }
 
-    fn missed(_: &mut ()) -> anyhow::Result<SectionReport> {
+    fn missed(_: &()) -> anyhow::Result<SectionReport> {
         let mut report = SectionReport::new("slow", "claim");
         report.measured(false, "fast enough");
         Ok(report)
@@ -805,12 +793,12 @@ mod tests {
             Section {
                 name: "bad",
                 summary: "breaks an invariant",
-                run: Run::Once(broken),
+                run: once(broken),
             },
             Section {
                 name: "slow",
                 summary: "misses a measured claim",
-                run: Run::Once(missed),
+                run: once(missed),
             },
         ],
         flags: &[],

@@ -3,10 +3,10 @@
 //!
 //! The book's figures come from one such document per chapter, so every
 //! output block, chart and quoted figure of a page shows the same run.
-//! Sections with typed results ([`crate::cli::Run::Typed`]) are rebuilt
-//! from `results` when the document is read back, so a doctored figure
-//! meets the same checks a measured one did; other sections keep the
-//! report they printed.
+//! Every section's report is rebuilt from `results` when the document is
+//! read back ([`crate::cli::Run`]), so a doctored figure meets the same
+//! checks a measured one did; the report saved beside it is what the run
+//! printed, kept for reading the document by eye.
 //!
 //! Schema, version [`SCHEMA`]:
 //! - `schema`: this number; a reader refuses any other.
@@ -18,14 +18,15 @@
 //!   notes and checks, each check with its `kind`: `invariant`, `measured`
 //!   or `plausible`).
 //! - `results`: the chapter's typed results (its own types, documented in
-//!   the chapter), or `null` for a chapter that has none yet.
+//!   the chapter's `Results`: one field per section, `null` when the
+//!   section did not run).
 
 use crate::machine::{Load, Machine};
 use crate::report::SectionReport;
 use serde::{Deserialize, Serialize};
 
 /// The version of the layout above. Raise it when a field changes meaning.
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 /// One run of a chapter.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -1,15 +1,13 @@
 //! What a section prints and what `--json` emits.
 //!
-//! A section returns a [`SectionReport`]: its claim, then tables, notes and
-//! checks, plus [`Record`]s for the machine-readable output. Measured cells
+//! A section's report is a [`SectionReport`]: its claim, then tables, notes
+//! and checks, built from the section's typed results. Measured cells
 //! are typed, so the same report renders in full for a reader and
 //! [`Render::Redacted`] for a snapshot test: figures vary from run to run,
 //! the shape, the counts and whether each check held must not.
 
 use crate::measure::Spread;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// How to render measured values.
@@ -363,37 +361,6 @@ pub enum Block {
     Check(Check),
 }
 
-/// One result for `--json` from a section that has no typed results yet:
-/// which section, workload and model, and the figures measured (`wall_s`,
-/// `speedup`, …). Typed results replace it chapter by chapter: nothing may
-/// read a figure back from it by key.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Record {
-    pub section: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workload: Option<String>,
-    pub model: String,
-    #[serde(flatten)]
-    pub values: BTreeMap<String, Value>,
-}
-
-impl Record {
-    pub fn new(section: &str, workload: Option<&str>, model: &str) -> Record {
-        Record {
-            section: section.to_string(),
-            workload: workload.map(str::to_string),
-            model: model.to_string(),
-            values: BTreeMap::new(),
-        }
-    }
-
-    /// Adds one figure; non-finite numbers become `null`.
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Record {
-        self.values.insert(key.to_string(), value.into());
-        self
-    }
-}
-
 /// Everything one section found.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SectionReport {
@@ -401,8 +368,6 @@ pub struct SectionReport {
     /// What the section shows, in one sentence.
     pub claim: String,
     pub blocks: Vec<Block>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub records: Vec<Record>,
 }
 
 impl SectionReport {
@@ -411,7 +376,6 @@ impl SectionReport {
             section: section.to_string(),
             claim: claim.into(),
             blocks: Vec::new(),
-            records: Vec::new(),
         }
     }
 
@@ -453,10 +417,6 @@ impl SectionReport {
         let check = Check { holds, claim, kind };
         self.blocks.push(Block::Check(check));
         holds
-    }
-
-    pub fn record(&mut self, record: Record) {
-        self.records.push(record);
     }
 
     /// Every check of the report, in order.

@@ -110,15 +110,6 @@ pub fn assert_refused(out: &Output, expected: &str) {
     assert!(out.stdout.is_empty(), "nothing on stdout when refused");
 }
 
-/// Every record of a `--json` document's sections (those not yet typed
-/// keep their records in their saved reports).
-pub fn json_records(document: &serde_json::Value) -> Vec<&serde_json::Value> {
-    sections(document)
-        .filter_map(|s| s["report"]["records"].as_array())
-        .flatten()
-        .collect()
-}
-
 /// Every check of a `--json` document, as `(section, check)`: each check
 /// has `holds`, `claim` and `kind` (`invariant`, `measured`, `plausible`).
 pub fn json_checks(document: &serde_json::Value) -> Vec<(&str, &serde_json::Value)> {

@@ -1,35 +1,48 @@
-//! The book's chapter-1 figures against the one run they came from
-//! (book/src/generated/comparison/results.json): every output block is that
+//! The book's figures against the one run per chapter they came from
+//! (book/src/generated/CHAPTER/results.json): every output block is that
 //! run's report, rebuilt from its typed results; the run is plausible; and
 //! what a quiz states as a measured fact holds in it.
 
 use comparison::Results;
 use comparison::sections::memory::Unit;
+use serde::de::DeserializeOwned;
+use shared::cli::Chapter;
 use shared::document::Document;
 use shared::report::{Block, Cell, Render};
 use workspace_checks::workspace_root;
 
-fn reference() -> Document<Results> {
-    let path = workspace_root().join("book/src/generated/comparison/results.json");
+fn reference_of<R: DeserializeOwned>(package: &str) -> Document<R> {
+    let path = workspace_root()
+        .join("book/src/generated")
+        .join(package)
+        .join("results.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run book/regenerate)", path.display()));
-    shared::cli::read_document(&text, "comparison")
+    shared::cli::read_document(&text, package)
         .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()))
 }
 
-#[test]
-fn every_block_is_the_reference_run_rebuilt() {
-    let document = reference();
-    let reports = shared::cli::rebuild(&comparison::CHAPTER, &document, &[])
+fn reference() -> Document<Results> {
+    reference_of("comparison")
+}
+
+/// Every section of `chapter` is in its reference run, and the block the
+/// book shows for it is that run's report, rebuilt from the typed results,
+/// with no broken invariant and no impossible figure.
+fn every_block_is_rebuilt<C, R: DeserializeOwned>(chapter: &Chapter<C, R>) {
+    let document: Document<R> = reference_of(chapter.package);
+    let reports = shared::cli::rebuild(chapter, &document, &[])
         .expect("the reference run rebuilds");
     assert_eq!(
         reports.len(),
-        comparison::CHAPTER.sections.len(),
-        "the reference run has every section"
+        chapter.sections.len(),
+        "the reference run of {} has every section",
+        chapter.package
     );
     for (run, report) in reports {
         let file = workspace_root()
-            .join("book/src/generated/comparison")
+            .join("book/src/generated")
+            .join(chapter.package)
             .join(format!("{}.txt", run.name));
         let shown = std::fs::read_to_string(&file).expect("a generated block");
         let rebuilt = report.render(Render::Plain);
@@ -50,6 +63,16 @@ fn every_block_is_the_reference_run_rebuilt() {
             run.name
         );
     }
+}
+
+#[test]
+fn every_block_of_every_chapter_is_its_reference_run_rebuilt() {
+    every_block_is_rebuilt(&comparison::CHAPTER);
+    every_block_is_rebuilt(&executors::CHAPTER);
+    every_block_is_rebuilt(&debugging::CHAPTER);
+    every_block_is_rebuilt(&error_handling::CHAPTER);
+    every_block_is_rebuilt(&best_practices::CHAPTER);
+    every_block_is_rebuilt(&ecosystem::CHAPTER);
 }
 
 /// Quiz 1, question 2: the 10 000 tasks finish sooner than the 10 000
@@ -175,4 +198,75 @@ fn every_table_cell_is_its_sections_figure() {
         row("data exchange⁵", "Rust processes"),
         trip("process pool, submit + result")
     );
+}
+
+/// Chapter 2, question 1: "Rust's threads are parallel, as `landscape`
+/// measures" — on this machine's cores, the thread pool and rayon beat
+/// one thread by a clear margin.
+#[test]
+fn the_quiz_on_parallel_threads_holds_in_the_reference_run() {
+    use executors::sections::landscape::Tool;
+    let document: Document<executors::Results> = reference_of("executors");
+    if document.machine.cores < 2 {
+        return; // one core: nothing can run in parallel
+    }
+    let landscape = document.results.landscape.expect("landscape ran");
+    for tool in [Tool::ThreadPoolExecutor, Tool::RayonParIter] {
+        let speedup = landscape.speedup(tool).expect("the tool ran");
+        assert!(speedup > 1.3, "{tool:?}: {speedup}");
+    }
+}
+
+/// Chapter 2, question 5: `chunksize` "fixes most of" a process pool's
+/// cost on tiny tasks — over five times the rate, in the reference run.
+#[test]
+fn the_quiz_on_chunksize_holds_in_the_reference_run() {
+    use executors::sections::throughput::{CHUNKED, Way};
+    let document: Document<executors::Results> = reference_of("executors");
+    let throughput = document.results.throughput.expect("throughput ran");
+    let chunked = throughput.per_second(Way::ProcessPoolMap { chunksize: CHUNKED });
+    let one = throughput.per_second(Way::ProcessPoolMap { chunksize: 1 });
+    assert!(chunked > 5.0 * one, "{chunked} vs {one} per second");
+}
+
+/// Chapter 3, question 4: the model checker "finds the rare one in a
+/// handful of schedules" — the seeded random scheduler's first failure.
+#[test]
+fn the_quiz_on_the_model_checker_holds_in_the_reference_run() {
+    let document: Document<debugging::Results> = reference_of("debugging");
+    let reproduce = document.results.reproduce.expect("reproduce ran");
+    let (first, _) = reproduce.random.first_failure.expect("it found the race");
+    assert!(first <= 10, "first failing schedule: {first}");
+}
+
+/// Chapter 5, question 1 points at the "waited" column: one shared lock
+/// taken per item was found taken; a total per thread never waits.
+#[test]
+fn the_quiz_on_a_shared_counter_holds_in_the_reference_run() {
+    let document: Document<best_practices::Results> = reference_of("best-practices");
+    let state = document.results.shared_state.expect("shared-state ran");
+    assert!(state.before.outcome.waits > 0, "{:?}", state.before);
+    assert_eq!(state.after.outcome.waits, 0);
+}
+
+/// Chapter 5's closing question: a task costs far less than a thread to
+/// start and to keep (chapter 1), and for light I/O processes cost many
+/// times the CPU time of threads or tasks (right-tool).
+#[test]
+fn the_closing_quiz_holds_in_the_reference_runs() {
+    use best_practices::sections::right_tool::Way;
+    use comparison::sections::overhead::Unit as Started;
+    let chapter_1 = reference();
+    let overhead = chapter_1.results.overhead.expect("overhead ran");
+    let start = |unit| overhead.per_unit(unit).expect("measured").min;
+    assert!(start(Started::TokioTask) * 2.0 < start(Started::Thread));
+    let memory = chapter_1.results.memory.expect("memory ran");
+    let keep = |unit| memory.per_unit(unit).expect("measured");
+    assert!(keep(Unit::Tokio) * 4.0 < keep(Unit::Threads));
+    let document: Document<best_practices::Results> = reference_of("best-practices");
+    let right = document.results.right_tool.expect("right-tool ran");
+    let processes = right.cpu(Way::ProcessPerJob);
+    for way in [Way::Threads, Way::TokioTasks] {
+        assert!(processes > 5.0 * right.cpu(way), "{way:?}");
+    }
 }

@@ -35,7 +35,7 @@ macro_rules! typed {
         typed!($module, &[])
     };
     ($module:ident, $needs:expr) => {
-        Run::Typed {
+        Run {
             measure: sections::$module::measure,
             report: sections::$module::report,
             needs: $needs,

@@ -38,7 +38,7 @@ macro_rules! typed {
         typed!($module, &[])
     };
     ($module:ident, $needs:expr) => {
-        Run::Typed {
+        Run {
             measure: sections::$module::measure,
             report: sections::$module::report,
             needs: $needs,

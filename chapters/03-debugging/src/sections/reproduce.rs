@@ -2,7 +2,7 @@
 //! (the first thread is done before the second has started), made to show
 //! every time by shuttle, which runs the same code under a scheduler it
 //! controls: it picks which thread runs at every atomic operation and
-//! lock, so it can try thousands of interleavings in milliseconds, replay
+//! lock, so it can try thousands of interleavings in one test, replay
 //! any of them, and — with the DFS scheduler — try every one.
 
 use crate::{Context, Results, need};
