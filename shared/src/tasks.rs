@@ -66,6 +66,24 @@ impl Task for Sleep {
     }
 }
 
+/// Prints `text` (a line, then half a line), then returns its number: a
+/// task that logs to stdout, as many dependencies do.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Print {
+    pub text: String,
+    pub value: u64,
+}
+
+impl Task for Print {
+    type Output = u64;
+    const NAME: &'static str = "print";
+    fn run(self) -> anyhow::Result<u64> {
+        println!("{}", self.text);
+        print!("{} (no newline)", self.text);
+        Ok(self.value)
+    }
+}
+
 /// How a task can go wrong.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Misbehave {
@@ -96,5 +114,6 @@ pub fn registry() -> Registry {
         .register::<Download>()
         .register::<Echo>()
         .register::<Sleep>()
+        .register::<Print>()
         .register::<Misbehave>()
 }

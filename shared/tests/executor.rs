@@ -450,3 +450,171 @@ fn a_pool_dropped_with_a_stopped_worker_terminates_it_within_its_bound() {
         "the stopped worker {pid} was not terminated and reaped"
     );
 }
+
+#[test]
+fn duration_max_as_a_timeout_means_no_deadline() {
+    for (name, make) in pools() {
+        with_pool!(make(2), |pool| {
+            let future = pool.submit(Echo(5)).unwrap();
+            assert_eq!(future.result_timeout(Duration::MAX), Ok(5), "{name}");
+            let both = [future.clone(), pool.submit(Echo(6)).unwrap()];
+            let waited = wait(&both, ReturnWhen::AllCompleted, Some(Duration::MAX));
+            assert_eq!(waited.done, [0, 1], "{name}");
+            let completed = as_completed(&both, Some(Duration::MAX)).count();
+            assert_eq!(completed, 2, "{name}");
+            let mapped: Vec<_> = pool
+                .map(vec![Echo(1), Echo(2)], 1, Some(Duration::MAX))
+                .unwrap()
+                .collect();
+            assert_eq!(mapped, [Ok(1), Ok(2)], "{name}");
+        });
+    }
+}
+
+#[test]
+fn as_completed_yields_a_future_given_twice_once() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let (a, b) = (pool.submit(Echo(1)).unwrap(), pool.submit(Echo(2)).unwrap());
+    let given = [a.clone(), b.clone(), a.clone()];
+    let yielded: Vec<_> = as_completed(&given, Some(BOUND))
+        .map(|f| f.unwrap().result().unwrap())
+        .collect();
+    assert_eq!(yielded.len(), 2, "{yielded:?}");
+    assert!(yielded.contains(&1) && yielded.contains(&2));
+}
+
+/// CPython removes its waiter from every future when `wait` or
+/// `as_completed` returns; polling a pending future must not grow it.
+#[test]
+fn waiting_leaves_no_callback_behind_on_a_pending_future() {
+    let future = shared::executor::TaskFuture::<u64>::pending();
+    for _ in 0..100 {
+        let waited = wait(
+            std::slice::from_ref(&future),
+            ReturnWhen::FirstCompleted,
+            Some(Duration::ZERO),
+        );
+        assert_eq!(waited.not_done, [0]);
+        let first =
+            as_completed(std::slice::from_ref(&future), Some(Duration::ZERO)).next();
+        assert_eq!(first.map(|f| f.err()), Some(Some(TaskError::TimedOut)));
+    }
+    assert_eq!(future.waiting_callbacks(), 0);
+    // A callback the caller added is theirs: it stays until the task ends.
+    future.add_done_callback(|_| {});
+    let _ = wait(
+        std::slice::from_ref(&future),
+        ReturnWhen::AllCompleted,
+        Some(Duration::ZERO),
+    );
+    assert_eq!(future.waiting_callbacks(), 1);
+    assert!(future.set_running());
+    future.finish(Ok(1));
+    assert_eq!(future.waiting_callbacks(), 0);
+}
+
+#[test]
+fn map_refuses_a_chunksize_of_zero() {
+    for (name, make) in pools() {
+        with_pool!(make(1), |pool| {
+            let refused = pool.map(vec![Echo(1)], 0, None);
+            assert!(matches!(refused, Err(SubmitError::ZeroChunksize)), "{name}");
+        });
+    }
+}
+
+/// A task that submits follow-up work holds a handle to its own pool; when
+/// that is the last handle, the pool is dropped on its worker thread, which
+/// must not try to join itself.
+#[test]
+fn a_task_holding_the_last_handle_to_its_pool_keeps_its_value() {
+    use std::sync::Arc;
+    let pool = Arc::new(ThreadPoolExecutor::new(1).unwrap());
+    let (dropped, told) = mpsc::channel::<()>();
+    let inner = pool.clone();
+    let future = pool
+        .submit_fn(move || {
+            // Runs on after the test dropped its handle: `inner` is the last.
+            told.recv_timeout(BOUND)?;
+            let follow_up = inner.submit_fn(|| Ok(1))?;
+            drop(inner);
+            let _ = follow_up;
+            Ok(7)
+        })
+        .unwrap();
+    let waiter = future.clone();
+    drop(pool);
+    dropped.send(()).unwrap();
+    assert_eq!(waiter.result_timeout(BOUND), Ok(7));
+}
+
+/// A task that prints — a line, then half a line — breaks neither pool:
+/// its output is passed on, and the reply is read past it, task after task.
+#[test]
+fn a_task_that_prints_to_stdout_leaves_the_pool_working() {
+    use shared::tasks::Print;
+    for (name, make) in pools() {
+        with_pool!(make(1), |pool| {
+            for value in 0..3 {
+                let task = Print {
+                    text: format!("a log line from task {value}"),
+                    value,
+                };
+                let future = pool.submit(task).unwrap();
+                assert_eq!(future.result_timeout(BOUND), Ok(value), "{name}");
+            }
+            assert_eq!(
+                pool.submit(Echo(9)).unwrap().result_timeout(BOUND),
+                Ok(9),
+                "{name}: still working"
+            );
+        });
+    }
+}
+
+/// Counts its runs: to see whether a task ran at all.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct Counted(u64);
+
+static COUNTED_RUNS: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(0);
+
+impl shared::executor::Task for Counted {
+    type Output = u64;
+    const NAME: &'static str = "counted";
+    fn run(self) -> anyhow::Result<u64> {
+        COUNTED_RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(self.0)
+    }
+}
+
+/// After `map` yields `TimedOut`, the item it waited on is cancelled with
+/// the rest when it has not started (CPython 3.12+), so it never runs.
+#[test]
+fn a_timed_out_map_item_that_had_not_started_never_runs() {
+    let pool = ThreadPoolExecutor::new(1).unwrap();
+    // The one worker is busy until the gate opens, so nothing map queues
+    // can start before its timeout.
+    let (open, gate) = mpsc::channel::<()>();
+    let busy = pool
+        .submit_fn(move || {
+            gate.recv_timeout(BOUND)?;
+            Ok(0)
+        })
+        .unwrap();
+    let mut results = pool
+        .map(
+            vec![Counted(1), Counted(2)],
+            1,
+            Some(Duration::from_millis(20)),
+        )
+        .unwrap();
+    assert_eq!(results.next(), Some(Err(TaskError::TimedOut)));
+    open.send(()).unwrap();
+    assert_eq!(busy.result_timeout(BOUND), Ok(0));
+    // One worker, first in first out: once this has run, so would have
+    // anything queued before it.
+    assert_eq!(pool.submit(Echo(3)).unwrap().result_timeout(BOUND), Ok(3));
+    let runs = COUNTED_RUNS.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(runs, 0, "a cancelled map item ran");
+}

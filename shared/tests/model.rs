@@ -106,3 +106,30 @@ fn wait_keeps_its_promise_in_sampled_interleavings() {
 fn wait_keeps_its_promise_in_every_interleaving() {
     shuttle::check_dfs(wait_for_two_workers, Some(20_000));
 }
+
+/// `wait` with a zero timeout gives up while the task finishes on another
+/// thread and takes its callback back: in every interleaving the future
+/// ends done with no callback left waiting on it, and a waiter that saw
+/// it done says so.
+fn a_waiter_gives_up_while_the_task_finishes() {
+    let future = TaskFuture::<u32>::pending();
+    assert!(future.set_running());
+    let worker = {
+        let future = future.clone();
+        thread::spawn(move || future.finish(Ok(3)))
+    };
+    let waited = wait(
+        std::slice::from_ref(&future),
+        ReturnWhen::AllCompleted,
+        Some(std::time::Duration::ZERO),
+    );
+    worker.join().unwrap();
+    assert_eq!(future.waiting_callbacks(), 0, "a callback was left behind");
+    assert!(future.done());
+    assert_eq!(waited.done.len() + waited.not_done.len(), 1);
+}
+
+#[test]
+fn a_waiter_that_gives_up_leaves_nothing_behind_in_every_interleaving() {
+    shuttle::check_dfs(a_waiter_gives_up_while_the_task_finishes, Some(20_000));
+}

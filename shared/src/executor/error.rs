@@ -34,7 +34,8 @@ impl std::fmt::Display for TaskError {
 impl std::error::Error for TaskError {}
 
 /// Why a pool refused a task.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum SubmitError {
     /// `shutdown` was called: Python's "cannot schedule new futures after
     /// shutdown".
@@ -43,6 +44,8 @@ pub enum SubmitError {
     Broken(String),
     /// The task's arguments could not be serialised for a worker process.
     Serialise(String),
+    /// `map` with `chunksize` 0: CPython's `ValueError`, not a silent 1.
+    ZeroChunksize,
 }
 
 impl std::fmt::Display for SubmitError {
@@ -53,6 +56,7 @@ impl std::fmt::Display for SubmitError {
             SubmitError::Serialise(why) => {
                 write!(f, "cannot serialise the task: {why}")
             }
+            SubmitError::ZeroChunksize => write!(f, "chunksize must be at least 1"),
         }
     }
 }

@@ -28,9 +28,13 @@ pub enum State<T> {
 
 type Callback<T> = Box<dyn FnOnce(&TaskFuture<T>) + Send>;
 
+/// Which callback, so that a waiter that gives up can take its own back.
+pub(crate) type CallbackId = u64;
+
 struct Slot<T> {
     state: State<T>,
-    callbacks: Vec<Callback<T>>,
+    callbacks: Vec<(CallbackId, Callback<T>)>,
+    next_id: CallbackId,
     /// Threads blocked in `result`: waking a condition variable costs a
     /// system call, so it is only done when someone is waiting.
     waiters: usize,
@@ -75,6 +79,7 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
                 slot: Mutex::new(Slot {
                     state: State::Pending,
                     callbacks: Vec::new(),
+                    next_id: 0,
                     waiters: 0,
                 }),
                 changed: Condvar::new(),
@@ -123,7 +128,7 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
     /// The task's value, or `TaskError::TimedOut` after `timeout`
     /// (`result(timeout=…)`); the task itself goes on.
     pub fn result_timeout(&self, timeout: Duration) -> Result<T, TaskError> {
-        self.wait_until(Some(Instant::now() + timeout))
+        self.wait_until(deadline_after(Some(timeout)))
     }
 
     /// The task's error alone, `None` if it succeeded (`exception()`).
@@ -166,13 +171,48 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
         &self,
         callback: impl FnOnce(&TaskFuture<T>) + Send + 'static,
     ) {
+        self.add_waiter(callback);
+    }
+
+    /// [`add_done_callback`](Self::add_done_callback), returning the id to
+    /// take the callback back with when it was left waiting.
+    pub(crate) fn add_waiter(
+        &self,
+        callback: impl FnOnce(&TaskFuture<T>) + Send + 'static,
+    ) -> Option<CallbackId> {
         let mut slot = lock(&self.inner.slot);
         if matches!(slot.state, State::Pending | State::Running) {
-            slot.callbacks.push(Box::new(callback));
-            return;
+            let id = slot.next_id;
+            slot.next_id += 1;
+            slot.callbacks.push((id, Box::new(callback)));
+            return Some(id);
         }
         drop(slot);
-        self.run_callbacks(vec![Box::new(callback)]);
+        self.run_callbacks(vec![(0, Box::new(callback))]);
+        None
+    }
+
+    /// Takes back callback `id` if it has not run: what `wait` and
+    /// `as_completed` do when they return, as CPython removes its waiters,
+    /// so that polling a pending future does not grow it call after call.
+    pub(crate) fn remove_callback(&self, id: CallbackId) {
+        lock(&self.inner.slot).callbacks.retain(|(i, _)| *i != id);
+    }
+
+    /// How many done-callbacks wait on this future: what a test of the
+    /// waiters' cleanup counts.
+    pub fn waiting_callbacks(&self) -> usize {
+        lock(&self.inner.slot).callbacks.len()
+    }
+
+    /// Whether `self` and `other` are the same task (clones of one future).
+    pub fn same_task(&self, other: &TaskFuture<T>) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// An identity of the task, equal for clones: to find duplicates.
+    pub(crate) fn task_key(&self) -> usize {
+        Arc::as_ptr(&self.inner) as *const () as usize
     }
 
     /// The pool's side: moves a pending task to running. False if it was
@@ -209,13 +249,20 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
         self.run_callbacks(callbacks);
     }
 
-    fn run_callbacks(&self, callbacks: Vec<Callback<T>>) {
-        for callback in callbacks {
+    fn run_callbacks(&self, callbacks: Vec<(CallbackId, Callback<T>)>) {
+        for (_, callback) in callbacks {
             if let Err(payload) = catch_unwind(AssertUnwindSafe(|| callback(self))) {
                 eprintln!("a done-callback panicked: {}", panic_message(&*payload));
             }
         }
     }
+}
+
+/// The instant `timeout` from now, or `None` (no deadline) for one so far
+/// away that no clock reaches it, such as `Duration::MAX`: adding it to
+/// `Instant::now()` would overflow and panic.
+pub(crate) fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
+    timeout.and_then(|t| Instant::now().checked_add(t))
 }
 
 #[cfg(all(test, not(feature = "shuttle")))]

@@ -75,19 +75,23 @@ pub trait Executor {
         Ok(futures.pop().expect("one future per task"))
     }
 
-    /// Runs every task, sent `chunksize` at a time, and yields the results in
-    /// input order as they become available; with a `timeout`, a result not
-    /// ready by then is `TaskError::TimedOut` (counted from this call).
+    /// Runs every task, sent `chunksize` (at least 1) at a time, and yields
+    /// the results in input order as they become available; with a
+    /// `timeout`, a result not ready by then is `TaskError::TimedOut`
+    /// (counted from this call).
     fn map<T: Task>(
         &self,
         tasks: impl IntoIterator<Item = T>,
         chunksize: usize,
         timeout: Option<Duration>,
     ) -> Result<MapResults<T::Output>, SubmitError> {
+        if chunksize == 0 {
+            return Err(SubmitError::ZeroChunksize);
+        }
         let mut batches = Vec::new();
         let mut tasks = tasks.into_iter().peekable();
         while tasks.peek().is_some() {
-            let chunk: Vec<T> = tasks.by_ref().take(chunksize.max(1)).collect();
+            let chunk: Vec<T> = tasks.by_ref().take(chunksize).collect();
             let len = chunk.len();
             batches.push((self.submit_batch(chunk)?, len));
         }

@@ -30,6 +30,14 @@ use std::time::{Duration, Instant};
 /// The argument that makes a program serve as a worker process.
 pub const WORKER_FLAG: &str = "--executor-worker";
 
+/// What starts a reply on the worker's stdout. A task's own output (a
+/// `println!`, a dependency that logs) travels on the same pipe; the parent
+/// passes everything before the marker on to its own stdout, as Python's
+/// workers share the parent's, and reads the reply after it. The ASCII
+/// record separator is a character no text a task prints contains by
+/// accident.
+pub const REPLY_MARKER: char = '\u{1e}';
+
 // ANCHOR: messages
 /// One line from the parent: run task `task` once for each of `args`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -116,6 +124,10 @@ pub fn serve(
                     .collect()
             }
         };
+        // The task's prints went to the same stdout: flush them first, so
+        // they come before the marker, never inside the reply.
+        std::io::stdout().flush()?;
+        write!(output, "{REPLY_MARKER}")?;
         serde_json::to_writer(&mut output, &Reply { results })?;
         output.write_all(b"\n")?;
         output.flush()?;
@@ -464,15 +476,30 @@ impl WorkerProcess {
         serde_json::to_writer(&mut *to_worker, &request).map_err(drop)?;
         to_worker.write_all(b"\n").map_err(drop)?;
         to_worker.flush().map_err(drop)?;
-        let mut line = String::new();
-        if self.from_worker.read_line(&mut line).map_err(drop)? == 0 {
-            return Err(());
-        }
+        let line = self.read_reply().map_err(drop)?.ok_or(())?;
         let reply: Reply = serde_json::from_str(&line).map_err(drop)?;
         if reply.results.len() != count {
             return Err(());
         }
         Ok(reply.results)
+    }
+
+    /// The next reply line, after passing on what the task printed before
+    /// it; `None` if the worker closed its stdout.
+    fn read_reply(&mut self) -> std::io::Result<Option<String>> {
+        loop {
+            let mut line = String::new();
+            if self.from_worker.read_line(&mut line)? == 0 {
+                return Ok(None);
+            }
+            match line.split_once(REPLY_MARKER) {
+                Some((printed, reply)) => {
+                    pass_on(printed);
+                    return Ok(Some(reply.to_string()));
+                }
+                None => pass_on(&line),
+            }
+        }
     }
 
     /// Reaps a worker that stopped answering and says how it ended.
@@ -507,6 +534,17 @@ impl WorkerProcess {
             }
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
+    }
+}
+
+/// A task's output, on to this process's stdout, as a Python worker's
+/// `print` reaches the terminal. Nowhere to write it is no reason to fail
+/// the task.
+fn pass_on(printed: &str) {
+    if !printed.is_empty() {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(printed.as_bytes());
+        let _ = stdout.flush();
     }
 }
 

@@ -117,8 +117,15 @@ impl Executor for ThreadPoolExecutor {
         }
         if wait {
             let workers = std::mem::take(&mut *lock(&self.workers));
+            let this_thread = std::thread::current().id();
             for worker in workers {
-                let _ = worker.join();
+                // A task that held the last handle to its own pool drops it
+                // on a worker: that worker cannot join itself (std panics,
+                // and the task's value would be lost). It is left to end
+                // its loop, now that the queue is closed.
+                if worker.thread().id() != this_thread {
+                    let _ = worker.join();
+                }
             }
         }
     }

@@ -3,8 +3,13 @@
 //!
 //! `as_completed` and `wait` hang a done-callback on every future that sends
 //! the future's index down a channel; waiting is then one `recv` with a
-//! deadline, so no wait is ever unbounded unless asked to be.
+//! deadline, so no wait is ever unbounded unless asked to be. When they
+//! return (or the iterator is dropped), the callbacks still waiting are
+//! taken back, as CPython removes its waiters.
+//!
+//! A timeout too large for the clock (`Duration::MAX`) means no deadline.
 
+use super::future::{CallbackId, deadline_after};
 use super::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use super::{BatchFuture, State, TaskError, TaskFuture};
 use std::collections::VecDeque;
@@ -14,7 +19,9 @@ use std::time::{Duration, Instant};
 /// before it are ready. One future stands for each chunk. A chunk that
 /// fails as a whole (cancelled, a broken pool) yields its error once per
 /// task; a timeout yields `TimedOut` once and ends the iteration, as
-/// Python's raises. Dropping it cancels the chunks not yet started.
+/// Python's raises. Dropping it cancels the chunks not yet started, so it
+/// must be consumed: `pool.map(..)?;` alone runs almost nothing.
+#[must_use = "dropping MapResults cancels the tasks not yet started: iterate it"]
 pub struct MapResults<T: Clone + Send + 'static> {
     batches: VecDeque<(BatchFuture<T>, usize)>,
     ready: VecDeque<Result<T, TaskError>>,
@@ -29,7 +36,7 @@ impl<T: Clone + Send + 'static> MapResults<T> {
         MapResults {
             batches: batches.into(),
             ready: VecDeque::new(),
-            deadline: timeout.map(|t| Instant::now() + t),
+            deadline: deadline_after(timeout),
         }
     }
 }
@@ -50,6 +57,9 @@ impl<T: Clone + Send + 'static> Iterator for MapResults<T> {
         match outcome {
             Ok(results) => self.ready.extend(results),
             Err(TaskError::TimedOut) => {
+                // The item waited on goes too, if it has not started: as
+                // CPython 3.12+ cancels it with the rest.
+                batch.cancel();
                 self.cancel_the_rest();
                 return Some(Err(TaskError::TimedOut));
             }
@@ -86,36 +96,71 @@ fn receive(
     }
 }
 
-/// A channel that receives the index of each future as it becomes done.
-fn done_signals<T: Clone + Send + 'static>(
-    futures: &[TaskFuture<T>],
-) -> Receiver<usize> {
-    let (done, signals) = channel();
-    for (index, future) in futures.iter().enumerate() {
-        let done = done.clone();
-        future.add_done_callback(move |_| {
-            let _ = done.send(index);
-        });
+/// A channel that receives the index of each future as it becomes done,
+/// and the callbacks that send it, taken back from the futures still
+/// pending when this is dropped.
+struct Waiters<T: Clone + Send + 'static> {
+    signals: Receiver<usize>,
+    registered: Vec<(TaskFuture<T>, CallbackId)>,
+}
+
+impl<T: Clone + Send + 'static> Waiters<T> {
+    fn on(futures: &[TaskFuture<T>]) -> Waiters<T> {
+        let (done, signals) = channel();
+        let mut registered = Vec::new();
+        for (index, future) in futures.iter().enumerate() {
+            let done = done.clone();
+            let id = future.add_waiter(move |_| {
+                let _ = done.send(index);
+            });
+            if let Some(id) = id {
+                registered.push((future.clone(), id));
+            }
+        }
+        Waiters {
+            signals,
+            registered,
+        }
     }
-    signals
+}
+
+impl<T: Clone + Send + 'static> Drop for Waiters<T> {
+    fn drop(&mut self) {
+        for (future, id) in &self.registered {
+            future.remove_callback(*id);
+        }
+    }
+}
+
+/// `futures` without repeats (clones of one future count once), in order.
+fn distinct<T: Clone + Send + 'static>(
+    futures: &[TaskFuture<T>],
+) -> Vec<TaskFuture<T>> {
+    let mut seen = std::collections::HashSet::new();
+    futures
+        .iter()
+        .filter(|f| seen.insert(f.task_key()))
+        .cloned()
+        .collect()
 }
 
 // ANCHOR: as_completed
-/// The futures in the order they finish. With a `timeout`, the iteration
-/// ends with `Err(TaskError::TimedOut)` if they are not all done by then.
+/// The futures in the order they finish, each once however often it was
+/// given. With a `timeout`, the iteration ends with
+/// `Err(TaskError::TimedOut)` if they are not all done by then.
 pub fn as_completed<T: Clone + Send + 'static>(
     futures: &[TaskFuture<T>],
     timeout: Option<Duration>,
 ) -> impl Iterator<Item = Result<TaskFuture<T>, TaskError>> + use<T> {
-    let signals = done_signals(futures);
-    let futures = futures.to_vec();
-    let deadline = timeout.map(|t| Instant::now() + t);
+    let futures = distinct(futures);
+    let waiters = Waiters::on(&futures);
+    let deadline = deadline_after(timeout);
     let mut left = futures.len();
     std::iter::from_fn(move || {
         if left == 0 {
             return None;
         }
-        match receive(&signals, deadline) {
+        match receive(&waiters.signals, deadline) {
             Ok(index) => {
                 left -= 1;
                 Some(Ok(futures[index].clone()))
@@ -153,8 +198,8 @@ pub fn wait<T: Clone + Send + 'static>(
     when: ReturnWhen,
     timeout: Option<Duration>,
 ) -> Waited {
-    let signals = done_signals(futures);
-    let deadline = timeout.map(|t| Instant::now() + t);
+    let waiters = Waiters::on(futures);
+    let deadline = deadline_after(timeout);
     let mut done = vec![false; futures.len()];
     let mut count = 0;
     // A cancelled future is done but did not fail, as in Python.
@@ -171,7 +216,7 @@ pub fn wait<T: Clone + Send + 'static>(
         if met {
             break;
         }
-        match receive(&signals, deadline) {
+        match receive(&waiters.signals, deadline) {
             Ok(index) => {
                 done[index] = true;
                 count += 1;

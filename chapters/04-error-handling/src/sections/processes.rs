@@ -7,7 +7,7 @@
 use crate::child::CHILD_FLAG;
 use crate::{BOUND, Context, Results, need};
 use serde::{Deserialize, Serialize};
-use shared::executor::{Executor, ProcessPoolExecutor, SubmitError, TaskError};
+use shared::executor::{Executor, ProcessPoolExecutor, TaskError};
 use shared::report::{Cell, SectionReport, Table};
 use shared::tasks::{Echo, Misbehave};
 use std::io::Read;
@@ -101,24 +101,8 @@ pub struct PoolRun {
     pub refused: Option<Refused>,
 }
 
-/// `SubmitError`, kept: why the pool refused a task.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Refused {
-    ShutDown,
-    Broken(String),
-    Serialise(String),
-}
-
-impl From<SubmitError> for Refused {
-    fn from(err: SubmitError) -> Refused {
-        match err {
-            SubmitError::ShutDown => Refused::ShutDown,
-            SubmitError::Broken(why) => Refused::Broken(why),
-            SubmitError::Serialise(why) => Refused::Serialise(why),
-        }
-    }
-}
+/// Why the pool refused a task (serialised as `SubmitError` is).
+pub use shared::executor::SubmitError as Refused;
 
 /// How a child ended, as the parent sees it.
 struct Ended {
@@ -236,7 +220,7 @@ fn pool(context: &Context) -> anyhow::Result<PoolRun> {
         panicked,
         fine,
         crashed: broken,
-        refused: refused.map(Refused::from),
+        refused,
     })
 }
 
