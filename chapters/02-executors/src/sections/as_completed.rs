@@ -73,7 +73,15 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     report.table(table);
     let mut fastest_first = orders.steps.clone();
     fastest_first.sort_unstable();
+    let mut yielded = orders.finishing_order.clone();
+    yielded.sort_unstable();
     report.check(
+        yielded == fastest_first,
+        "as_completed yielded every future once",
+    );
+    // Which finishes first is the scheduler's call: a step apart, the
+    // fastest does unless the machine stalls a worker for a whole step.
+    report.measured(
         orders.finishing_order == fastest_first,
         "as_completed yielded the fastest first",
     );
@@ -103,7 +111,18 @@ mod tests {
     #[test]
     fn each_order_is_held_to_its_rule() {
         assert!(report_of(&[1, 2, 3], &[3, 1, 2]).broken().is_empty());
-        // as_completed in input order, map in finishing order: both wrong.
-        assert_eq!(report_of(&[3, 1, 2], &[1, 2, 3]).broken().len(), 2);
+        // A future yielded twice, map in finishing order: both wrong.
+        assert_eq!(report_of(&[1, 1, 2], &[1, 2, 3]).broken().len(), 2);
+    }
+
+    #[test]
+    fn a_stalled_worker_misses_a_figure_but_breaks_nothing() {
+        let stalled = report_of(&[3, 1, 2], &[3, 1, 2]);
+        assert!(stalled.broken().is_empty());
+        let missed = stalled
+            .checks()
+            .filter(|c| !c.holds && c.kind == shared::report::Kind::Measured)
+            .count();
+        assert_eq!(missed, 1);
     }
 }

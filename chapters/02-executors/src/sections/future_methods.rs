@@ -1,6 +1,6 @@
 //! `future-methods`: every method of a future, each called where its answer
-//! is certain. One worker, busy with a slow task, keeps a second task
-//! pending for as long as the demo needs.
+//! is certain. One worker, busy with a slow task that finishes only when
+//! told, keeps a second task pending for as long as the demo needs.
 
 use super::yes;
 use crate::{BOUND, Context, Results, need};
@@ -51,9 +51,12 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     let step = Duration::from_millis(context.sizes.step_ms);
     // ANCHOR: methods
     let pool = ThreadPoolExecutor::new(1)?;
-    let slow = pool.submit(Sleep {
-        ms: 4 * step.as_millis() as u64,
-        value: 42,
+    // The slow task runs until it is told to finish, however busy the
+    // machine: no answer below depends on timing.
+    let (finish, told_to_finish) = mpsc::channel::<()>();
+    let slow = pool.submit_fn(move || {
+        told_to_finish.recv_timeout(BOUND)?;
+        Ok(42)
     })?;
     let queued = pool.submit(Sleep { ms: 0, value: 7 })?;
     wait_until_running(&slow)?;
@@ -69,7 +72,10 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         queued_done: queued.done(),
         queued_result: queued.result_timeout(BOUND),
         slow_result_within_step: slow.result_timeout(step),
-        slow_result: slow.result_timeout(BOUND),
+        slow_result: {
+            finish.send(())?;
+            slow.result_timeout(BOUND)
+        },
         slow_exception: slow.exception_timeout(BOUND),
     };
     let (told, heard) = mpsc::channel();

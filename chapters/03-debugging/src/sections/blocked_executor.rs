@@ -324,19 +324,30 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     ) else {
         anyhow::bail!("the blocked-executor results lack a version");
     };
-    let names: Vec<&str> = inside.stalls.iter().map(|s| s.task.as_str()).collect();
+    // The blocking work stalls the runtime for certain, so the watchdog
+    // must name both culprits, in order. Any other stall — a heartbeat late
+    // because the OS preempted the runtime's thread on a busy machine — is
+    // the machine's doing, not the code's: a measured claim, not an invariant.
+    let culprits = ["checksum", "legacy-db"];
+    let named: Vec<&Stalled> = inside
+        .stalls
+        .iter()
+        .filter(|s| culprits.contains(&s.task.as_str()))
+        .collect();
+    let names: Vec<&str> = named.iter().map(|s| s.task.as_str()).collect();
     report.check(
-        names == ["checksum", "legacy-db"],
+        names == culprits,
         "blocking inside the tasks: the watchdog named checksum, then legacy-db",
     );
     report.check(
-        inside
-            .stalls
-            .iter()
-            .all(|s| s.lasted_s >= blocked.block_s / 2.0),
+        named.iter().all(|s| s.lasted_s >= blocked.block_s / 2.0),
         "each stall lasted at least half the blocking work: every task stood still",
     );
-    report.check(
+    report.measured(
+        named.len() == inside.stalls.len(),
+        "no other task's poll stalled the heartbeat",
+    );
+    report.measured(
         moved.stalls.is_empty(),
         "with spawn_blocking no task's poll stalled the heartbeat: the runtime \
          stayed responsive",
@@ -396,17 +407,40 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_name_a_short_stall_or_a_stall_after_the_fix_is_broken() {
+    fn a_missed_culprit_or_a_short_stall_is_broken() {
         let missed = vec![stalled("checksum", 0.08)];
         assert_eq!(report(&made_up(missed, vec![])).unwrap().broken().len(), 1);
+        assert_eq!(
+            report(&made_up(both(0.08).into_iter().rev().collect(), vec![]))
+                .unwrap()
+                .broken()
+                .len(),
+            1,
+            "named in the wrong order"
+        );
         assert_eq!(
             report(&made_up(both(0.01), vec![])).unwrap().broken().len(),
             1
         );
+    }
+
+    /// A stall the code did not cause (a preempted runtime thread) misses
+    /// a measured claim; it breaks no invariant.
+    #[test]
+    fn a_stall_elsewhere_or_after_the_fix_is_a_missed_figure() {
+        let missed = |r: &SectionReport| {
+            r.checks()
+                .filter(|c| !c.holds && c.kind == shared::report::Kind::Measured)
+                .count()
+        };
+        let mut extra = both(0.08);
+        extra.insert(1, stalled("download", 0.03));
+        let r = report(&made_up(extra, vec![])).unwrap();
+        assert!(r.broken().is_empty(), "{r:?}");
+        assert_eq!(missed(&r), 1);
         let after = vec![stalled("download", 0.03)];
-        assert_eq!(
-            report(&made_up(both(0.08), after)).unwrap().broken().len(),
-            1
-        );
+        let r = report(&made_up(both(0.08), after)).unwrap();
+        assert!(r.broken().is_empty(), "{r:?}");
+        assert_eq!(missed(&r), 1);
     }
 }

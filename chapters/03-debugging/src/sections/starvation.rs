@@ -275,10 +275,16 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "polling with try_lock, the patient thread got under half its turns while the \
          greedy thread ran: starved",
     );
+    // First come, first served holds whatever the load: that is the
+    // invariant. That all its turns fit before the greedy thread's deadline
+    // is timing: on a machine busy enough, they may not.
     report.check(
-        tickets.got == turns && tickets.most_overtaken() <= 1,
-        "with the ticket lock it got every turn, and the greedy thread went first at \
-         most once per wait",
+        tickets.most_overtaken() <= 1,
+        "with the ticket lock the greedy thread went first at most once per wait",
+    );
+    report.measured(
+        tickets.got == turns,
+        "with the ticket lock the patient thread got every turn",
     );
     report.note(
         "std's lock() and parking_lot's unlock_fair sit in between, and where depends \
@@ -327,9 +333,15 @@ mod tests {
     }
 
     #[test]
-    fn a_ticket_lock_overtaken_twice_or_short_of_turns_is_broken() {
+    fn a_ticket_lock_overtaken_twice_is_broken() {
         assert_eq!(report(&made_up(2, 10, 2)).unwrap().broken().len(), 1);
-        assert_eq!(report(&made_up(2, 9, 1)).unwrap().broken().len(), 1);
+    }
+
+    #[test]
+    fn a_ticket_lock_short_of_turns_misses_a_figure_only() {
+        let r = report(&made_up(2, 9, 1)).unwrap();
+        assert!(r.broken().is_empty());
+        assert_eq!(r.checks().filter(|c| !c.holds).count(), 1);
     }
 
     #[test]
