@@ -1,7 +1,9 @@
 //! `--hang`: the deadlock with no timeout — the process a reader meets in
 //! real life, hung for good. `debugger` starts this binary with `--hang`,
 //! looks at its threads from outside, and kills it. So that a forgotten
-//! one cannot linger, it ends itself after `--hang SECONDS` (default 60).
+//! one cannot linger, it ends itself after `--hang SECONDS` (default 60),
+//! and at once if the process that started it dies, even by `kill -9`
+//! (Linux's parent-death signal: a parent killed outright runs no cleanup).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -39,6 +41,14 @@ pub fn main(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Die with the parent. (The signal follows the parent's thread that
+    // started us; `debugger` starts it from the thread that also ends it.)
+    use nix::sys::signal::Signal;
+    if nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).is_err()
+        || nix::unistd::getppid() == nix::unistd::Pid::from_raw(1)
+    {
+        return ExitCode::from(1); // no way to tie us to it, or it is gone
+    }
     // The bound on the hang: exit on our own if nobody kills us.
     let _ = std::thread::Builder::new()
         .name("self-destruct".into())

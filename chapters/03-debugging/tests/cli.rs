@@ -123,3 +123,47 @@ fn a_doctored_run_is_refused() {
         "{stdout}"
     );
 }
+
+/// `debugger`'s hung child dies with its parent, even when the parent is
+/// killed outright (`kill -9` runs no cleanup); it used to linger 60 s.
+#[test]
+fn the_hung_child_does_not_outlive_a_killed_parent() {
+    use shared::interrupt::descendants;
+    use std::time::{Duration, Instant};
+    const BOUND: Duration = Duration::from_secs(30);
+    let mut parent = std::process::Command::new(env!("CARGO_BIN_EXE_debugging"))
+        .arg("debugger")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let is_hung = |pid: &u32| {
+        std::fs::read(format!("/proc/{pid}/cmdline"))
+            .is_ok_and(|line| String::from_utf8_lossy(&line).contains("--hang"))
+    };
+    let started = Instant::now();
+    let hung = loop {
+        if let Some(pid) = descendants(parent.id()).into_iter().find(is_hung) {
+            break pid;
+        }
+        assert!(started.elapsed() < BOUND, "no hung child appeared");
+        assert!(parent.try_wait().unwrap().is_none(), "it ended first");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    parent.kill().unwrap(); // SIGKILL
+    parent.wait().unwrap();
+    let killed = Instant::now();
+    while std::path::Path::new(&format!("/proc/{hung}")).exists() {
+        // Gone, or a zombie waiting for init: either way not hung.
+        let state = std::fs::read_to_string(format!("/proc/{hung}/stat"))
+            .unwrap_or_default();
+        if state.contains(") Z") || state.is_empty() {
+            break;
+        }
+        assert!(
+            killed.elapsed() < Duration::from_secs(5),
+            "the hung child {hung} outlived its killed parent"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}

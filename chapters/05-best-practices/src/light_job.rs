@@ -37,6 +37,7 @@ pub fn run_one(
     let mut child = Command::new(program)
         .args([FLAG, url, &wait.as_millis().to_string()])
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()?;
     let start = Instant::now();
     while child.try_wait()?.is_none() {
@@ -48,7 +49,12 @@ pub fn run_one(
         std::thread::sleep(Duration::from_millis(1));
     }
     let output = child.wait_with_output()?;
-    anyhow::ensure!(output.status.success(), "a one-job process failed");
+    anyhow::ensure!(
+        output.status.success(),
+        "a one-job process failed ({}): {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr).trim()
+    );
     Ok(String::from_utf8(output.stdout)?.trim_end().to_string())
 }
 // ANCHOR_END: process_per_job

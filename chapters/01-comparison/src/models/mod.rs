@@ -73,7 +73,7 @@ impl Model {
     ) -> anyhow::Result<Vec<Download>> {
         Ok(match self {
             Model::Sequential => sequential::download_all(urls, delay),
-            Model::Threads => threads::download_all(urls, delay),
+            Model::Threads => threads::download_all(urls, delay)?,
             Model::ThreadPool => {
                 thread_pool::download_all(context.pool_size(), urls, delay)?
             }
@@ -94,7 +94,7 @@ impl Model {
     pub fn sum_all(self, context: &Context, ns: &[u64]) -> anyhow::Result<Vec<u64>> {
         Ok(match self {
             Model::Sequential => sequential::sum_all(ns),
-            Model::Threads => threads::sum_all(ns),
+            Model::Threads => threads::sum_all(ns)?,
             Model::ThreadPool => thread_pool::sum_all(context.pool_size(), ns)?,
             Model::Rayon => rayon_pool::sum_all(ns),
             Model::Processes => {

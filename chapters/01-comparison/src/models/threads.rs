@@ -1,37 +1,44 @@
 //! One OS thread per job, like starting a `threading.Thread` for each — but
 //! with no GIL, so CPU-bound threads really run on every core.
+//!
+//! Threads start with `thread::Builder`, whose `spawn_scoped` returns the
+//! OS's refusal (too many threads, no memory for a stack) as an error where
+//! `thread::spawn` would panic — Python's `start()` raises `RuntimeError`
+//! there. The scope joins the threads already started before it returns it.
 
+use anyhow::Context as _;
 use shared::workload::{Download, download_blocking, sum_of_squares};
 use std::thread;
 use std::time::Duration;
 
 // ANCHOR: io
-pub fn download_all(urls: &[String], delay: Duration) -> Vec<Download> {
-    let handles: Vec<_> = urls
-        .iter()
-        .cloned()
-        .map(|url| thread::spawn(move || download_blocking(&url, delay)))
-        .collect();
-    // join() hands back each thread's return value, in the order we spawned.
-    handles
-        .into_iter()
-        .map(|h| h.join().expect("a download thread panicked"))
-        .collect()
+pub fn download_all(urls: &[String], delay: Duration) -> anyhow::Result<Vec<Download>> {
+    each_on_a_thread(urls, |url| download_blocking(url, delay))
 }
 // ANCHOR_END: io
 
 // ANCHOR: cpu
-pub fn sum_all(ns: &[u64]) -> Vec<u64> {
-    // A scope lets the threads borrow `ns`; it joins them all before it ends.
+pub fn sum_all(ns: &[u64]) -> anyhow::Result<Vec<u64>> {
+    each_on_a_thread(ns, |&n| sum_of_squares(n))
+}
+
+/// Runs `job` on each item, one thread per item; results in item order.
+fn each_on_a_thread<T: Sync, R: Send>(
+    items: &[T],
+    job: impl Fn(&T) -> R + Sync,
+) -> anyhow::Result<Vec<R>> {
+    // A scope lets the threads borrow `items`; it joins them all before it ends.
     thread::scope(|s| {
-        let handles: Vec<_> = ns
+        let handles = items
             .iter()
-            .map(|&n| s.spawn(move || sum_of_squares(n)))
-            .collect();
-        handles
+            .map(|item| thread::Builder::new().spawn_scoped(s, || job(item)))
+            .collect::<Result<Vec<_>, _>>()
+            .context("the OS refused a thread")?;
+        // join() hands back each thread's return value, in the order spawned.
+        Ok(handles
             .into_iter()
-            .map(|h| h.join().expect("a sum thread panicked"))
-            .collect()
+            .map(|h| h.join().expect("a thread panicked"))
+            .collect())
     })
 }
 // ANCHOR_END: cpu

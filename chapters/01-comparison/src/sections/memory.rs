@@ -254,10 +254,13 @@ fn run_probe(
         .expect("piped")
         .read_to_string(&mut stderr)?;
     if !status.success() {
-        bail!(
-            "the {kind} probe with {count} units failed: {}",
-            stderr.trim()
-        );
+        // A probe killed by a signal (the OOM killer) says nothing: the
+        // status is then the whole cause.
+        let said = match stderr.trim() {
+            "" => "nothing on stderr".to_string(),
+            said => said.to_string(),
+        };
+        bail!("the {kind} probe with {count} units failed ({status}): {said}");
     }
     serde_json::from_str(stdout.trim()).context("reading a probe's figures")
 }

@@ -218,10 +218,21 @@ impl Hung {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = send.send(line);
         });
-        let hung = Hung { child };
+        let mut hung = Hung { child };
         match receive.recv_timeout(Duration::from_secs(10)) {
             Ok(line) if line.starts_with(READY_LINE) => Ok(hung),
-            Ok(line) => bail!("the hung process said {line:?}"),
+            // An empty line: it ended before saying anything; say how.
+            Ok(line) if line.is_empty() => {
+                let status = hung.child.wait().map(|s| s.to_string());
+                bail!(
+                    "the hung process ended before it was stuck ({})",
+                    status.unwrap_or_else(|e| e.to_string())
+                )
+            }
+            Ok(line) => bail!(
+                "the hung process said {:?}, not {READY_LINE:?}",
+                line.trim_end()
+            ),
             Err(_) => bail!("the hung process did not report within 10 s"),
         }
     }
