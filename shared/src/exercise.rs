@@ -22,6 +22,36 @@ pub fn attempt<T>(
     }
 }
 
+/// How long a check waits for an attempt before calling it stuck: far
+/// longer than any reference solution takes, on any machine.
+pub const CHECK_LIMIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Runs `check` on its own thread and waits at most `limit` for its text:
+/// an attempt that deadlocks or blocks for ever (a sender never dropped, a
+/// lock never released) fails the check, with a hint, instead of hanging
+/// it. The stuck thread is left behind; the test process ends anyway.
+pub fn bounded(
+    limit: std::time::Duration,
+    check: impl FnOnce() -> String + Send + 'static,
+) -> String {
+    let (send, receive) = std::sync::mpsc::channel();
+    let started = std::thread::Builder::new()
+        .name("exercise-check".into())
+        .spawn(move || {
+            let _ = send.send(check());
+        });
+    if let Err(err) = started {
+        return format!("could not start the check: {err}\n");
+    }
+    match receive.recv_timeout(limit) {
+        Ok(text) => text,
+        Err(_) => format!(
+            "no answer within {limit:?}: is a channel's sender still alive, a lock \
+             still held, or a thread never joined?\n"
+        ),
+    }
+}
+
 /// The text of a panic payload (`panic!` with a string or a format).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(s) = payload.downcast_ref::<&str>() {
@@ -57,6 +87,22 @@ pub fn assert_stub_fails(source: &str, stub: String, solution: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_attempt_that_never_answers_fails_within_the_bound() {
+        let limit = std::time::Duration::from_millis(50);
+        let started = std::time::Instant::now();
+        // A receive whose sender is kept alive: the classic hang.
+        let (_sender, receiver) = std::sync::mpsc::channel::<()>();
+        let text = bounded(limit, move || {
+            let _ = receiver.recv();
+            "answered".into()
+        });
+        assert!(text.starts_with("no answer within 50ms"), "{text}");
+        assert!(text.contains("sender still alive"), "{text}");
+        assert!(started.elapsed() < limit * 100, "it waited too long");
+        assert_eq!(bounded(limit, || "quick".into()), "quick");
+    }
 
     #[test]
     fn a_panic_becomes_text() {

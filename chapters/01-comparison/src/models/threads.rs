@@ -6,19 +6,19 @@
 //! `thread::spawn` would panic — Python's `start()` raises `RuntimeError`
 //! there. The scope joins the threads already started before it returns it.
 
-use anyhow::Context as _;
+use anyhow::{Context as _, Result};
 use shared::workload::{Download, download_blocking, sum_of_squares};
 use std::thread;
 use std::time::Duration;
 
 // ANCHOR: io
-pub fn download_all(urls: &[String], delay: Duration) -> anyhow::Result<Vec<Download>> {
+pub fn download_all(urls: &[String], delay: Duration) -> Result<Vec<Download>> {
     each_on_a_thread(urls, |url| download_blocking(url, delay))
 }
 // ANCHOR_END: io
 
 // ANCHOR: cpu
-pub fn sum_all(ns: &[u64]) -> anyhow::Result<Vec<u64>> {
+pub fn sum_all(ns: &[u64]) -> Result<Vec<u64>> {
     each_on_a_thread(ns, |&n| sum_of_squares(n))
 }
 
@@ -26,7 +26,7 @@ pub fn sum_all(ns: &[u64]) -> anyhow::Result<Vec<u64>> {
 fn each_on_a_thread<T: Sync, R: Send>(
     items: &[T],
     job: impl Fn(&T) -> R + Sync,
-) -> anyhow::Result<Vec<R>> {
+) -> Result<Vec<R>> {
     // A scope lets the threads borrow `items`; it joins them all before it ends.
     thread::scope(|s| {
         let handles = items

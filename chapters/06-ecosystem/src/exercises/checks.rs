@@ -66,80 +66,85 @@ impl Drop for Bench {
 /// Exercise 1: twelve downloads of 50 ms, at most three at a time.
 pub fn check_fetch_bounded<F, Fut>(fetch_bounded: F) -> String
 where
-    F: FnOnce(reqwest::Client, Vec<String>, usize) -> Fut,
+    F: FnOnce(reqwest::Client, Vec<String>, usize) -> Fut + Send + 'static,
     Fut: Future<Output = Vec<String>>,
 {
-    let bench = Bench::start(Duration::from_millis(50));
-    let urls: Vec<String> = (0..12)
-        .map(|i| bench.url(&format!("/download/{i}")))
-        .collect();
-    let client = bench.client.clone();
-    attempt(
-        || {
-            bench
-                .runtime
-                .block_on(fetch_bounded(client, urls.clone(), 3))
-        },
-        |bodies| {
-            let expected: Vec<String> = (0..12)
-                .map(|i| format!("data from /download/{i}"))
-                .collect();
-            let most = bench.stats.max_in_flight.load(Ordering::SeqCst);
-            format!(
-                "bodies returned: {}\nevery body right, in the order of the URLs: {}\n\
-                 never more than 3 at the server at once: {}\n\
-                 more than one at once: {}\n",
-                bodies.len(),
-                yes(bodies == expected),
-                yes(most <= 3),
-                yes(most > 1),
-            )
-        },
-    )
+    shared::exercise::bounded(shared::exercise::CHECK_LIMIT, move || {
+        let bench = Bench::start(Duration::from_millis(50));
+        let urls: Vec<String> = (0..12)
+            .map(|i| bench.url(&format!("/download/{i}")))
+            .collect();
+        let client = bench.client.clone();
+        attempt(
+            || {
+                bench
+                    .runtime
+                    .block_on(fetch_bounded(client, urls.clone(), 3))
+            },
+            |bodies| {
+                let expected: Vec<String> = (0..12)
+                    .map(|i| format!("data from /download/{i}"))
+                    .collect();
+                let most = bench.stats.max_in_flight.load(Ordering::SeqCst);
+                format!(
+                    "bodies returned: {}\nevery body right, in the order of the URLs: {}\n\
+                     never more than 3 at the server at once: {}\n\
+                     more than one at once: {}\n",
+                    bodies.len(),
+                    yes(bodies == expected),
+                    yes(most <= 3),
+                    yes(most > 1),
+                )
+            },
+        )
+    })
 }
 
 /// Exercise 2: three races of mirrors, one of them with no good mirror.
 pub fn check_first_answer<F, Fut>(first_answer: F) -> String
 where
-    F: Fn(reqwest::Client, Vec<String>) -> Fut,
+    F: Fn(reqwest::Client, Vec<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Option<String>>,
 {
-    let bench = Bench::start(Duration::from_millis(20));
-    let slow = format!("/slow/{}", SLOWEST.as_millis());
-    let races: [(&str, Vec<String>); 3] = [
-        (
-            "slow, fast, slow",
-            vec![bench.url(&slow), bench.url("/download/7"), bench.url(&slow)],
-        ),
-        (
-            "failing, fast",
-            vec![bench.url("/flaky/9/1"), bench.url("/download/8")],
-        ),
-        (
-            "failing, failing",
-            vec![bench.url("/flaky/9/2"), bench.url("/flaky/9/3")],
-        ),
-    ];
-    let mut out = String::new();
-    for (name, mirrors) in races {
-        let client = bench.client.clone();
-        let line = attempt(
-            || {
-                let start = Instant::now();
-                let answer = bench.runtime.block_on(first_answer(client, mirrors));
-                (answer, start.elapsed())
-            },
-            |(answer, took)| {
-                format!(
-                    "answer {}, before a slow mirror could answer: {}",
-                    answer.as_deref().unwrap_or("none"),
-                    yes(took < SLOWEST / 2),
-                )
-            },
-        );
-        out += &format!("{name}: {line}\n");
-    }
-    out
+    shared::exercise::bounded(shared::exercise::CHECK_LIMIT, move || {
+        let bench = Bench::start(Duration::from_millis(20));
+        let slow = format!("/slow/{}", SLOWEST.as_millis());
+        let races: [(&str, Vec<String>); 3] = [
+            (
+                "slow, fast, slow",
+                vec![bench.url(&slow), bench.url("/download/7"), bench.url(&slow)],
+            ),
+            (
+                "failing, fast",
+                vec![bench.url("/flaky/9/1"), bench.url("/download/8")],
+            ),
+            (
+                "failing, failing",
+                vec![bench.url("/flaky/9/2"), bench.url("/flaky/9/3")],
+            ),
+        ];
+        let mut out = String::new();
+        for (name, mirrors) in races {
+            let client = bench.client.clone();
+            let line = attempt(
+                || {
+                    let start = Instant::now();
+                    let answer =
+                        bench.runtime.block_on(first_answer(client, mirrors));
+                    (answer, start.elapsed())
+                },
+                |(answer, took)| {
+                    format!(
+                        "answer {}, before a slow mirror could answer: {}",
+                        answer.as_deref().unwrap_or("none"),
+                        yes(took < SLOWEST / 2),
+                    )
+                },
+            );
+            out += &format!("{name}: {line}\n");
+        }
+        out
+    })
 }
 
 /// An answer to exercise 3: pay a batch, all or nothing.
@@ -147,30 +152,32 @@ pub type PayAll = fn(&mut Connection, &[(i64, i64)]) -> rusqlite::Result<bool>;
 
 /// Exercise 3: four batches of payments from accounts holding 100, 50, 10.
 pub fn check_pay_all(pay_all: PayAll) -> String {
-    let batches: [&[(i64, i64)]; 4] = [
-        &[(1, 30), (2, 20)],
-        &[(1, 30), (3, 20)],
-        &[],
-        &[(2, 50), (2, 1)],
-    ];
-    let mut out = String::new();
-    for batch in batches {
-        let mut conn = accounts().expect("an in-memory database");
-        let line = attempt(
-            || {
-                let paid = pay_all(&mut conn, batch);
-                (paid, conn)
-            },
-            |(paid, conn)| match paid {
-                Ok(paid) => {
-                    format!("paid: {}, balances: {}", yes(paid), balances(&conn))
-                }
-                Err(e) => format!("error: {e}"),
-            },
-        );
-        out += &format!("{batch:?}: {line}\n");
-    }
-    out
+    shared::exercise::bounded(shared::exercise::CHECK_LIMIT, move || {
+        let batches: [&[(i64, i64)]; 4] = [
+            &[(1, 30), (2, 20)],
+            &[(1, 30), (3, 20)],
+            &[],
+            &[(2, 50), (2, 1)],
+        ];
+        let mut out = String::new();
+        for batch in batches {
+            let mut conn = accounts().expect("an in-memory database");
+            let line = attempt(
+                || {
+                    let paid = pay_all(&mut conn, batch);
+                    (paid, conn)
+                },
+                |(paid, conn)| match paid {
+                    Ok(paid) => {
+                        format!("paid: {}, balances: {}", yes(paid), balances(&conn))
+                    }
+                    Err(e) => format!("error: {e}"),
+                },
+            );
+            out += &format!("{batch:?}: {line}\n");
+        }
+        out
+    })
 }
 
 /// Accounts 1, 2 and 3 holding 100, 50 and 10, never below 0.
