@@ -5,6 +5,11 @@
 //! (a grown heap, a thread cache) never count against the next. Every unit
 //! first waits at a starting gate, so all COUNT exist at once when the
 //! memory is read; then the gate opens and each waits DELAY_MS.
+//!
+//! `--probe bare-tokio|bare-threads COUNT DELAY_MS` are the calibration's
+//! minimal programs: the same waits with nothing around them — no gate, no
+//! memory reading — in a fresh process too, so that process state is not
+//! the difference between the two.
 
 use anyhow::{Context as _, bail};
 use serde::{Deserialize, Serialize};
@@ -52,6 +57,8 @@ pub fn main(args: &[String]) -> anyhow::Result<()> {
         "tokio" => tokio_tasks(count, delay)?,
         "async-std" => async_std_tasks(count, delay)?,
         "smol" => smol_tasks(count, delay)?,
+        "bare-tokio" => (0.0, 0.0, bare_tokio(count, delay)?),
+        "bare-threads" => (0.0, 0.0, bare_threads(count, delay)?),
         other => bail!("no probe kind '{other}' ({})", KINDS.join(", ")),
     };
     let probe = Probe {
@@ -315,3 +322,40 @@ pub fn processes(
         kernel_bytes,
     })
 }
+
+// ANCHOR: bare
+/// `count` tokio tasks each sleeping `delay`, and nothing else: how long
+/// until all are done.
+fn bare_tokio(count: usize, delay: Duration) -> anyhow::Result<Duration> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_time()
+        .build()?;
+    let start = Instant::now();
+    runtime.block_on(async {
+        let tasks: Vec<_> = (0..count)
+            .map(|_| tokio::spawn(tokio::time::sleep(delay)))
+            .collect();
+        for task in tasks {
+            task.await?;
+        }
+        anyhow::Ok(())
+    })?;
+    Ok(start.elapsed())
+}
+
+/// `count` threads each sleeping `delay`, and nothing else.
+fn bare_threads(count: usize, delay: Duration) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    let threads = (0..count)
+        .map(|_| {
+            std::thread::Builder::new().spawn(move || std::thread::sleep(delay))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    for thread in threads {
+        thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("a sleeping thread panicked"))?;
+    }
+    Ok(start.elapsed())
+}
+// ANCHOR_END: bare

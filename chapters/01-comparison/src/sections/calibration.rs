@@ -1,5 +1,5 @@
-//! `calibration`: the chapter's fixed costs against minimal programs run in
-//! the same process, minutes apart at most.
+//! `calibration`: the chapter's fixed costs against minimal programs, in
+//! the same run, minutes apart at most.
 //!
 //! A figure of the chapter goes through its harness: a probe process, a
 //! shared runtime, batches, the results document. Each minimal program
@@ -9,6 +9,7 @@
 //! [`WITHIN`]× either way.
 
 use crate::sections::memory::Unit as Waiter;
+use crate::sections::memory::run_probe;
 use crate::sections::overhead::Unit;
 use crate::{Context, Results, need};
 use serde::{Deserialize, Serialize};
@@ -75,38 +76,24 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         per_task.push(start.elapsed().as_secs_f64() / batch as f64);
     }
 
-    let largest = |unit| memory.probe(unit, None).map(|p| p.units);
-    let tasks_waiting = match largest(Waiter::Tokio) {
-        Some(count) => {
-            let start = Instant::now();
-            runtime.block_on(async {
-                let tasks: Vec<_> = (0..count)
-                    .map(|_| tokio::spawn(tokio::time::sleep(delay)))
-                    .collect();
-                for task in tasks {
-                    task.await?;
-                }
-                anyhow::Ok(())
-            })?;
-            Some(waiting(count, delay, start))
-        }
-        None => None,
-    };
     drop(runtime);
 
-    let threads_waiting = match largest(Waiter::Threads) {
-        Some(count) => {
-            let start = Instant::now();
-            let threads: Vec<_> = (0..count)
-                .map(|_| std::thread::spawn(move || std::thread::sleep(delay)))
-                .collect();
-            for thread in threads {
-                thread.join().expect("a sleeping thread");
-            }
-            Some(waiting(count, delay, start))
-        }
-        None => None,
+    // The many waits: a bare program in a fresh process, as the chapter's
+    // probe is one, so only the harness around the waits differs.
+    let largest = |unit| memory.probe(unit, None).map(|p| p.units);
+    let bare = |unit, kind| -> anyhow::Result<Option<Waiting>> {
+        let Some(count) = largest(unit) else {
+            return Ok(None);
+        };
+        let probe = run_probe(context, kind, count, delay)?;
+        Ok(Some(Waiting {
+            count,
+            delay_s: delay.as_secs_f64(),
+            wall_s: probe.wall_s,
+        }))
     };
+    let tasks_waiting = bare(Waiter::Tokio, "bare-tokio")?;
+    let threads_waiting = bare(Waiter::Threads, "bare-threads")?;
 
     results.calibration = Some(Calibration {
         thread_start: Spread::of(&per_thread),
@@ -116,14 +103,6 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         threads_waiting,
     });
     Ok(())
-}
-
-fn waiting(count: usize, delay: Duration, start: Instant) -> Waiting {
-    Waiting {
-        count,
-        delay_s: delay.as_secs_f64(),
-        wall_s: start.elapsed().as_secs_f64(),
-    }
 }
 
 /// One comparison: what the chapter reported beside what the minimal
@@ -222,12 +201,12 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         format!("every chapter figure came within {WITHIN}× of its minimal program"),
     );
     report.note(
-        "The chapter's waits run in a fresh probe process (so memory can be read \
-         from a clean start), behind a starting gate that lets every unit exist \
-         before any wait begins; the minimal programs run in this process, whose \
-         heap is already warm, with no gate. Both leave out the time the probe \
-         spends reading memory. Thread start is timed one thread at a time in \
-         both, and tasks in batches of 100.",
+        "Both kinds of waits run in a fresh process each: the chapter's probe \
+         holds every unit at a starting gate until all exist (so their memory can \
+         be read at once), then opens it; the minimal program starts each wait as \
+         it spawns the unit, with no gate. The probe leaves out the time it spends \
+         reading memory. Thread start is timed one thread at a time in both, and \
+         tasks in batches of 100.",
     );
     Ok(report)
 }

@@ -211,7 +211,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
 }
 
 /// Runs `--probe KIND COUNT DELAY_MS` in a fresh process, bounded in time.
-fn run_probe(
+pub fn run_probe(
     context: &Context,
     kind: &str,
     count: usize,
