@@ -36,6 +36,31 @@ pub struct Run<C: 'static, R: 'static> {
     pub needs: &'static [&'static str],
 }
 
+/// A section's [`Run`] from its module in the calling chapter's
+/// `sections`: `typed!(cpu_bound)` is `sections::cpu_bound::measure` and
+/// `::report`; `typed!(table, &["cpu-bound"])` adds what it needs.
+#[macro_export]
+macro_rules! typed {
+    ($module:ident) => {
+        $crate::typed!($module, &[])
+    };
+    ($module:ident, $needs:expr) => {
+        $crate::cli::Run {
+            measure: sections::$module::measure,
+            report: sections::$module::report,
+            needs: $needs,
+        }
+    };
+}
+
+/// The results of a section a report needs, or an error naming it: what
+/// a report that reads another section's results calls.
+pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r T> {
+    results.as_ref().ok_or_else(|| {
+        anyhow::anyhow!("no results of section {section} in this run")
+    })
+}
+
 /// A chapter: its package name, title, sections and extra flags. `R` is
 /// its typed results, `()` for a chapter whose sections all run `Once`.
 pub struct Chapter<C: 'static, R: 'static = ()> {

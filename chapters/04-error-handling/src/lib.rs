@@ -23,7 +23,8 @@ pub mod sizes;
 pub mod solutions;
 
 use serde::{Deserialize, Serialize};
-use shared::cli::{Chapter, Options, Run, Section};
+use shared::cli::{Chapter, Options, Section};
+use shared::typed;
 use sizes::Sizes;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -31,20 +32,6 @@ use std::time::Duration;
 /// The longest any demo waits for something that should come: generous,
 /// so only a real hang trips it, and then the demo fails instead of hanging.
 pub const BOUND: Duration = Duration::from_secs(60);
-
-/// A typed section: its measure into [`Results`] and its pure report.
-macro_rules! typed {
-    ($module:ident) => {
-        typed!($module, &[])
-    };
-    ($module:ident, $needs:expr) => {
-        Run {
-            measure: sections::$module::measure,
-            report: sections::$module::report,
-            needs: $needs,
-        }
-    };
-}
 
 /// The chapter as the command line sees it.
 pub static CHAPTER: Chapter<Context, Results> = Chapter {
@@ -104,12 +91,8 @@ pub struct Results {
     pub timeouts: Option<sections::timeouts::Timeouts>,
 }
 
-/// The results of a section a report needs, or an error naming it.
-pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r T> {
-    results.as_ref().ok_or_else(|| {
-        anyhow::anyhow!("no results of section {section} in this run")
-    })
-}
+/// The results of a section a report needs (shared by every chapter).
+pub use shared::cli::need;
 
 /// What the sections share during one run.
 pub struct Context {

@@ -25,23 +25,10 @@ pub mod sizes;
 pub mod solutions;
 
 use serde::{Deserialize, Serialize};
-use shared::cli::{Chapter, Options, Run, Section};
+use shared::cli::{Chapter, Options, Section};
+use shared::typed;
 use sizes::Sizes;
 use std::path::PathBuf;
-
-/// A typed section: its measure into [`Results`] and its pure report.
-macro_rules! typed {
-    ($module:ident) => {
-        typed!($module, &[])
-    };
-    ($module:ident, $needs:expr) => {
-        Run {
-            measure: sections::$module::measure,
-            report: sections::$module::report,
-            needs: $needs,
-        }
-    };
-}
 
 /// The chapter as the command line sees it.
 pub static CHAPTER: Chapter<Context, Results> = Chapter {
@@ -107,12 +94,8 @@ pub struct Results {
     pub right_tool: Option<sections::right_tool::RightTool>,
 }
 
-/// The results of a section a report needs, or an error naming it.
-pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r T> {
-    results.as_ref().ok_or_else(|| {
-        anyhow::anyhow!("no results of section {section} in this run")
-    })
-}
+/// The results of a section a report needs (shared by every chapter).
+pub use shared::cli::need;
 
 /// What the sections share during one run.
 pub struct Context {
