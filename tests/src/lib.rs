@@ -17,14 +17,17 @@
 //!   `cargo run -p …` / `cargo test -p …` / `cargo exercise …` commands the
 //!   prose tells the reader to type, against the real chapters.
 //! - [`links`], [`check_links`]: relative links between pages.
-//! - [`chapter_dir`], [`package_name`], [`workspace_members`],
-//!   [`workspace_packages`]: the chapter list and the workspace's packages.
+//! - [`chapter_dir`]: the chapter list; [`manifest`]: the workspace's
+//!   packages and their dependencies, read with the `toml` crate.
 //! - [`workspace_root`], [`markdown_files`], [`display`]: the filesystem.
 //! - [`prose`]: numbers with a unit typed into prose, not taken from a run.
 
 use std::path::{Component, Path, PathBuf};
 
+pub mod manifest;
 pub mod prose;
+
+pub use manifest::{package_name, workspace_members, workspace_packages};
 
 // ---------------------------------------------------------------------------
 // The filesystem
@@ -964,81 +967,6 @@ pub fn chapter_dir(name: &str) -> Option<(u32, &str)> {
     (ok_number && ok_name).then(|| (number.parse().expect("two digits"), package))
 }
 
-/// The `name` in the `[package]` table of a Cargo.toml.
-pub fn package_name(cargo_toml: &str) -> Option<String> {
-    let mut in_package = false;
-    for line in cargo_toml.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_package = line == "[package]";
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        if in_package && key.trim() == "name" {
-            let value = value.trim();
-            return value
-                .strip_prefix('"')
-                .and_then(|v| v.split('"').next())
-                .map(str::to_string);
-        }
-    }
-    None
-}
-
-/// The `members` of the `[workspace]` table of the root Cargo.toml, as
-/// written (globs included).
-pub fn workspace_members(cargo_toml: &str) -> Vec<String> {
-    let Some(start) = cargo_toml.find("members") else {
-        return Vec::new();
-    };
-    let rest = &cargo_toml[start..];
-    let (Some(open), Some(close)) = (rest.find('['), rest.find(']')) else {
-        return Vec::new();
-    };
-    rest[open + 1..close.max(open + 1)]
-        .split(',')
-        .filter_map(|m| {
-            let m = m.trim();
-            m.strip_prefix('"')?.strip_suffix('"').map(str::to_string)
-        })
-        .collect()
-}
-
-/// Every package of the workspace at `root`: (directory, package name).
-/// Members ending in `/*` stand for every directory inside with a
-/// Cargo.toml.
-pub fn workspace_packages(root: &Path) -> Vec<(PathBuf, String)> {
-    let read = |p: &Path| {
-        std::fs::read_to_string(p)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()))
-    };
-    let mut dirs = Vec::new();
-    for member in workspace_members(&read(&root.join("Cargo.toml"))) {
-        match member.strip_suffix("/*") {
-            Some(parent) => {
-                let entries = std::fs::read_dir(root.join(parent))
-                    .unwrap_or_else(|e| panic!("cannot read {parent}/: {e}"));
-                for entry in entries {
-                    let dir = entry.expect("a readable directory entry").path();
-                    if dir.join("Cargo.toml").is_file() {
-                        dirs.push(dir);
-                    }
-                }
-            }
-            None => dirs.push(root.join(member)),
-        }
-    }
-    dirs.sort();
-    dirs.into_iter()
-        .map(|dir| {
-            let name = package_name(&read(&dir.join("Cargo.toml")))
-                .unwrap_or_else(|| panic!("no [package] name in {}", dir.display()));
-            (dir, name)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1408,16 +1336,6 @@ mod tests {
         ] {
             assert_eq!(chapter_dir(bad), None, "{bad}");
         }
-        let toml = "[workspace]\n\
-            members = [\"shared\", \"chapters/*\",\n \"tests\"]\n\
-            [dependencies]\nname = \"dep\"\n[package]\nversion = \"1\"\n\
-            name = \"comparison\"\n";
-        assert_eq!(package_name(toml), Some("comparison".to_string()));
-        assert_eq!(package_name("[dependencies]\nname = \"x\""), None);
-        assert_eq!(
-            workspace_members(toml),
-            vec!["shared", "chapters/*", "tests"]
-        );
     }
 
     #[test]

@@ -2,12 +2,11 @@
 //! measured on the reader's machine.
 //!
 //! Layout:
-//! - [`models`]: the eight models (sequential, threads, thread-pool, rayon,
-//!   processes, tokio, async-std, smol), one file each, each running the
-//!   I/O-bound and the CPU-bound job.
-//! - [`worker`]: the worker-process side of `processes` — which program a
-//!   `shared::executor::ProcessPoolExecutor` starts (this binary, serving
-//!   with `--executor-worker`) and the tasks it can run.
+//! - The eight models (sequential, threads, thread-pool, rayon, processes,
+//!   tokio, async-std, smol) live in the `models` crate, one file each,
+//!   each running the I/O-bound and the CPU-bound job.
+//! - [`worker`]: the tasks this binary serves when a process pool starts it
+//!   as a worker (`--executor-worker`): the shared ones and `combining`'s.
 //! - [`probe`]: `--probe`, a fresh process that holds N concurrent waits so
 //!   the memory they cost is measured from a clean start.
 //! - [`sections`]: one file per section of the chapter, each a `measure`
@@ -21,7 +20,6 @@
 //!   answers, checked by the same snapshots.
 
 pub mod exercises;
-pub mod models;
 pub mod probe;
 pub mod python;
 pub mod sections;
@@ -29,12 +27,11 @@ pub mod sizes;
 pub mod solutions;
 pub mod worker;
 
+use models::{Runners, WorkerCommand};
 use serde::{Deserialize, Serialize};
 use shared::cli::{Chapter, Options, Section};
 use shared::typed;
 use sizes::Sizes;
-use std::sync::OnceLock;
-use worker::WorkerCommand;
 
 /// The chapter as the command line sees it.
 pub static CHAPTER: Chapter<Context, Results> = Chapter {
@@ -130,23 +127,19 @@ pub use shared::cli::need;
 /// What the sections share during one run.
 pub struct Context {
     pub sizes: Sizes,
-    /// How to start a worker process (this binary, or the one Cargo built
-    /// for a test).
-    pub worker: WorkerCommand,
+    /// What the models run on: the worker program (this binary, or the one
+    /// Cargo built for a test), the cores, the tokio runtime.
+    pub runners: Runners,
     /// The interpreter for the Python counterpart, when `--python` asked.
     pub python: Option<String>,
-    pub cores: usize,
-    tokio: OnceLock<tokio::runtime::Runtime>,
 }
 
 impl Context {
     pub fn new(sizes: Sizes, worker: WorkerCommand) -> Context {
         Context {
             sizes,
-            worker,
+            runners: Runners::new(worker),
             python: None,
-            cores: shared::machine::cores(),
-            tokio: OnceLock::new(),
         }
     }
 
@@ -164,25 +157,5 @@ impl Context {
             context.python = Some("python3".to_string());
         }
         Ok(context)
-    }
-
-    /// The shared tokio runtime, built on first use.
-    pub fn tokio(&self) -> anyhow::Result<&tokio::runtime::Runtime> {
-        if let Some(runtime) = self.tokio.get() {
-            return Ok(runtime);
-        }
-        let runtime = models::tokio_tasks::runtime()?;
-        Ok(self.tokio.get_or_init(|| runtime))
-    }
-
-    /// The thread pool's size: Python's `ThreadPoolExecutor` default,
-    /// `min(32, cores + 4)`, so both sides compare like with like.
-    pub fn pool_size(&self) -> usize {
-        (self.cores + 4).min(32)
-    }
-
-    /// Worker processes: one per core, like `ProcessPoolExecutor()`.
-    pub fn process_count(&self) -> usize {
-        self.cores
     }
 }

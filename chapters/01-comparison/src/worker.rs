@@ -1,5 +1,5 @@
 //! Worker processes: this chapter's own binary, started again by a
-//! [`ProcessPoolExecutor`] with `--executor-worker`.
+//! `ProcessPoolExecutor` with `--executor-worker`.
 //!
 //! Everything that crosses the process boundary is serialised — the Rust
 //! counterpart of `multiprocessing` pickling a task and its arguments. A task
@@ -8,30 +8,7 @@
 //! [`registry`] its `main` serves.
 
 use crate::sections::combining::FetchThenSum;
-use shared::executor::{ProcessPoolExecutor, Registry};
-use std::path::PathBuf;
-use std::process::Command;
-
-/// Which program to start as a worker: the chapter passes its own
-/// executable; tests pass the binary Cargo built for them.
-#[derive(Clone, Debug)]
-pub struct WorkerCommand {
-    pub program: PathBuf,
-}
-
-impl WorkerCommand {
-    /// The program with other arguments (the memory section's `--probe`).
-    pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(&self.program);
-        command.args(args);
-        command
-    }
-
-    /// A pool of `workers` copies of the program, each serving [`registry`].
-    pub fn pool(&self, workers: usize) -> anyhow::Result<ProcessPoolExecutor> {
-        ProcessPoolExecutor::new(workers, &self.program)
-    }
-}
+use shared::executor::Registry;
 
 // ANCHOR: registry
 /// The tasks a worker can run: the shared ones, and this chapter's own.

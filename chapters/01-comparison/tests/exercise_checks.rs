@@ -41,11 +41,11 @@ fn pick_model_solution_passes_and_stub_fails() {
 #[test]
 fn a_wrong_answer_fails_the_check() {
     // The check must tell a wrong answer from a right one, not just a panic.
-    let wrong = checks::check_pick_model(|_| comparison::models::Model::Threads);
+    let wrong = checks::check_pick_model(|_| models::Model::Threads);
     let right = checks::check_pick_model(solutions::pick_model::pick_model);
     assert_ne!(wrong, right);
     let serial = checks::check_fetch_all(|urls, delay| {
-        comparison::models::sequential::download_all(urls, delay)
+        models::sequential::download_all(urls, delay)
     });
     assert!(
         serial.contains("waits overlapped (under half of 8 waits): no"),

@@ -1,12 +1,12 @@
 //! The models and the worker process, held to what the chapter claims.
 
-use comparison::models::Model;
-use comparison::models::processes::{run_all, sum_all};
 use comparison::python::PythonModel;
 use comparison::sections::combining::FetchThenSum;
 use comparison::sizes::Sizes;
-use comparison::worker::WorkerCommand;
 use comparison::{Context, python};
+use models::Model;
+use models::WorkerCommand;
+use models::processes::{run_all, sum_all};
 use shared::executor::{Executor, SubmitError, Task, TaskError};
 use shared::report::{SectionReport, Table};
 use shared::tasks::{Echo, Sleep, SumOfSquares};
@@ -26,8 +26,10 @@ fn every_model_returns_every_result_in_order() {
     let context = context();
     let urls = urls(5);
     let ns = [10, 1_000, 7, 0];
-    for model in Model::ALL {
-        let downloads = model.download_all(&context, &urls, Duration::ZERO).unwrap();
+    for &model in Model::ALL {
+        let downloads = model
+            .download_all(&context.runners, &urls, Duration::ZERO)
+            .unwrap();
         let got: Vec<&str> = downloads.iter().map(|d| d.url.as_str()).collect();
         assert_eq!(got, urls, "{}", model.name());
         // The body comes from whoever ran the download: a worker process's
@@ -39,7 +41,7 @@ fn every_model_returns_every_result_in_order() {
             "{}",
             model.name()
         );
-        let sums = model.sum_all(&context, &ns).unwrap();
+        let sums = model.sum_all(&context.runners, &ns).unwrap();
         let expected: Vec<u64> =
             ns.iter().map(|&n| sum_of_squares_formula(n)).collect();
         assert_eq!(sums, expected, "{}", model.name());
@@ -50,7 +52,7 @@ fn every_model_returns_every_result_in_order() {
 fn worker_processes_are_other_processes() {
     let context = context();
     let downloads = Model::Processes
-        .download_all(&context, &urls(4), Duration::ZERO)
+        .download_all(&context.runners, &urls(4), Duration::ZERO)
         .unwrap();
     assert!(downloads.iter().all(|d| d.ran_on.pid != std::process::id()));
 }
@@ -58,7 +60,7 @@ fn worker_processes_are_other_processes() {
 #[test]
 fn the_worker_runs_the_shared_tasks_and_the_chapters_own() {
     let context = context();
-    let pool = context.worker.pool(1).unwrap();
+    let pool = context.runners.worker.pool(1).unwrap();
     let fetch = FetchThenSum {
         urls: urls(3),
         delay_ms: 0,
@@ -124,8 +126,13 @@ fn a_worker_that_stops_answering_fails_the_batch_at_its_deadline() {
         value: 1,
     }];
     let start = Instant::now();
-    let error =
-        run_all(&context.worker, 1, stuck, Duration::from_millis(200)).unwrap_err();
+    let error = run_all(
+        &context.runners.worker,
+        1,
+        stuck,
+        Duration::from_millis(200),
+    )
+    .unwrap_err();
     assert_eq!(
         error.downcast_ref::<TaskError>(),
         Some(&TaskError::TimedOut)

@@ -3,8 +3,8 @@
 //! invariant must hold. Durations, sizes in bytes and ratios are redacted.
 
 use comparison::sizes::Sizes;
-use comparison::worker::WorkerCommand;
 use comparison::{CHAPTER, Context};
+use models::WorkerCommand;
 use shared::report::SectionReport;
 
 fn context() -> Context {

@@ -100,7 +100,7 @@ pub use shared::cli::need;
 /// What the sections share during one run.
 pub struct Context {
     pub sizes: Sizes,
-    /// A binary that serves chapter 1's worker processes and the one-job
+    /// A binary that serves a process pool's workers and the one-job
     /// processes (see `main.rs`): this one, or the one Cargo built for a
     /// test.
     pub worker: PathBuf,

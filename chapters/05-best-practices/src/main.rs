@@ -1,11 +1,12 @@
 //! `cargo run -p best-practices -- --help`. The binary also serves as a
-//! worker process for the `right-tool` section: chapter 1's process pool
-//! (`--executor-worker`), and one light job per process (`--light-job`).
+//! worker process for the `right-tool` section: a process pool's worker,
+//! serving the shared tasks (`--executor-worker`), and one light job per
+//! process (`--light-job`).
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let registry = comparison::worker::registry();
+    let registry = shared::tasks::registry();
     if let Some(code) = shared::executor::process_pool::serve_if_worker(&registry) {
         return code;
     }

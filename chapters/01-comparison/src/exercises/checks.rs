@@ -4,7 +4,7 @@
 
 use super::parallel_sum::SumRange;
 use super::pick_model::{Job, Kind};
-use crate::models::Model;
+use models::Model;
 use shared::exercise::attempt;
 use shared::workload::{Download, sum_of_squares, sum_of_squares_formula, urls};
 use std::collections::HashSet;

@@ -1,6 +1,6 @@
 //! Exercise 3: pick the model for a job, as this chapter's table suggests.
 
-use crate::models::Model;
+use models::Model;
 
 // ANCHOR: job
 /// A job to run concurrently, described by what decides the model.

@@ -2,8 +2,8 @@
 //! each running an async runtime for its I/O — beside the Rust-native
 //! combination in one process: tokio for the waits, rayon for the sums.
 
-use crate::models::processes::run_all;
 use crate::{Context, Results, need};
+use models::processes::run_all;
 use serde::{Deserialize, Serialize};
 use shared::executor::Task;
 use shared::measure::{Repeated, repeat};
@@ -156,12 +156,12 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
                 n,
             })
             .collect();
-        let workers = context.process_count();
+        let workers = context.runners.process_count();
         let deadline = Duration::from_secs(300);
-        let batches = run_all(&context.worker, workers, tasks, deadline)?;
+        let batches = run_all(&context.runners.worker, workers, tasks, deadline)?;
         Ok(batches.into_iter().flatten().collect())
     };
-    let runtime = context.tokio()?;
+    let runtime = context.runners.tokio()?;
     let together = || tokio_and_rayon(runtime, &all_urls, delay, n);
     let mut rows = Vec::new();
     for way in Way::ALL {

@@ -6,9 +6,9 @@
 //! CPU work only as wide as its worker threads — and blocks them meanwhile.
 
 use super::speedup;
-use crate::models::Model;
 use crate::python::{self, PythonRun};
 use crate::{Context, Results, need};
+use models::Model;
 use serde::{Deserialize, Serialize};
 use shared::measure::{Repeated, repeat, timed};
 use shared::report::{Cell, SectionReport, Table, group_thousands};
@@ -77,13 +77,14 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     // One untimed run first: the first model timed would otherwise pay for
     // cold caches and a core still clocking up, and a slow baseline
     // inflates every speedup after it.
-    Model::Sequential.sum_all(context, &ns)?;
+    Model::Sequential.sum_all(&context.runners, &ns)?;
     let mut rows = Vec::new();
-    for model in Model::ALL {
-        let (sums, timing) = repeat(sizes.runs, || model.sum_all(context, &ns))?;
+    for &model in Model::ALL {
+        let (sums, timing) =
+            repeat(sizes.runs, || model.sum_all(&context.runners, &ns))?;
         rows.push(CpuRow {
             model,
-            runs_on: model.runs_on(context, ns.len()),
+            runs_on: model.runs_on(&context.runners, ns.len()),
             timing,
             correct: sums.len() == ns.len() && sums.iter().all(|&s| s == expected),
         });
@@ -92,7 +93,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     results.cpu_bound = Some(CpuBound {
         jobs: sizes.cpu_jobs,
         n: sizes.cpu_n,
-        cores: context.cores,
+        cores: context.runners.cores,
         optimised: crate::sizes::OPTIMISED,
         rows,
         loop_quarter,

@@ -242,7 +242,7 @@ fn crossbeam_channel(_: &Context, n: usize) -> anyhow::Result<Vec<Duration>> {
 
 // ANCHOR: process_pool
 fn process_pool(context: &Context, n: usize) -> anyhow::Result<Vec<Duration>> {
-    let pool = context.worker.pool(1)?;
+    let pool = context.runners.worker.pool(1)?;
     let times = batches(n, |i| {
         let back = pool
             .submit(Echo(i as u64))?
@@ -261,7 +261,7 @@ fn process_pool(context: &Context, n: usize) -> anyhow::Result<Vec<Duration>> {
 // ANCHOR_END: process_pool
 
 fn tokio_channel(context: &Context, n: usize) -> anyhow::Result<Vec<Duration>> {
-    context.tokio()?.block_on(async {
+    context.runners.tokio()?.block_on(async {
         let (to_echo, mut echo_inbox) = tokio::sync::mpsc::channel::<usize>(1);
         let (to_main, mut main_inbox) = tokio::sync::mpsc::channel::<usize>(1);
         let echo = tokio::spawn(async move {

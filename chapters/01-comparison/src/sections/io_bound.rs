@@ -4,9 +4,9 @@
 //! N waits of d take about d, not N × d. Pools wait in rounds of their size.
 
 use super::speedup;
-use crate::models::Model;
 use crate::python::{self, PythonRun};
 use crate::{Context, Results, need};
+use models::Model;
 use serde::{Deserialize, Serialize};
 use shared::measure::{Repeated, repeat};
 use shared::report::{Cell, SectionReport, Table, format_seconds};
@@ -49,9 +49,10 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     let (count, delay) = (sizes.io_tasks, sizes.io_delay);
     let urls = urls(count);
     let mut rows = Vec::new();
-    for model in Model::ALL {
-        let (downloads, timing) =
-            repeat(sizes.runs, || model.download_all(context, &urls, delay))?;
+    for &model in Model::ALL {
+        let (downloads, timing) = repeat(sizes.runs, || {
+            model.download_all(&context.runners, &urls, delay)
+        })?;
         let correct = downloads.len() == count
             && downloads.iter().zip(&urls).all(|(d, url)| {
                 d.url == *url && d.body == format!("data from {url}")
@@ -61,14 +62,14 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         // A pool of `size` runs the waits in rounds: at least ceil(N/size) × d.
         let pool_size = match model {
             Model::Sequential => Some(1),
-            Model::ThreadPool => Some(context.pool_size()),
-            Model::Rayon => Some(crate::models::rayon_pool::threads()),
-            Model::Processes => Some(context.process_count()),
+            Model::ThreadPool => Some(context.runners.pool_size()),
+            Model::Rayon => Some(models::rayon_pool::threads()),
+            Model::Processes => Some(context.runners.process_count()),
             _ => None,
         };
         rows.push(IoRow {
             model,
-            runs_on: model.runs_on(context, count),
+            runs_on: model.runs_on(&context.runners, count),
             pool_size,
             timing,
             correct,

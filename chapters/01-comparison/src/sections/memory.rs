@@ -99,7 +99,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
             let probe = match limits.refuses(unit, count) {
                 Some(why) => Err(why),
                 None if unit == Unit::Processes => {
-                    Ok(processes(&context.worker.program, count, delay)?)
+                    Ok(processes(&context.runners.worker.program, count, delay)?)
                 }
                 None => Ok(run_probe(context, unit.name(), count, delay)?),
             };
@@ -218,6 +218,7 @@ pub fn run_probe(
     delay: Duration,
 ) -> anyhow::Result<Probe> {
     let mut child = context
+        .runners
         .worker
         .command(&[
             PROBE_FLAG,

@@ -108,7 +108,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     add(Unit::Thread, n, 1, t);
 
     // The pool is started once, outside the timing: a job's cost alone.
-    let pool = ThreadPoolExecutor::new(context.pool_size())?;
+    let pool = ThreadPoolExecutor::new(context.runners.pool_size())?;
     let t = per_unit(BATCH, n / BATCH, |batch| {
         let jobs = (0..batch)
             .map(|_| pool.submit_fn(|| Ok(())))
@@ -129,7 +129,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     })?;
     add(Unit::RayonJob, batches * BATCH, BATCH, t);
 
-    let runtime = context.tokio()?;
+    let runtime = context.runners.tokio()?;
     let t = per_unit(BATCH, batches, |batch| {
         runtime.block_on(async {
             let tasks: Vec<_> = (0..batch).map(|_| tokio::spawn(async {})).collect();
@@ -169,7 +169,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
 
     let n = sizes.spawn_processes * runs;
     let t = per_unit(1, n, |_| {
-        let pool = context.worker.pool(1)?;
+        let pool = context.runners.worker.pool(1)?;
         pool.shutdown(true, false); // waits for the worker to exit
         Ok(())
     })?;

@@ -6,8 +6,8 @@
 //! so the chart and the table are one set of figures.
 
 use super::speedup;
-use crate::models::processes;
 use crate::{Context, Results, need};
+use models::processes;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::measure::{Repeated, repeat};
@@ -78,13 +78,13 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     let ns = vec![sizes.cpu_n / 2; sizes.cpu_jobs];
     let most = sizes
         .scaling_most
-        .unwrap_or((2 * context.cores).clamp(2, 8));
+        .unwrap_or((2 * context.runners.cores).clamp(2, 8));
     // One untimed run of each first, as in `cpu-bound`: the one-worker
     // baseline must not pay for a cold start.
     ns.iter().for_each(|&n| {
         std::hint::black_box(sum_of_squares(n));
     });
-    processes::sum_all(&context.worker, 1, &ns[..1])?;
+    processes::sum_all(&context.runners.worker, 1, &ns[..1])?;
     let mut rows = Vec::new();
     for workers in 1..=most {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -94,7 +94,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
             Ok(pool.install(|| ns.par_iter().map(|&n| sum_of_squares(n)).collect()))
         })?;
         let (_, processes) = repeat(sizes.runs, || {
-            processes::sum_all(&context.worker, workers, &ns)
+            processes::sum_all(&context.runners.worker, workers, &ns)
         })?;
         rows.push(ScalingRow {
             workers,
@@ -103,7 +103,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         });
     }
     results.scaling = Some(Scaling {
-        cores: context.cores,
+        cores: context.runners.cores,
         jobs: sizes.cpu_jobs,
         rows,
     });

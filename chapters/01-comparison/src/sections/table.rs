@@ -5,13 +5,13 @@
 //! this run (they run first, and print their own reports, when `table` is
 //! asked for alone), so every cell is the figure its section shows.
 
-use crate::models::Model;
 use crate::sections::cpu_bound::BUSY_AT_LEAST;
 use crate::sections::data_exchange::Way;
 use crate::sections::event_loop::Placement;
 use crate::sections::memory::Unit as Waiter;
 use crate::sections::overhead::Unit;
 use crate::{Context, Results, need};
+use models::Model;
 use shared::report::{Cell, SectionReport, Table};
 
 /// Nothing to measure: the sections it needs ran first, in this process.

@@ -1,5 +1,5 @@
 use crate::exercises::pick_model::{Job, Kind};
-use crate::models::Model;
+use models::Model;
 
 // ANCHOR: solution
 pub fn pick_model(job: &Job) -> Model {

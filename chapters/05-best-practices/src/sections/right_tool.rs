@@ -1,17 +1,16 @@
 //! `right-tool`: rule 8, choose the right tool — and in particular, do
 //! not use processes for light I/O.
 //!
-//! The same light I/O job (many short waits) runs under chapter 1's
-//! models: threads, tokio tasks, a pool of worker processes, and a fresh
-//! process per job. Every one overlaps the waits; what differs is what
-//! the overlap costs, in CPU time above all. A short CPU job under rayon
-//! gives the other side. The decision guide at the end is built from
-//! these figures.
+//! The same light I/O job (many short waits) runs under three of chapter
+//! 1's models (from the `models` crate): threads, tokio tasks, a pool of
+//! worker processes; and a fresh process per job. Every one overlaps the
+//! waits; what differs is what the overlap costs, in CPU time above all.
+//! A short CPU job under rayon gives the other side. The decision guide at
+//! the end is built from these figures.
 
 use crate::light_job;
 use crate::{Context, Results, need};
-use comparison::models::Model;
-use comparison::worker::WorkerCommand;
+use models::{Model, Runners, WorkerCommand};
 use serde::{Deserialize, Serialize};
 use shared::measure::{Repeated, repeat};
 use shared::report::{Cell, SectionReport, Table};
@@ -117,11 +116,9 @@ impl RightTool {
 
 pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
-    let command = WorkerCommand {
+    let runners = Runners::new(WorkerCommand {
         program: context.worker.clone(),
-    };
-    let models =
-        comparison::Context::new(comparison::sizes::Sizes::quick(), command.clone());
+    });
     let (jobs, wait) = (sizes.light_jobs, sizes.light_wait);
     let urls = urls(jobs);
     let in_order = |got: &[Download]| got.iter().map(|d| &d.url).eq(urls.iter());
@@ -133,7 +130,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         (Way::ProcessPool, Model::Processes),
     ] {
         let (got, timing) =
-            repeat(sizes.runs, || model.download_all(&models, &urls, wait))?;
+            repeat(sizes.runs, || model.download_all(&runners, &urls, wait))?;
         ways.push(WayRun {
             way,
             timing,
@@ -160,11 +157,11 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     };
     let ns = vec![n; 2 * context.cores];
     // Start rayon's threads before timing it: a pool is built once.
-    Model::Rayon.sum_all(&models, &[1_000])?;
-    Model::Sequential.sum_all(&models, &ns)?; // warm, untimed: a fair baseline
+    Model::Rayon.sum_all(&runners, &[1_000])?;
+    Model::Sequential.sum_all(&runners, &ns)?; // warm, untimed: a fair baseline
     let (one, sequential) =
-        repeat(sizes.runs, || Model::Sequential.sum_all(&models, &ns))?;
-    let (all, rayon) = repeat(sizes.runs, || Model::Rayon.sum_all(&models, &ns))?;
+        repeat(sizes.runs, || Model::Sequential.sum_all(&runners, &ns))?;
+    let (all, rayon) = repeat(sizes.runs, || Model::Rayon.sum_all(&runners, &ns))?;
     results.right_tool = Some(RightTool {
         jobs,
         wait: wait.as_secs_f64(),

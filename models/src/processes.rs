@@ -3,7 +3,7 @@
 //! serialised to cross between them. The pool is `shared::executor`'s,
 //! which chapter 2 builds; this model only names the tasks and runs them.
 
-use crate::worker::WorkerCommand;
+use crate::WorkerCommand;
 use shared::executor::{Executor, Task, TaskError};
 use shared::tasks;
 use shared::workload::Download;

@@ -1,17 +1,8 @@
-//! The eight ways to run the same work, one file each. Every model has a
-//! `download_all` (the I/O-bound job) and a `sum_all` (the CPU-bound job)
-//! that return their results in input order.
+//! The eight models by name, and the one place that runs a job under any
+//! of them.
 
-pub mod async_std_tasks;
-pub mod processes;
-pub mod rayon_pool;
-pub mod sequential;
-pub mod smol_tasks;
-pub mod thread_pool;
-pub mod threads;
-pub mod tokio_tasks;
-
-use crate::Context;
+use crate::Runners;
+use crate::{processes, rayon_pool, sequential, thread_pool, threads, tokio_tasks};
 use serde::{Deserialize, Serialize};
 use shared::workload::Download;
 use std::time::Duration;
@@ -27,19 +18,24 @@ pub enum Model {
     Rayon,
     Processes,
     Tokio,
+    #[cfg(feature = "async-std")]
     AsyncStd,
+    #[cfg(feature = "smol")]
     Smol,
 }
 
 impl Model {
-    pub const ALL: [Model; 8] = [
+    /// Every model this build has: all eight with both features on.
+    pub const ALL: &[Model] = &[
         Model::Sequential,
         Model::Threads,
         Model::ThreadPool,
         Model::Rayon,
         Model::Processes,
         Model::Tokio,
+        #[cfg(feature = "async-std")]
         Model::AsyncStd,
+        #[cfg(feature = "smol")]
         Model::Smol,
     ];
 
@@ -59,7 +55,9 @@ impl Model {
             Model::Rayon => "rayon",
             Model::Processes => "processes",
             Model::Tokio => "tokio",
+            #[cfg(feature = "async-std")]
             Model::AsyncStd => "async-std",
+            #[cfg(feature = "smol")]
             Model::Smol => "smol",
         }
     }
@@ -67,7 +65,7 @@ impl Model {
     /// Downloads every URL (each a wait of `delay`), results in URL order.
     pub fn download_all(
         self,
-        context: &Context,
+        runners: &Runners,
         urls: &[String],
         delay: Duration,
     ) -> anyhow::Result<Vec<Download>> {
@@ -75,49 +73,54 @@ impl Model {
             Model::Sequential => sequential::download_all(urls, delay),
             Model::Threads => threads::download_all(urls, delay)?,
             Model::ThreadPool => {
-                thread_pool::download_all(context.pool_size(), urls, delay)?
+                thread_pool::download_all(runners.pool_size(), urls, delay)?
             }
             Model::Rayon => rayon_pool::download_all(urls, delay),
             Model::Processes => processes::download_all(
-                &context.worker,
-                context.process_count(),
+                &runners.worker,
+                runners.process_count(),
                 urls,
                 delay,
             )?,
-            Model::Tokio => tokio_tasks::download_all(context.tokio()?, urls, delay),
-            Model::AsyncStd => async_std_tasks::download_all(urls, delay),
-            Model::Smol => smol_tasks::download_all(urls, delay),
+            Model::Tokio => tokio_tasks::download_all(runners.tokio()?, urls, delay),
+            #[cfg(feature = "async-std")]
+            Model::AsyncStd => crate::async_std_tasks::download_all(urls, delay),
+            #[cfg(feature = "smol")]
+            Model::Smol => crate::smol_tasks::download_all(urls, delay),
         })
     }
 
     /// Sums the squares below each `n`, results in input order.
-    pub fn sum_all(self, context: &Context, ns: &[u64]) -> anyhow::Result<Vec<u64>> {
+    pub fn sum_all(self, runners: &Runners, ns: &[u64]) -> anyhow::Result<Vec<u64>> {
         Ok(match self {
             Model::Sequential => sequential::sum_all(ns),
             Model::Threads => threads::sum_all(ns)?,
-            Model::ThreadPool => thread_pool::sum_all(context.pool_size(), ns)?,
+            Model::ThreadPool => thread_pool::sum_all(runners.pool_size(), ns)?,
             Model::Rayon => rayon_pool::sum_all(ns),
             Model::Processes => {
-                processes::sum_all(&context.worker, context.process_count(), ns)?
+                processes::sum_all(&runners.worker, runners.process_count(), ns)?
             }
-            Model::Tokio => tokio_tasks::sum_all(context.tokio()?, ns),
-            Model::AsyncStd => async_std_tasks::sum_all(ns),
-            Model::Smol => smol_tasks::sum_all(ns),
+            Model::Tokio => tokio_tasks::sum_all(runners.tokio()?, ns),
+            #[cfg(feature = "async-std")]
+            Model::AsyncStd => crate::async_std_tasks::sum_all(ns),
+            #[cfg(feature = "smol")]
+            Model::Smol => crate::smol_tasks::sum_all(ns),
         })
     }
 
     /// What the model runs `jobs` jobs on, e.g. "6 threads" or "2 processes".
-    pub fn runs_on(self, context: &Context, jobs: usize) -> String {
-        let cores = context.cores;
+    pub fn runs_on(self, runners: &Runners, jobs: usize) -> String {
+        let cores = runners.cores;
         match self {
             Model::Sequential => "1 thread".into(),
             Model::Threads => format!("{jobs} threads"),
-            Model::ThreadPool => format!("{} threads", context.pool_size()),
+            Model::ThreadPool => format!("{} threads", runners.pool_size()),
             Model::Rayon => format!("{} threads", rayon_pool::threads()),
-            Model::Processes => format!("{} processes", context.process_count()),
-            Model::Tokio | Model::AsyncStd => {
-                format!("{jobs} tasks on {cores} threads")
-            }
+            Model::Processes => format!("{} processes", runners.process_count()),
+            Model::Tokio => format!("{jobs} tasks on {cores} threads"),
+            #[cfg(feature = "async-std")]
+            Model::AsyncStd => format!("{jobs} tasks on {cores} threads"),
+            #[cfg(feature = "smol")]
             Model::Smol => format!("{jobs} tasks on 1 thread"),
         }
     }
@@ -131,7 +134,9 @@ impl Model {
             Model::Rayon => include_str!("rayon_pool.rs"),
             Model::Processes => include_str!("processes.rs"),
             Model::Tokio => include_str!("tokio_tasks.rs"),
+            #[cfg(feature = "async-std")]
             Model::AsyncStd => include_str!("async_std_tasks.rs"),
+            #[cfg(feature = "smol")]
             Model::Smol => include_str!("smol_tasks.rs"),
         }
     }
