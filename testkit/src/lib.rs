@@ -5,8 +5,9 @@
 //! - [`assert_section_snapshot!`] snapshots its report with every figure
 //!   redacted, in `tests/snapshots/sections/` beside the calling test;
 //! - [`assert_exercise_snapshot!`] snapshots an exercise's described
-//!   behaviour in `tests/snapshots/exercises/`, for both the learner's check
-//!   and the proof that stubs fail and solutions pass;
+//!   behaviour in `tests/snapshots/exercises/`, so a change to a check is
+//!   seen, and [`assert_learner_check_on_stubs`] holds the learner's check
+//!   (`cargo exercise NAME`) to the committed stubs;
 //! - [`assert_refused`] holds a bad command line to one line on stderr and
 //!   exit status 2, and [`assert_lists_sections`] holds `--list` to the
 //!   chapter's sections, in order;
@@ -16,7 +17,10 @@
 //! It lives apart from `shared` because it needs insta, which the chapters'
 //! own builds should not compile.
 
+pub mod learner;
 pub mod output;
+
+pub use learner::assert_learner_check_on_stubs;
 
 pub use insta;
 pub use serde_json;
@@ -69,9 +73,10 @@ macro_rules! assert_section_snapshot {
     }};
 }
 
-/// Snapshots an exercise's described behaviour as `name`, in
-/// `snapshots/exercises/` beside the calling test: the learner's attempt
-/// and the reference solution are held to the same file.
+/// Snapshots a reference solution's described behaviour as `name`, in
+/// `snapshots/exercises/` beside the calling test, so that a change to a
+/// check shows in review. The learner's check does not read it: it runs
+/// the reference beside the attempt.
 #[macro_export]
 macro_rules! assert_exercise_snapshot {
     ($name:expr, $described:expr) => {{

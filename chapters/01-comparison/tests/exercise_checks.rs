@@ -1,5 +1,8 @@
-//! Proof that the exercises work as exercises: every reference solution
-//! passes the learner's snapshot check, and every unsolved stub fails it.
+//! Proof that the exercises work as exercises: every reference solution matches
+//! its snapshot, every unsolved stub fails its check, and the learner's check
+//! says every stub is not started.
+
+mod exercise_list;
 
 use comparison::{exercises, solutions};
 use exercises::checks;
@@ -50,5 +53,13 @@ fn a_wrong_answer_fails_the_check() {
     assert!(
         serial.contains("waits overlapped (under half of 8 waits): no"),
         "{serial}"
+    );
+}
+
+#[test]
+fn the_learners_check_finds_every_stub_not_started() {
+    testkit::assert_learner_check_on_stubs(
+        env!("CARGO_MANIFEST_DIR"),
+        &exercise_list::EXERCISES,
     );
 }

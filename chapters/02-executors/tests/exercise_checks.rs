@@ -1,5 +1,7 @@
-//! Every reference solution passes the learner's snapshot; every unsolved
-//! stub fails it.
+//! Every reference solution matches its snapshot, every unsolved stub fails its
+//! check, and the learner's check says every stub is not started.
+
+mod exercise_list;
 
 use executors::{exercises, solutions};
 use exercises::checks;
@@ -45,5 +47,13 @@ fn word_count() {
             text,
         }),
         &solution,
+    );
+}
+
+#[test]
+fn the_learners_check_finds_every_stub_not_started() {
+    testkit::assert_learner_check_on_stubs(
+        env!("CARGO_MANIFEST_DIR"),
+        &exercise_list::EXERCISES,
     );
 }

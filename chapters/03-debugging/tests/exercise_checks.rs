@@ -1,6 +1,8 @@
-//! Proof that the exercises work as exercises: every reference solution
-//! passes the learner's snapshot check, every unsolved stub fails it, and
-//! the broken code each exercise starts from fails it too.
+//! Proof that the exercises work as exercises: every reference solution matches
+//! its snapshot, every unsolved stub fails its check (the learner's check calls
+//! it not started), and the broken code each exercise starts from fails it too.
+
+mod exercise_list;
 
 use debugging::exercises::lock_order::Account;
 use debugging::{exercises, solutions};
@@ -73,4 +75,12 @@ fn the_broken_code_fails_each_check() {
         Box::pin(async move { exercises::responsive::legacy_checksum(&data) })
     });
     assert!(blocked.contains("worst lag under 100 ms): no"), "{blocked}");
+}
+
+#[test]
+fn the_learners_check_finds_every_stub_not_started() {
+    testkit::assert_learner_check_on_stubs(
+        env!("CARGO_MANIFEST_DIR"),
+        &exercise_list::EXERCISES,
+    );
 }

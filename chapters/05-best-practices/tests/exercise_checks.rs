@@ -1,6 +1,8 @@
-//! Proof that the exercises work as exercises: every reference solution
-//! passes the learner's snapshot check, every unsolved stub fails it, and
-//! the checks tell a wrong answer from a right one.
+//! Proof that the exercises work as exercises: every reference solution matches
+//! its snapshot, every unsolved stub fails its check (the learner's check calls
+//! it not started), and the checks tell a wrong answer from a right one.
+
+mod exercise_list;
 
 use best_practices::sections::idempotency::handle_naive;
 use best_practices::sections::timeouts::call_naive;
@@ -60,4 +62,12 @@ fn wrong_answers_fail_the_checks() {
         }
     });
     assert!(chatty.contains("one per chunk: no"), "{chatty}");
+}
+
+#[test]
+fn the_learners_check_finds_every_stub_not_started() {
+    testkit::assert_learner_check_on_stubs(
+        env!("CARGO_MANIFEST_DIR"),
+        &exercise_list::EXERCISES,
+    );
 }

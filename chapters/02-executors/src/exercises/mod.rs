@@ -1,6 +1,7 @@
 //! The chapter's exercises: stubs to complete. `checks` runs an attempt and
-//! describes what it did; a snapshot holds what the reference answer (in
-//! `solutions/`) produces. Check your attempt: `cargo exercise executors`.
+//! describes what it did; the learner's check compares that with the reference
+//! answer's (in `solutions/`), run beside it. Check your attempt: `cargo
+//! exercise executors`.
 
 // The stubs end in `todo!()` until the learner replaces it.
 #![allow(clippy::todo)]

@@ -1,7 +1,7 @@
-//! The chapter's exercises. Each file holds a stub to complete; `checks`
-//! runs an attempt against a real server or database and describes what it
-//! did, and a snapshot holds the description the reference answer (in
-//! `solutions/`) produces.
+//! The chapter's exercises. Each file holds a stub to complete; `checks` runs
+//! an attempt against a real server or database and describes what it did, and
+//! the learner's check compares that description with the reference answer's
+//! (in `solutions/`), run beside it.
 //!
 //! Check your attempt: `cargo exercise ecosystem`.
 

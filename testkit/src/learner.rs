@@ -1,0 +1,44 @@
+//! The learner's check (`cargo exercise NAME`), run by the chapter's own
+//! tests on the committed stubs: what a learner who has just cloned the
+//! repository sees.
+
+use shared::exercise::{Exercise, check_all, is_unsolved};
+use std::path::Path;
+
+/// Runs the learner's check on `exercises` of the chapter in `dir`
+/// (`env!("CARGO_MANIFEST_DIR")`) and holds it to the stubs: one line per
+/// exercise naming its file, which exists; "not started" for every stub
+/// still unsolved; then the progress line. A learner who has solved an
+/// exercise locally is not failed for it; under `CI` every committed stub
+/// must be unsolved.
+pub fn assert_learner_check_on_stubs(dir: &str, exercises: &[Exercise]) {
+    let mut out = Vec::new();
+    let done = check_all(exercises, &mut out).expect("writing to memory");
+    let text = String::from_utf8(out).expect("the check writes text");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), exercises.len() + 1, "{text}");
+    let mut unsolved = 0;
+    for (i, (exercise, line)) in exercises.iter().zip(&lines).enumerate() {
+        let path = Path::new(dir).join(exercise.file);
+        let source = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let named = format!("exercise {} ({}): ", i + 1, exercise.file);
+        assert!(line.starts_with(&named), "{line}");
+        if is_unsolved(&source) {
+            unsolved += 1;
+            assert!(line.ends_with("): not started"), "{line}");
+        } else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "a committed stub is solved"
+            );
+        }
+    }
+    assert_eq!(done, exercises.len() - unsolved, "{text}");
+    if unsolved > 0 {
+        assert!(
+            lines[exercises.len()].contains(" done; next: exercise "),
+            "{text}"
+        );
+    }
+}
