@@ -4,11 +4,12 @@
 
 mod exercise_list;
 
+use debugging::exercises::hits::Hits;
 use debugging::exercises::lock_order::Account;
 use debugging::{exercises, solutions};
 use exercises::checks;
 use shared::exercise::assert_stub_fails;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 #[test]
 fn lock_order_solution_passes_and_stub_fails() {
@@ -57,10 +58,49 @@ fn transfer_in_argument_order(from: &Account, to: &Account, amount: i64) {
 }
 
 /// The racy counter from the exercise, without its `todo!`.
-fn record_hit_racy(hits: &AtomicU64) {
+fn record_hit_racy(hits: &Hits) {
     let seen = hits.load(Ordering::SeqCst);
     std::thread::yield_now();
     hits.store(seen + 1, Ordering::SeqCst);
+}
+
+/// The same without the pause, which loses hits only on some runs when
+/// left to the scheduler.
+fn record_hit_racy_without_a_pause(hits: &Hits) {
+    let seen = hits.load(Ordering::SeqCst);
+    hits.store(seen + 1, Ordering::SeqCst);
+}
+
+/// A right answer that reads first: a compare-and-swap loop.
+fn record_hit_by_compare_and_swap(hits: &Hits) {
+    let mut seen = hits.load(Ordering::SeqCst);
+    while let Err(now) =
+        hits.compare_exchange(seen, seen + 1, Ordering::SeqCst, Ordering::SeqCst)
+    {
+        seen = now;
+    }
+}
+
+/// A right answer that serialises the threads with a lock of its own.
+fn record_hit_under_a_lock(hits: &Hits) {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _held = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let seen = hits.load(Ordering::SeqCst);
+    hits.store(seen + 1, Ordering::SeqCst);
+}
+
+#[test]
+fn a_racy_counter_fails_every_time_and_right_ones_pass() {
+    // Not one run in twenty lets a racy answer through: the first run of
+    // each check forces the interleaving, it does not wait for it.
+    for _ in 0..20 {
+        let lost = checks::check_lost_update(record_hit_racy_without_a_pause);
+        assert!(lost.contains("all 4 000 hits: no"), "{lost}");
+    }
+    let reference = checks::check_lost_update(solutions::lost_update::record_hit);
+    for right in [record_hit_by_compare_and_swap, record_hit_under_a_lock] {
+        assert_eq!(checks::check_lost_update(right), reference);
+    }
 }
 
 #[test]

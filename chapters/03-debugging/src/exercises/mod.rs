@@ -9,6 +9,7 @@
 
 pub mod balance;
 pub mod checks;
+pub mod hits;
 pub mod lock_order;
 pub mod lost_update;
 pub mod responsive;
