@@ -63,3 +63,26 @@ fn the_learners_check_finds_every_stub_not_started() {
         &exercise_list::EXERCISES,
     );
 }
+
+/// Ranges of `ceil(n / parts)` each: they cover `0..n`, but 10 in three
+/// parts comes out 4, 4, 2, not near-equal.
+fn parallel_sum_in_ceiling_chunks(
+    n: u64,
+    parts: usize,
+    sum_range: exercises::parallel_sum::SumRange,
+) -> u64 {
+    let size = n.div_ceil(parts.max(1) as u64).max(1);
+    (0..n)
+        .step_by(size as usize)
+        .map(|start| sum_range(start..(start + size).min(n)))
+        .fold(0, u64::wrapping_add)
+}
+
+#[test]
+fn uneven_ranges_fail_the_parallel_sum_check() {
+    let uneven = checks::check_parallel_sum(parallel_sum_in_ceiling_chunks);
+    assert!(
+        uneven.contains("n = 10, parts = 3: total right: yes, ranges cover 0..n: yes, at most 3: yes, near-equal: no"),
+        "{uneven}"
+    );
+}

@@ -69,13 +69,18 @@ pub fn check_parallel_sum(parallel_sum: fn(u64, usize, SumRange) -> u64) -> Stri
                         ranges.lock().unwrap_or_else(|e| e.into_inner()).clone();
                     ranges.sort_by_key(|r| r.start);
                     let covers = covers_exactly(&ranges, n);
+                    let lengths = ranges.iter().map(|r| r.end - r.start);
+                    let near_equal = lengths.clone().max().unwrap_or(0)
+                        - lengths.min().unwrap_or(0)
+                        <= 1;
                     format!(
-                        "correct total: {}, ranges covering 0..n exactly: {}, at most {} ranges: {}",
+                        "total right: {}, ranges cover 0..n: {}, at most {parts}: {}, \
+                         near-equal: {}",
                         yes(total == sum_of_squares_formula(n)
                             && total == sum_of_squares(n)),
                         yes(covers),
-                        parts,
                         yes(ranges.len() <= parts.max(1)),
+                        yes(near_equal),
                     )
                 },
             );

@@ -3,10 +3,11 @@ use rayon::prelude::*;
 
 // ANCHOR: solution
 pub fn parallel_sum(n: u64, parts: usize, sum_range: SumRange) -> u64 {
-    let parts = parts.max(1) as u64;
-    let size = n.div_ceil(parts);
+    let parts = parts.max(1) as u128;
+    // Part k starts at k·n/parts: lengths differ by at most one.
+    let start = |k: u128| (k * u128::from(n) / parts) as u64;
     (0..parts)
-        .map(|k| (k * size).min(n)..((k + 1) * size).min(n))
+        .map(|k| start(k)..start(k + 1))
         .filter(|range| !range.is_empty())
         .collect::<Vec<_>>()
         .into_par_iter()
