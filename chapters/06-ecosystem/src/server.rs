@@ -4,17 +4,35 @@
 //! port, so runs and tests never collide and nothing listens beyond this
 //! machine. Stopping is graceful on every path: [`RunningServer::stop`]
 //! signals and waits (with a bound), and dropping a server signals too.
+//!
+//! The accept loop is written here, on hyper and hyper-util (what
+//! `axum::serve` is built on), rather than taken from `axum::serve`, for
+//! one setting axum 0.8 does not expose: a bound on how long a client may
+//! take to send a request's headers. Without it a graceful stop waits for
+//! ever on a client that sent half a request; with it, such a connection
+//! is closed after [`HEADER_WITHIN`], and a stop waits for requests in
+//! flight only.
 
 use anyhow::Context as _;
 use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::time::{Duration, Instant};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+use tokio::task::{JoinHandle, JoinSet};
 
 /// How long a graceful stop may take before the server is aborted: longer
 /// than any request this chapter sends.
 pub const STOP_BOUND: Duration = Duration::from_secs(5);
+
+/// How long a client may take to send a request's headers before its
+/// connection is closed: loopback clients send them at once, and a stop
+/// held by a half-sent request ends well within [`STOP_BOUND`].
+pub const HEADER_WITHIN: Duration = Duration::from_secs(2);
 
 /// A server running as a task on the current tokio runtime.
 pub struct RunningServer {
@@ -33,14 +51,7 @@ impl RunningServer {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (shutdown, signal) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    // A message or a dropped sender: either way, stop.
-                    let _ = signal.await;
-                })
-                .await
-        });
+        let task = tokio::spawn(serve(listener, app, signal));
         Ok(RunningServer {
             addr,
             shutdown: Some(shutdown),
@@ -76,6 +87,53 @@ impl RunningServer {
     }
     // ANCHOR_END: stop
 }
+
+// ANCHOR: serve
+/// Serves every connection on its own task until `signal` (a message or a
+/// dropped sender), then stops accepting, lets each connection finish the
+/// request it is serving, and closes the idle ones.
+async fn serve(
+    listener: TcpListener,
+    app: Router,
+    mut signal: oneshot::Receiver<()>,
+) -> std::io::Result<()> {
+    let (closing, _) = watch::channel(());
+    let mut connections = JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // A client that gave up before we accepted it, or no file
+                // descriptor free for a moment: the server goes on.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                }
+            },
+            _ = &mut signal => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut close = closing.subscribe();
+        connections.spawn(async move {
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_WITHIN)
+                .serve_connection(TokioIo::new(stream), service);
+            let mut connection = pin!(connection);
+            tokio::select! {
+                _ = connection.as_mut() => return,
+                _ = close.changed() => connection.as_mut().graceful_shutdown(),
+            }
+            let _ = connection.await;
+        });
+        while connections.try_join_next().is_some() {}
+    }
+    drop(listener);
+    closing.send_replace(());
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+// ANCHOR_END: serve
 
 impl Drop for RunningServer {
     /// A server dropped on an error path still shuts down gracefully: the

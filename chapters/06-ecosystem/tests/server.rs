@@ -3,9 +3,10 @@
 //! dropped, and the bound on `stop` itself.
 
 use ecosystem::downloads::{self, Stats};
-use ecosystem::server::{RunningServer, STOP_BOUND};
+use ecosystem::server::{HEADER_WITHIN, RunningServer, STOP_BOUND};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -62,5 +63,50 @@ fn two_servers_get_two_ports() {
         assert_ne!(a.addr.port(), b.addr.port());
         a.stop().await.unwrap();
         b.stop().await.unwrap();
+    });
+}
+
+#[test]
+fn a_half_sent_request_does_not_hold_the_stop() {
+    runtime().block_on(async {
+        let server = RunningServer::start(app()).await.unwrap();
+        // A request line and half a header, then silence.
+        let mut client = TcpStream::connect(server.addr).await.unwrap();
+        client
+            .write_all(b"GET /download/1 HTTP/1.1\r\nHost: x")
+            .await
+            .unwrap();
+        // Let the server read what was sent before it is told to stop.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let took = server.stop().await.expect("a stop within its bound");
+        assert!(took < STOP_BOUND, "{took:?}");
+        // The server closed the half-sent request's connection: reading
+        // ends (end of file or a reset), it does not wait.
+        let mut rest = Vec::new();
+        let read =
+            tokio::time::timeout(HEADER_WITHIN * 2, client.read_to_end(&mut rest));
+        assert!(read.await.is_ok(), "the connection was left open");
+    });
+}
+
+#[test]
+fn a_request_in_flight_is_finished_before_the_stop_returns() {
+    runtime().block_on(async {
+        let stats = Arc::new(Stats::default());
+        let slow = downloads::router(Duration::from_millis(300), stats);
+        let server = RunningServer::start(slow).await.unwrap();
+        let mut client = TcpStream::connect(server.addr).await.unwrap();
+        client
+            .write_all(b"GET /download/1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let stopping = tokio::spawn(server.stop());
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(STOP_BOUND, client.read_to_end(&mut answer));
+        read.await.expect("an answer within the bound").unwrap();
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        stopping.await.unwrap().expect("a graceful stop");
     });
 }
