@@ -5,13 +5,36 @@
 use shared::exercise::{Exercise, check_all, is_unsolved};
 use std::path::Path;
 
-/// Runs the learner's check on `exercises` of the chapter in `dir`
-/// (`env!("CARGO_MANIFEST_DIR")`) and holds it to the stubs: one line per
+/// Holds `exercises.toml`, the manifest `cargo exercise` reads for
+/// progress and hints, to the exercises chapter `package` checks: the same
+/// files, in the same order.
+pub fn assert_manifest_lists(package: &str, exercises: &[Exercise]) {
+    let manifest = exercise::Manifest::load().expect("exercises.toml reads");
+    let listed: Vec<&str> = manifest
+        .of(package)
+        .iter()
+        .map(|e| e.file.as_str())
+        .collect();
+    let checked: Vec<&str> = exercises.iter().map(|e| e.file).collect();
+    assert_eq!(
+        listed, checked,
+        "exercises.toml and {package}'s checks disagree"
+    );
+}
+
+/// Runs the learner's check on `exercises` of chapter `package` in `dir`
+/// (`env!("CARGO_PKG_NAME")`, `env!("CARGO_MANIFEST_DIR")`), holds
+/// `exercises.toml` to them, and holds the check to the stubs: one line per
 /// exercise naming its file, which exists; "not started" for every stub
 /// still unsolved; then the progress line. A learner who has solved an
 /// exercise locally is not failed for it; under `CI` every committed stub
 /// must be unsolved.
-pub fn assert_learner_check_on_stubs(dir: &str, exercises: &[Exercise]) {
+pub fn assert_learner_check_on_stubs(
+    package: &str,
+    dir: &str,
+    exercises: &[Exercise],
+) {
+    assert_manifest_lists(package, exercises);
     let mut out = Vec::new();
     let done = check_all(exercises, &mut out).expect("writing to memory");
     let text = String::from_utf8(out).expect("the check writes text");

@@ -67,6 +67,7 @@ fn wrong_answers_fail_the_checks() {
 #[test]
 fn the_learners_check_finds_every_stub_not_started() {
     testkit::assert_learner_check_on_stubs(
+        env!("CARGO_PKG_NAME"),
         env!("CARGO_MANIFEST_DIR"),
         &exercise_list::EXERCISES,
     );
