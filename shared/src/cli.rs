@@ -443,8 +443,10 @@ fn replay<C, R>(
 where
     R: DeserializeOwned,
 {
-    use anyhow::Context as _;
-    let text = std::fs::read_to_string(file).context("cannot read it")?;
+    // Not `.context(..)`: the caller tells a failed write (an `io::Error`)
+    // from a bad file by downcasting, and a wrapped read error would pass.
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| anyhow::anyhow!("cannot read it: {e}"))?;
     let document = read_document::<R>(&text, chapter.package)?;
     let reports = rebuild(chapter, &document, names)?;
     let one = match reports.as_slice() {

@@ -11,12 +11,15 @@
 //! - [`assert_refused`] holds a bad command line to one line on stderr and
 //!   exit status 2, and [`assert_lists_sections`] holds `--list` to the
 //!   chapter's sections, in order;
+//! - [`chapter_cli_tests!`] gives a chapter's `tests/cli.rs` its binary,
+//!   one `--json` run, `--from` replays, and the tests every chapter shares;
 //! - [`output_tests!`] checks a closed pipe, a full disk and bad bytes in
 //!   the arguments against the chapter's binary.
 //!
 //! It lives apart from `shared` because it needs insta, which the chapters'
 //! own builds should not compile.
 
+pub mod cli;
 pub mod learner;
 pub mod output;
 

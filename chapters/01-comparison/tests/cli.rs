@@ -1,17 +1,15 @@
 //! The binary as a reader meets it: bad input gets one line and status 2,
 //! `--list` lists, `--json` is one parseable document.
 
-use std::process::{Command, Output};
-
-fn comparison(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_comparison"))
-        .args(args)
-        .output()
-        .expect("the chapter binary runs")
+testkit::chapter_cli_tests! {
+    binary: env!("CARGO_BIN_EXE_comparison"),
+    chapter: comparison::CHAPTER,
+    results: comparison::Results,
+    json: ["io-bound", "cpu-bound", "--json"],
 }
 
 fn assert_usage_error(args: &[&str], expected: &str) {
-    testkit::assert_refused(&comparison(args), expected);
+    testkit::assert_refused(&chapter(args), expected);
 }
 
 #[test]
@@ -20,25 +18,6 @@ fn bad_arguments_get_one_line_and_status_2() {
     assert_usage_error(&["--fastest"], "unknown option '--fastest'");
     assert_usage_error(&["--probe", "threads", "many", "10"], "usage: --probe");
     assert_usage_error(&["--probe", "goroutines", "10", "10"], "no probe kind");
-}
-
-#[test]
-fn list_names_every_section() {
-    testkit::assert_lists_sections(&comparison(&["--list"]), &comparison::CHAPTER);
-}
-
-/// One `--json` run of io-bound and cpu-bound, shared by the tests below.
-fn document() -> &'static (serde_json::Value, String) {
-    static RUN: std::sync::OnceLock<(serde_json::Value, String)> =
-        std::sync::OnceLock::new();
-    RUN.get_or_init(|| {
-        let out = comparison(&["io-bound", "cpu-bound", "--json"]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
-        let text = String::from_utf8(out.stdout).expect("UTF-8");
-        let doc = serde_json::from_str(&text).expect("one JSON document");
-        (doc, text)
-    })
 }
 
 #[test]
@@ -86,22 +65,10 @@ fn json_is_one_typed_document_with_every_model() {
     }
 }
 
-/// Writes `text` to a fresh file and prints it back with `--from`.
-fn replay(text: &str, name: &str, sections: &[&str]) -> Output {
-    let path = std::env::temp_dir()
-        .join(format!("comparison-{}-{name}.json", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    let mut args = vec!["--from", path.to_str().unwrap()];
-    args.extend(sections);
-    let out = comparison(&args);
-    let _ = std::fs::remove_file(&path);
-    out
-}
-
 #[test]
 fn a_saved_run_prints_again_from_its_results() {
     let (_, text) = document();
-    let out = replay(text, "honest", &["cpu-bound"]);
+    let out = replay(text, &["cpu-bound"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let words = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(stdout.contains("Measured on "), "{stdout}");
@@ -119,7 +86,7 @@ fn a_doctored_run_is_refused() {
     for key in ["min", "median", "max"] {
         wall[key] = serde_json::json!(wall[key].as_f64().unwrap() * 10.0);
     }
-    let out = replay(&doctored.to_string(), "doctored", &["cpu-bound"]);
+    let out = replay(&doctored.to_string(), &["cpu-bound"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
@@ -135,7 +102,7 @@ fn a_document_of_another_schema_gets_one_line_and_status_2() {
     let (doc, _) = document();
     let mut old = doc.clone();
     old["schema"] = serde_json::json!(1);
-    let out = replay(&old.to_string(), "old", &[]);
+    let out = replay(&old.to_string(), &[]);
     testkit::assert_refused(&out, "schema");
     assert_usage_error(&["--from"], "--from needs a FILE");
 }

@@ -2,11 +2,11 @@
 
 use std::process::Command;
 
-fn executors(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_executors"))
-        .args(args)
-        .output()
-        .unwrap()
+testkit::chapter_cli_tests! {
+    binary: env!("CARGO_BIN_EXE_executors"),
+    chapter: executors::CHAPTER,
+    results: executors::Results,
+    json: ["map", "wait", "failures", "landscape", "--json"],
 }
 
 #[test]
@@ -15,7 +15,7 @@ fn bad_arguments_get_one_line_and_status_2() {
         (&["pools"][..], "no section 'pools'"),
         (&["--chunksize"][..], "unknown option '--chunksize'"),
     ] {
-        testkit::assert_refused(&executors(args), expected);
+        testkit::assert_refused(&chapter(args), expected);
     }
 }
 
@@ -39,20 +39,6 @@ fn a_worker_with_garbage_on_stdin_fails_with_status_2() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// One `--json` run of a few sections, shared by the tests below.
-fn document() -> &'static (serde_json::Value, String) {
-    static RUN: std::sync::OnceLock<(serde_json::Value, String)> =
-        std::sync::OnceLock::new();
-    RUN.get_or_init(|| {
-        let out = executors(&["map", "wait", "failures", "landscape", "--json"]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
-        let text = String::from_utf8(out.stdout).expect("UTF-8");
-        let doc = serde_json::from_str(&text).expect("one JSON document");
-        (doc, text)
-    })
-}
-
 #[test]
 fn json_has_every_section_result() {
     let (doc, _) = document();
@@ -71,36 +57,6 @@ fn json_has_every_section_result() {
 }
 
 #[test]
-fn a_saved_run_rebuilds_every_report_as_printed() {
-    let (_, text) = document();
-    let document: shared::document::Document<executors::Results> =
-        shared::cli::read_document(text, "executors").unwrap();
-    let reports = shared::cli::rebuild(&executors::CHAPTER, &document, &[]).unwrap();
-    assert_eq!(reports.len(), 4);
-    for (run, rebuilt) in reports {
-        let plain = shared::report::Render::Plain;
-        assert_eq!(
-            rebuilt.render(plain),
-            run.report.render(plain),
-            "{}",
-            run.name
-        );
-    }
-}
-
-/// Writes `text` to a fresh file and prints it back with `--from`.
-fn replay(text: &str, name: &str, sections: &[&str]) -> std::process::Output {
-    let path = std::env::temp_dir()
-        .join(format!("executors-{}-{name}.json", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    let mut args = vec!["--from", path.to_str().unwrap()];
-    args.extend(sections);
-    let out = executors(&args);
-    let _ = std::fs::remove_file(&path);
-    out
-}
-
-#[test]
 fn a_doctored_landscape_is_refused() {
     let (doc, _) = document();
     let mut doctored = doc.clone();
@@ -109,16 +65,11 @@ fn a_doctored_landscape_is_refused() {
     for key in ["min", "median", "max"] {
         wall[key] = serde_json::json!(wall[key].as_f64().unwrap() * 10.0);
     }
-    let out = replay(&doctored.to_string(), "doctored", &["landscape"]);
+    let out = replay(&doctored.to_string(), &["landscape"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains("[busy] no CPU speedup above the core count"),
         "{stdout}"
     );
-}
-
-#[test]
-fn list_names_every_section() {
-    testkit::assert_lists_sections(&executors(&["--list"]), &executors::CHAPTER);
 }

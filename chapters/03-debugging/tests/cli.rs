@@ -3,19 +3,18 @@
 //! that `--from` prints again.
 
 use shared::report::Render;
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-use testkit::serde_json::{self, Value, json};
+use testkit::serde_json::json;
 
-fn debugging(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_debugging"))
-        .args(args)
-        .output()
-        .expect("the chapter binary runs")
+testkit::chapter_cli_tests! {
+    binary: env!("CARGO_BIN_EXE_debugging"),
+    chapter: debugging::CHAPTER,
+    results: debugging::Results,
+    json: ["deadlock", "logging", "--json"],
 }
 
 fn assert_usage_error(args: &[&str], expected: &str) {
-    testkit::assert_refused(&debugging(args), expected);
+    testkit::assert_refused(&chapter(args), expected);
 }
 
 #[test]
@@ -27,31 +26,13 @@ fn bad_arguments_get_one_line_and_status_2() {
 }
 
 #[test]
-fn list_names_every_section() {
-    testkit::assert_lists_sections(&debugging(&["--list"]), &debugging::CHAPTER);
-}
-
-#[test]
 fn a_forgotten_hung_process_ends_itself() {
     // `--hang 1` deadlocks for real, then its self-destruct thread ends it.
     let start = Instant::now();
-    let out = debugging(&["--hang", "1"]);
+    let out = chapter(&["--hang", "1"]);
     assert_eq!(out.status.code(), Some(3), "ended by its own bound");
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("deadlocked"));
     assert!(start.elapsed() < Duration::from_secs(30));
-}
-
-/// One `--json` run of deadlock and logging, shared by the tests below.
-fn document() -> &'static (Value, String) {
-    static RUN: std::sync::OnceLock<(Value, String)> = std::sync::OnceLock::new();
-    RUN.get_or_init(|| {
-        let out = debugging(&["deadlock", "logging", "--json"]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
-        let text = String::from_utf8(out.stdout).expect("UTF-8");
-        let doc = serde_json::from_str(&text).expect("one JSON document");
-        (doc, text)
-    })
 }
 
 #[test]
@@ -98,16 +79,6 @@ fn a_saved_run_prints_again_exactly_as_it_ran() {
     }
 }
 
-/// Writes `text` to a fresh file and prints it back with `--from`.
-fn replay(text: &str, name: &str) -> Output {
-    let path = std::env::temp_dir()
-        .join(format!("debugging-{}-{name}.json", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    let out = debugging(&["--from", path.to_str().unwrap()]);
-    let _ = std::fs::remove_file(&path);
-    out
-}
-
 #[test]
 fn a_doctored_run_is_refused() {
     let (doc, _) = document();
@@ -115,7 +86,7 @@ fn a_doctored_run_is_refused() {
     // One thread got its second lock: that run was no deadlock.
     doctored["results"]["deadlock"]["runs"][0]["threads"][0]["got_it_after_s"] =
         json!(0.001);
-    let out = replay(&doctored.to_string(), "doctored");
+    let out = replay(&doctored.to_string(), &[]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(

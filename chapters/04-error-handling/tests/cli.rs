@@ -2,12 +2,11 @@
 
 use std::process::Command;
 
-fn chapter(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_error-handling"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .unwrap()
+testkit::chapter_cli_tests! {
+    binary: env!("CARGO_BIN_EXE_error-handling"),
+    chapter: error_handling::CHAPTER,
+    results: error_handling::Results,
+    json: ["--json"],
 }
 
 #[test]
@@ -31,7 +30,11 @@ fn a_child_asked_for_an_unknown_behaviour_says_so_with_status_2() {
 #[test]
 fn panics_on_purpose_print_one_line_each_not_a_backtrace() {
     // Even with RUST_BACKTRACE=1, the chapter's hook keeps it to one line.
-    let out = chapter(&["threads"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_error-handling"))
+        .arg("threads")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("stack backtrace"), "{stderr}");
@@ -72,66 +75,17 @@ fn json_carries_the_measured_costs_and_every_check() {
 }
 
 #[test]
-fn list_names_every_section() {
-    testkit::assert_lists_sections(&chapter(&["--list"]), &error_handling::CHAPTER);
-}
-
-/// The whole chapter, run once with `--json`, shared by the tests below.
-fn document() -> &'static str {
-    static RUN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    RUN.get_or_init(|| {
-        let out = chapter(&["--json"]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
-        String::from_utf8(out.stdout).expect("UTF-8")
-    })
-}
-
-#[test]
-fn every_report_is_rebuilt_exactly_from_the_saved_results() {
-    let text = document();
-    let document = shared::cli::read_document::<error_handling::Results>(
-        text,
-        "error-handling",
-    )
-    .expect("a document of this chapter");
-    let names: Vec<&str> =
-        document.sections.iter().map(|s| s.name.as_str()).collect();
-    let expected: Vec<&str> = error_handling::CHAPTER
-        .sections
-        .iter()
-        .map(|s| s.name)
-        .collect();
-    assert_eq!(names, expected);
-    let reports = shared::cli::rebuild(&error_handling::CHAPTER, &document, &[])
-        .expect("every section rebuilds");
-    for (run, rebuilt) in reports {
-        assert_eq!(rebuilt, run.report, "{} rebuilt differs", run.name);
-    }
-}
-
-/// Writes `text` to a fresh file and prints it back with `--from`.
-fn replay(text: &str, name: &str) -> std::process::Output {
-    let path = std::env::temp_dir()
-        .join(format!("error-handling-{}-{name}.json", std::process::id()));
-    std::fs::write(&path, text).unwrap();
-    let out = chapter(&["--from", path.to_str().unwrap(), "context"]);
-    let _ = std::fs::remove_file(&path);
-    out
-}
-
-#[test]
 fn a_saved_run_that_lost_an_input_is_refused() {
-    let honest = replay(document(), "honest");
+    let (saved, text) = document();
+    let honest = replay(text, &["context"]);
     let stdout = String::from_utf8_lossy(&honest.stdout);
     assert!(honest.status.success(), "{stdout}");
     assert!(stdout.contains("== context =="), "{stdout}");
     assert!(!stdout.contains("== threads =="), "{stdout}");
-    let mut doc: testkit::serde_json::Value =
-        testkit::serde_json::from_str(document()).unwrap();
+    let mut doc = saved.clone();
     let failed = &mut doc["results"]["context"]["batch"]["failed"];
     failed.as_array_mut().expect("the failed inputs").pop();
-    let out = replay(&doc.to_string(), "doctored");
+    let out = replay(&doc.to_string(), &["context"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(

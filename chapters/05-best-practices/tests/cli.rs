@@ -1,13 +1,11 @@
 //! The binary as a reader meets it: bad input gets one line and status 2,
 //! `--list` lists, `--json` is one parseable document.
 
-use std::process::{Command, Output};
-
-fn chapter(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_best-practices"))
-        .args(args)
-        .output()
-        .expect("the chapter binary runs")
+testkit::chapter_cli_tests! {
+    binary: env!("CARGO_BIN_EXE_best-practices"),
+    chapter: best_practices::CHAPTER,
+    results: best_practices::Results,
+    json: ["idempotency", "--json"],
 }
 
 fn assert_usage_error(args: &[&str], expected: &str) {
@@ -23,11 +21,6 @@ fn bad_arguments_get_one_line_and_status_2() {
 }
 
 #[test]
-fn list_names_every_section() {
-    testkit::assert_lists_sections(&chapter(&["--list"]), &best_practices::CHAPTER);
-}
-
-#[test]
 fn a_light_job_process_does_its_one_job() {
     let out = chapter(&["--light-job", "https://a", "1"]);
     assert!(out.status.success());
@@ -35,20 +28,6 @@ fn a_light_job_process_does_its_one_job() {
         String::from_utf8_lossy(&out.stdout),
         "data from https://a\n"
     );
-}
-
-/// One `--json` run of idempotency, shared by the tests below.
-fn document() -> &'static (serde_json::Value, String) {
-    static RUN: std::sync::OnceLock<(serde_json::Value, String)> =
-        std::sync::OnceLock::new();
-    RUN.get_or_init(|| {
-        let out = chapter(&["idempotency", "--json"]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
-        let text = String::from_utf8(out.stdout).expect("UTF-8");
-        let doc = serde_json::from_str(&text).expect("one JSON document");
-        (doc, text)
-    })
 }
 
 #[test]
@@ -74,28 +53,4 @@ fn json_is_one_typed_document_whose_checks_all_hold() {
         doc["results"]["timeouts"].is_null(),
         "only the section asked"
     );
-}
-
-#[test]
-fn a_saved_run_rebuilds_the_very_report_it_printed() {
-    let (_, text) = document();
-    let saved = shared::cli::read_document::<best_practices::Results>(
-        text,
-        "best-practices",
-    )
-    .expect("a document of this chapter");
-    let rebuilt = shared::cli::rebuild(&best_practices::CHAPTER, &saved, &[])
-        .expect("every section rebuilt");
-    assert_eq!(rebuilt.len(), 1);
-    // Compared as printed: JSON may read a float back one unit in the last
-    // place off, and a ratio computed from it with it.
-    for (run, report) in rebuilt {
-        let plain = shared::report::Render::Plain;
-        assert_eq!(
-            run.report.render(plain),
-            report.render(plain),
-            "{}",
-            run.name
-        );
-    }
 }

@@ -1,13 +1,13 @@
 //! The binary as a reader meets it: bad input gets one line and status 2,
 //! `--list` lists, `--json` is one parseable document.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn ecosystem(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecosystem"))
-        .args(args)
-        .output()
-        .expect("the chapter binary runs")
+testkit::chapter_cli_tests! {
+    binary: env!("CARGO_BIN_EXE_ecosystem"),
+    chapter: ecosystem::CHAPTER,
+    results: ecosystem::Results,
+    json: ["http-client", "--json"],
 }
 
 #[test]
@@ -16,27 +16,8 @@ fn bad_arguments_get_one_line_and_status_2() {
         (&["no-such-section"][..], "no section 'no-such-section'"),
         (&["--port=8080"][..], "unknown option '--port=8080'"),
     ] {
-        testkit::assert_refused(&ecosystem(args), expected);
+        testkit::assert_refused(&chapter(args), expected);
     }
-}
-
-#[test]
-fn list_names_every_section() {
-    testkit::assert_lists_sections(&ecosystem(&["--list"]), &ecosystem::CHAPTER);
-}
-
-/// One `--json` run of http-client, shared by the tests below.
-fn document() -> &'static (serde_json::Value, String) {
-    static RUN: std::sync::OnceLock<(serde_json::Value, String)> =
-        std::sync::OnceLock::new();
-    RUN.get_or_init(|| {
-        let out = ecosystem(&["http-client", "--json"]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{stderr}");
-        let text = String::from_utf8(out.stdout).expect("UTF-8");
-        let doc = serde_json::from_str(&text).expect("one JSON document");
-        (doc, text)
-    })
 }
 
 #[test]
@@ -64,27 +45,6 @@ fn json_is_one_typed_document_with_both_clients() {
             .iter()
             .all(|(_, c)| c["holds"] == true || c["kind"] != "invariant")
     );
-}
-
-#[test]
-fn a_saved_run_rebuilds_the_very_report_it_printed() {
-    let (_, text) = document();
-    let saved = shared::cli::read_document::<ecosystem::Results>(text, "ecosystem")
-        .expect("a document of this chapter");
-    let rebuilt = shared::cli::rebuild(&ecosystem::CHAPTER, &saved, &[])
-        .expect("every section rebuilt");
-    assert_eq!(rebuilt.len(), 1);
-    // Compared as printed: JSON may read a float back one unit in the last
-    // place off, and a ratio computed from it with it.
-    let plain = shared::report::Render::Plain;
-    for (run, report) in rebuilt {
-        assert_eq!(
-            run.report.render(plain),
-            report.render(plain),
-            "{}",
-            run.name
-        );
-    }
 }
 
 /// Ctrl-C runs no destructor: the temporary SQLite files are removed by
