@@ -2,7 +2,6 @@
 //! `--list` lists, `--hang` is bounded, `--json` is one typed document
 //! that `--from` prints again.
 
-use shared::report::Render;
 use std::time::{Duration, Instant};
 use testkit::serde_json::json;
 
@@ -60,23 +59,6 @@ fn json_holds_each_sections_typed_results() {
     assert_eq!(lines.len(), 10);
     assert!(lines.iter().all(|l| l["job"].as_u64().is_some()));
     assert!(doc["results"]["race_condition"].is_null(), "it did not run");
-}
-
-#[test]
-fn a_saved_run_prints_again_exactly_as_it_ran() {
-    let (_, text) = document();
-    let document =
-        shared::cli::read_document::<debugging::Results>(text, "debugging").unwrap();
-    let rebuilt = shared::cli::rebuild(&debugging::CHAPTER, &document, &[]).unwrap();
-    assert_eq!(rebuilt.len(), 2);
-    for (run, report) in rebuilt {
-        assert_eq!(
-            report.render(Render::Plain),
-            run.report.render(Render::Plain),
-            "{}",
-            run.name
-        );
-    }
 }
 
 #[test]
