@@ -1,0 +1,11 @@
+//! The chapter's exercises: stubs to complete. `checks` runs an attempt and
+//! describes what it did; a snapshot holds what the reference answer (in
+//! `solutions/`) produces. Check your attempt: `cargo exercise async-in-depth`.
+
+// The stubs end in `todo!()` until the learner replaces it.
+#![allow(clippy::todo)]
+
+pub mod checks;
+pub mod countdown;
+pub mod read_messages;
+pub mod stop_all;
