@@ -2,7 +2,8 @@
 //! up: what `.await` does (a `Future` polled by an executor we write
 //! ourselves), where a future can be stopped (cancellation, and the message
 //! a careless `select!` loses), and what `Send` and `Sync` ask of the data
-//! a task holds, and what an atomic's `Ordering` promises. Every section runs its demo and checks what happened.
+//! a task holds, and what an atomic's `Ordering` promises. Every section
+//! runs its demo and checks what happened.
 //!
 //! Layout:
 //! - [`mini_executor`]: a whole executor in std alone (a waker, a ready

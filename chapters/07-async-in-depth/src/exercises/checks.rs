@@ -41,7 +41,8 @@ where
                         polls.load(Ordering::Relaxed)
                     ),
                     Err(stuck) => format!(
-                        "from {left}: {stuck} after {} polls (Pending without a wake?)\n",
+                        "from {left}: {stuck} after {} polls \
+                         (Pending without a wake?)\n",
                         polls.load(Ordering::Relaxed)
                     ),
                 },
@@ -119,7 +120,8 @@ where
             },
             |(cancelled, still_ticking)| match cancelled {
                 Ok(cancelled) => format!(
-                    "cancelled: {cancelled}\nstill ticking after stop_all returned: {}\n",
+                    "cancelled: {cancelled}\n\
+                     still ticking after stop_all returned: {}\n",
                     if still_ticking { "yes" } else { "no" }
                 ),
                 Err(_) => "stop_all did not return\n".into(),

@@ -1,10 +1,12 @@
 //! Handing data between tasks: `Queue(maxsize)` ↔ bounded `mpsc`,
-//! `Event` ↔ `watch` (and the `Notify` that is not one), pub-sub ↔
-//! `broadcast` with a receiver that falls behind.
+//! `Semaphore` ↔ `Semaphore`, `Event` ↔ `watch` (and the `Notify` that is
+//! not one), pub-sub ↔ `broadcast` with a receiver that falls behind.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::sync::{Notify, broadcast, mpsc, watch};
+use tokio::sync::{Notify, Semaphore, broadcast, mpsc, watch};
 use tokio::time::{Instant, sleep, timeout};
 
 fn ms(n: u64) -> Duration {
@@ -116,5 +118,49 @@ pub async fn lagging() -> Lag {
         capacity: CAPACITY as u64,
         skipped,
         received,
+    }
+}
+
+/// Five tasks behind a semaphore of two permits, each holding its permit
+/// for 10 ms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Limited {
+    pub permits: u64,
+    pub tasks: u64,
+    /// The most tasks inside at once.
+    pub most_inside: u64,
+    pub took_ms: u64,
+}
+
+pub async fn semaphore() -> Limited {
+    const PERMITS: usize = 2;
+    let start = Instant::now();
+    let (inside, most) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    // ANCHOR: semaphore
+    let semaphore = Arc::new(Semaphore::new(PERMITS));
+    let tasks: Vec<_> = (0..5)
+        .map(|_| {
+            let (semaphore, inside, most) =
+                (semaphore.clone(), inside.clone(), most.clone());
+            tokio::spawn(async move {
+                let Ok(_permit) = semaphore.acquire().await else {
+                    return; // closed: no permits will come
+                };
+                let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                sleep(ms(10)).await; // async with sem: ... the permit is held
+                inside.fetch_sub(1, Ordering::SeqCst);
+            }) // the permit is released when _permit is dropped
+        })
+        .collect();
+    // ANCHOR_END: semaphore
+    for task in tasks {
+        let _ = task.await;
+    }
+    Limited {
+        permits: PERMITS as u64,
+        tasks: 5,
+        most_inside: most.load(Ordering::SeqCst),
+        took_ms: start.elapsed().as_millis() as u64,
     }
 }

@@ -3,7 +3,7 @@
 //! outcome (which task ended first, when a send returned) is exact.
 //!
 //! - [`structured`]: `TaskGroup`, `wait(FIRST_COMPLETED)`, `as_completed`.
-//! - [`channels`]: `Queue(maxsize)`, `Event`, pub-sub.
+//! - [`channels`]: `Queue(maxsize)`, `Semaphore`, `Event`, pub-sub.
 //! - [`context`]: async generators, `contextvars`, `shield`.
 
 pub mod channels;
@@ -22,6 +22,7 @@ pub struct AsyncioMap {
     pub first_completed: structured::First,
     pub as_completed: Vec<u64>,
     pub queue: channels::BackPressure,
+    pub semaphore: channels::Limited,
     pub event: channels::Event,
     pub broadcast: channels::Lag,
     pub async_for: Vec<u64>,
@@ -35,6 +36,7 @@ async fn run_all() -> AsyncioMap {
         first_completed: structured::first_completed().await,
         as_completed: structured::as_completed().await,
         queue: channels::back_pressure().await,
+        semaphore: channels::semaphore().await,
         event: channels::event().await,
         broadcast: channels::lagging().await,
         async_for: context::async_for().await,
@@ -102,6 +104,7 @@ fn structured_pairs(m: &AsyncioMap) -> Vec<Pair> {
 
 fn channel_pairs(m: &AsyncioMap) -> Vec<Pair> {
     let (queue, event, lag) = (&m.queue, &m.event, &m.broadcast);
+    let limited = &m.semaphore;
     vec![
         Pair {
             asyncio: "Queue(maxsize=2)",
@@ -114,6 +117,17 @@ fn channel_pairs(m: &AsyncioMap) -> Vec<Pair> {
                 && queue.sent_at_ms == [0, 0, 0, 10, 20, 30],
             claim: "three sends went through at once (two queued, one taken); \
                     each later one waited for the consumer's next 10 ms step",
+        },
+        Pair {
+            asyncio: "Semaphore(2)",
+            tokio: "Semaphore::new(2)",
+            seen: format!(
+                "{} tasks: at most {} inside at once, all done at {} ms",
+                limited.tasks, limited.most_inside, limited.took_ms
+            ),
+            holds: limited.most_inside == limited.permits && limited.took_ms == 30,
+            claim: "two permits let two of five tasks in at a time: three rounds \
+                    of 10 ms",
         },
         Pair {
             asyncio: "Event",
@@ -228,6 +242,12 @@ mod tests {
                 most_queued: 2,
                 sent_at_ms: vec![0, 0, 0, 10, 20, 30],
             },
+            semaphore: channels::Limited {
+                permits: 2,
+                tasks: 5,
+                most_inside: 2,
+                took_ms: 30,
+            },
             event: channels::Event {
                 woken: 3,
                 late_waiter_passed: true,
@@ -274,6 +294,8 @@ mod tests {
         in_order.as_completed = vec![30, 10, 20];
         let mut overfull = honest();
         overfull.queue.most_queued = 3;
+        let mut crowded = honest();
+        crowded.semaphore.most_inside = 3;
         let mut unset = honest();
         unset.event.late_waiter_passed = false;
         let mut stateful = honest();
@@ -287,8 +309,8 @@ mod tests {
         let mut unshielded = honest();
         unshielded.shield.job_finished = false;
         let broken = [
-            finished, slow_won, in_order, overfull, unset, stateful, no_lag,
-            unfiltered, inherited, unshielded,
+            finished, slow_won, in_order, overfull, crowded, unset, stateful,
+            no_lag, unfiltered, inherited, unshielded,
         ];
         for map in broken {
             assert_eq!(report_of(map).broken().len(), 1);

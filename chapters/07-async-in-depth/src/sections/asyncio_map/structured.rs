@@ -47,7 +47,8 @@ pub async fn task_group() -> Group {
         match outcome {
             Ok(Err(err)) if error.is_empty() => {
                 error = err.to_string();
-                children.abort_all(); // TaskGroup: the first failure cancels the rest
+                // TaskGroup: the first failure cancels the rest.
+                children.abort_all();
             }
             Err(join_error) if join_error.is_cancelled() => cancelled += 1,
             _ => {}
