@@ -23,6 +23,7 @@ fn chapters() -> Vec<ChapterInfo> {
         chapter(&error_handling::CHAPTER),
         chapter(&best_practices::CHAPTER),
         chapter(&ecosystem::CHAPTER),
+        chapter(&async_in_depth::CHAPTER),
     ]
 }
 

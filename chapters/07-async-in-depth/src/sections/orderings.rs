@@ -1,0 +1,331 @@
+//! `orderings`: an atomic's `Ordering` says what else a thread may see when
+//! it sees the atomic's value. `Relaxed` promises nothing about other data:
+//! a reader that sees a "ready" flag set may still read the data it
+//! guards as it was before. `Release` on the store and `Acquire` on the
+//! load make every write before the store visible after the load. `SeqCst`
+//! adds one order of all `SeqCst` operations that every thread agrees on.
+//!
+//! x86 keeps stores in order in hardware, so the `Relaxed` bug never shows
+//! there, and rarely elsewhere: this section counts stale reads on the
+//! machine it runs on, and a loom model test (`tests/loom_orderings.rs`)
+//! finds the bug by exploring what the memory model allows. The cost of each
+//! ordering is measured on a counter.
+
+use crate::{BOUND, Context, Results, need};
+use serde::{Deserialize, Serialize};
+use shared::measure::Spread;
+use shared::report::{Cell, SectionReport, Table, group_thousands};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+/// What `orderings` saw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Orderings {
+    /// The processor architecture (`x86_64`, `aarch64`, …): whether the
+    /// hardware reorders stores decides what `Relaxed` can show here.
+    pub arch: String,
+    pub passing: Vec<Passing>,
+    pub costs: Vec<Cost>,
+    pub ops_per_run: u64,
+}
+
+/// A writer publishing `rounds` values behind a flag, and a reader
+/// checking each flag it sees against the data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Passing {
+    /// "Relaxed" or "Release / Acquire": the flag's store and load.
+    pub orderings: String,
+    pub rounds: u64,
+    /// The reader's reads of the flag.
+    pub reads: u64,
+    /// Reads where the flag said round r was published and the data was
+    /// older than r.
+    pub stale: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cost {
+    pub operation: String,
+    pub ordering: String,
+    /// Seconds per operation over the timed runs.
+    pub per_op: Spread,
+}
+
+// ANCHOR: passing
+/// The writer stores round r's data, then raises the flag to r. A reader
+/// that sees flag r must see data r or later — if `store`/`load` order it.
+fn message_passing(store: Ordering, load: Ordering, rounds: u64) -> (u64, u64) {
+    let (data, flag) = (AtomicU64::new(0), AtomicU64::new(0));
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            for round in 1..=rounds {
+                data.store(round, Ordering::Relaxed);
+                flag.store(round, store); // publishes the data, or not
+            }
+        });
+        let (mut reads, mut stale) = (0, 0);
+        let started = Instant::now();
+        loop {
+            let published = flag.load(load);
+            let seen = data.load(Ordering::Relaxed);
+            reads += 1;
+            stale += u64::from(seen < published);
+            if published == rounds || started.elapsed() > BOUND {
+                return (reads, stale);
+            }
+        }
+    })
+}
+// ANCHOR_END: passing
+
+// ANCHOR: costs
+/// Seconds per `fetch_add` with `ordering`, one timed run.
+fn fetch_adds(counter: &AtomicU64, ordering: Ordering, ops: u64) -> f64 {
+    let start = Instant::now();
+    for _ in 0..ops {
+        black_box(counter.fetch_add(1, ordering));
+    }
+    start.elapsed().as_secs_f64() / ops as f64
+}
+
+/// Seconds per `store` with `ordering` (`Relaxed`, `Release` or `SeqCst`).
+fn stores(counter: &AtomicU64, ordering: Ordering, ops: u64) -> f64 {
+    let start = Instant::now();
+    for n in 0..ops {
+        counter.store(black_box(n), ordering);
+    }
+    start.elapsed().as_secs_f64() / ops as f64
+}
+// ANCHOR_END: costs
+
+/// Two threads adding to the same counter: the slower one's seconds per
+/// `fetch_add`. The barrier starts both together.
+fn contended(counter: &AtomicU64, ordering: Ordering, ops: u64) -> f64 {
+    let start = std::sync::Barrier::new(2);
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    fetch_adds(counter, ordering, ops)
+                })
+            })
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().unwrap_or(f64::NAN))
+            .fold(0.0, f64::max)
+    })
+}
+
+type Timed = fn(&AtomicU64, Ordering, u64) -> f64;
+
+fn costs(ops: u64, runs: usize) -> Vec<Cost> {
+    use Ordering::{AcqRel, Relaxed, Release, SeqCst};
+    let ways: [(&str, Timed, Ordering); 9] = [
+        ("store", stores, Relaxed),
+        ("store", stores, Release),
+        ("store", stores, SeqCst),
+        ("fetch_add", fetch_adds, Relaxed),
+        ("fetch_add", fetch_adds, AcqRel),
+        ("fetch_add", fetch_adds, SeqCst),
+        ("fetch_add, 2 threads", contended, Relaxed),
+        ("fetch_add, 2 threads", contended, AcqRel),
+        ("fetch_add, 2 threads", contended, SeqCst),
+    ];
+    let counter = AtomicU64::new(0);
+    ways.iter()
+        .map(|(operation, time, ordering)| {
+            let samples: Vec<f64> =
+                (0..runs).map(|_| time(&counter, *ordering, ops)).collect();
+            Cost {
+                operation: operation.to_string(),
+                ordering: format!("{ordering:?}"),
+                per_op: Spread::of(&samples),
+            }
+        })
+        .collect()
+}
+
+pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
+    let sizes = &context.sizes;
+    let rounds = sizes.rounds;
+    let passing = [
+        ("Relaxed", Ordering::Relaxed, Ordering::Relaxed),
+        ("Release / Acquire", Ordering::Release, Ordering::Acquire),
+    ]
+    .map(|(orderings, store, load)| {
+        let (reads, stale) = message_passing(store, load, rounds);
+        Passing {
+            orderings: orderings.to_string(),
+            rounds,
+            reads,
+            stale,
+        }
+    });
+    results.orderings = Some(Orderings {
+        arch: std::env::consts::ARCH.to_string(),
+        passing: passing.to_vec(),
+        costs: costs(sizes.atomic_ops, sizes.runs),
+        ops_per_run: sizes.atomic_ops,
+    });
+    Ok(())
+}
+
+pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
+    let orderings = need(&results.orderings, "orderings")?;
+    let mut report = SectionReport::new(
+        "orderings",
+        "A flag stored and loaded Relaxed does not publish the data written \
+         before it; Release on the store and Acquire on the load do. The \
+         hardware may hide the difference (x86 does), which is why a model \
+         checker, loom, is the test. Stronger orderings can cost more.",
+    );
+    passing_report(&mut report, orderings);
+    costs_report(&mut report, orderings);
+    Ok(report)
+}
+
+fn passing_report(report: &mut SectionReport, orderings: &Orderings) {
+    let mut table = Table::new(
+        format!(
+            "A flag publishing data, {} rounds, on real threads",
+            group_thousands(orderings.passing.first().map_or(0, |p| p.rounds)),
+        ),
+        &["flag's orderings", "reads of the flag", "stale data seen"],
+    );
+    for passing in &orderings.passing {
+        table.push(vec![
+            Cell::text(passing.orderings.clone()),
+            Cell::Tally(passing.reads),
+            Cell::Tally(passing.stale),
+        ]);
+    }
+    report.table(table);
+    let fixed = orderings
+        .passing
+        .iter()
+        .find(|p| p.orderings == "Release / Acquire");
+    report.check(
+        fixed.is_some_and(|p| p.stale == 0 && p.reads > 0),
+        "with Release / Acquire, no read that saw the flag saw older data",
+    );
+    let relaxed_stale = orderings
+        .passing
+        .iter()
+        .find(|p| p.orderings == "Relaxed")
+        .map_or(0, |p| p.stale);
+    report.verdict(if relaxed_stale == 0 {
+        format!(
+            "Relaxed showed no stale read on this {} machine. That proves \
+             nothing: the language allows it, other hardware does it, and the \
+             loom test finds it.",
+            orderings.arch
+        )
+    } else {
+        format!(
+            "Relaxed let the reader see a raised flag with older data {} \
+             times on this {} machine.",
+            group_thousands(relaxed_stale),
+            orderings.arch
+        )
+    });
+}
+
+fn costs_report(report: &mut SectionReport, orderings: &Orderings) {
+    let mut table = Table::new(
+        format!(
+            "One atomic operation, {} per timed run",
+            group_thousands(orderings.ops_per_run)
+        ),
+        &["operation", "ordering", "fastest run", "median (range)"],
+    );
+    for cost in &orderings.costs {
+        table.push(vec![
+            Cell::text(cost.operation.clone()),
+            Cell::text(cost.ordering.clone()),
+            Cell::Seconds(cost.per_op.min),
+            Cell::Timing(cost.per_op),
+        ]);
+    }
+    report.table(table);
+    report.plausible(
+        !orderings.costs.is_empty()
+            && orderings.costs.iter().all(|c| c.per_op.min > 0.0),
+        "every operation was timed, and took some time",
+    );
+    report.note(
+        "The fastest run is the cost without interference. Where the \
+         hardware already orders what an ordering asks for, the stronger \
+         ordering costs nothing more; a SeqCst store, which must wait for \
+         the store buffer to drain, is where x86 pays.",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn honest() -> Orderings {
+        let passing = |orderings: &str, stale| Passing {
+            orderings: orderings.into(),
+            rounds: 1_000,
+            reads: 700,
+            stale,
+        };
+        let cost = |operation: &str, ordering: &str| Cost {
+            operation: operation.into(),
+            ordering: ordering.into(),
+            per_op: Spread::of(&[1e-9, 2e-9]),
+        };
+        Orderings {
+            arch: "x86_64".into(),
+            passing: vec![passing("Relaxed", 3), passing("Release / Acquire", 0)],
+            costs: vec![cost("store", "Relaxed"), cost("fetch_add", "SeqCst")],
+            ops_per_run: 1_000,
+        }
+    }
+
+    fn report_of(orderings: Orderings) -> SectionReport {
+        let results = Results {
+            orderings: Some(orderings),
+            ..Results::default()
+        };
+        report(&results).unwrap()
+    }
+
+    #[test]
+    fn a_correct_run_holds_every_check() {
+        let report = report_of(honest());
+        assert!(report.checks().all(|c| c.holds), "{report:?}");
+    }
+
+    #[test]
+    fn a_stale_read_under_acquire_release_is_broken() {
+        let mut stale = honest();
+        stale.passing[1].stale = 1;
+        let mut missing = honest();
+        missing.passing.pop();
+        for broken in [stale, missing] {
+            assert_eq!(report_of(broken).broken().len(), 1);
+        }
+    }
+
+    #[test]
+    fn an_untimed_operation_is_implausible() {
+        let mut untimed = honest();
+        untimed.costs[0].per_op = Spread::single(0.0);
+        assert_eq!(report_of(untimed).implausible().len(), 1);
+    }
+
+    #[test]
+    fn acquire_release_publishes_every_round_on_real_threads() {
+        for _ in 0..20 {
+            let (reads, stale) =
+                message_passing(Ordering::Release, Ordering::Acquire, 2_000);
+            assert!(reads > 0);
+            assert_eq!(stale, 0);
+        }
+    }
+}
