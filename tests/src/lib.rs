@@ -4,8 +4,11 @@
 //! nothing at all) and still exits 0, and it reports no broken link. The
 //! functions here are our guard; the tests in `tests/tests/` apply them to
 //! this workspace. Everything that reads text is a plain function of a
-//! `&str`, tested at the bottom of this file on sample text holding the bad
-//! case it must catch. Hand-written scanning, std only: no regex crate.
+//! `&str`, tested on sample text holding the bad case it must catch.
+//! Markdown is read with pulldown-cmark (what mdBook renders with),
+//! manifests with toml, shell words with shlex; only mdBook's own
+//! `{{#include}}` directives are read by hand here, because mdBook offers no
+//! parser for them short of compiling mdBook itself.
 //!
 //! Layout:
 //! - [`directives`], [`parse_target`], [`select`], [`check_directives`]:
@@ -25,7 +28,10 @@
 use std::path::{Component, Path, PathBuf};
 
 pub mod manifest;
+pub mod markdown;
 pub mod prose;
+
+pub use markdown::{Fence, code_snippets, fences, is_rust, links, pasted_rust};
 
 pub use manifest::{package_name, workspace_members, workspace_packages};
 
@@ -98,7 +104,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 }
 
 /// The 1-based line on which byte `offset` of `text` lies.
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset].matches('\n').count() + 1
 }
 
@@ -390,223 +396,7 @@ pub fn check_directives(
 }
 
 // ---------------------------------------------------------------------------
-// Fenced code blocks
-
-/// One fenced code block.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fence {
-    /// What follows the opening fence: `rust`, `rust,ignore`, `console`, ….
-    pub info: String,
-    /// The 1-based line of the opening fence.
-    pub line: usize,
-    /// The lines between the fences.
-    pub body: Vec<String>,
-}
-
-/// The fence character and length if `line` (indent removed) opens or
-/// closes a fence.
-fn fence_marker(line: &str) -> Option<(char, usize)> {
-    let c = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
-    let len = line.len() - line.trim_start_matches(c).len();
-    (len >= 3).then_some((c, len))
-}
-
-/// Every fenced block of `text`, with ```` ``` ```` or `~~~` fences. An
-/// unclosed fence runs to the end, as CommonMark reads it.
-pub fn fences(text: &str) -> Vec<Fence> {
-    let mut found = Vec::new();
-    let mut open: Option<(char, usize, Fence)> = None;
-    for (index, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let marker = fence_marker(trimmed);
-        match open.take() {
-            Some((c, len, fence)) => match marker {
-                Some((mc, mlen))
-                    if mc == c
-                        && mlen >= len
-                        && trimmed[mlen..].trim().is_empty() =>
-                {
-                    found.push(fence);
-                }
-                _ => {
-                    let mut fence = fence;
-                    fence.body.push(line.to_string());
-                    open = Some((c, len, fence));
-                }
-            },
-            None => {
-                if let Some((c, len)) = marker {
-                    let info = trimmed[len..].trim();
-                    if c == '`' && info.contains('`') {
-                        continue; // inline code, not a fence
-                    }
-                    let fence = Fence {
-                        info: info.to_string(),
-                        line: index + 1,
-                        body: Vec::new(),
-                    };
-                    open = Some((c, len, fence));
-                }
-            }
-        }
-    }
-    found.extend(open.map(|(_, _, fence)| fence));
-    found
-}
-
-/// Whether a fence's info string makes it a Rust block (`rust`,
-/// `rust,ignore`, `rust noplayground`, …).
-pub fn is_rust(info: &str) -> bool {
-    info.split(|c: char| c == ',' || c == '{' || c.is_whitespace())
-        .next()
-        .is_some_and(|word| word.eq_ignore_ascii_case("rust"))
-}
-
-/// Whether `line` holds nothing but include directives and whitespace.
-fn only_includes(line: &str) -> bool {
-    let mut rest = line.to_string();
-    for d in directives(line) {
-        if !matches!(
-            d.kind.as_str(),
-            "include" | "rustdoc_include" | "playground"
-        ) {
-            return false;
-        }
-        rest = rest.replacen(&d.text, "", 1);
-    }
-    rest.trim().is_empty()
-}
-
-/// The first pasted line of every Rust block in `text` that holds more than
-/// include directives: (1-based line, the line).
-pub fn pasted_rust(text: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for fence in fences(text).into_iter().filter(|f| is_rust(&f.info)) {
-        let pasted = fence
-            .body
-            .iter()
-            .enumerate()
-            .find(|(_, l)| !only_includes(l));
-        if let Some((i, line)) = pasted {
-            found.push((fence.line + 1 + i, line.clone()));
-        }
-    }
-    found
-}
-
-// ---------------------------------------------------------------------------
 // Code the reader types
-
-/// `text` with every line inside a fenced block (fences included) blanked,
-/// so line numbers still hold; and the fences' logical lines, a line ending
-/// in `\` joined to the next: (1-based line, line).
-fn split_fences(text: &str) -> (String, Vec<(usize, String)>) {
-    let mut prose = String::with_capacity(text.len());
-    let mut code = Vec::new();
-    let mut open: Option<(char, usize)> = None;
-    let mut pending: Option<(usize, String)> = None;
-    for (index, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let marker = fence_marker(trimmed);
-        match open {
-            Some((c, len)) => {
-                let closes = marker.is_some_and(|(mc, mlen)| {
-                    mc == c && mlen >= len && trimmed[mlen..].trim().is_empty()
-                });
-                if closes {
-                    open = None;
-                    code.extend(pending.take());
-                } else {
-                    let (start, mut joined) =
-                        pending.take().unwrap_or((index + 1, String::new()));
-                    match line.trim_end().strip_suffix('\\') {
-                        Some(head) => {
-                            joined.push_str(head);
-                            joined.push(' ');
-                            pending = Some((start, joined));
-                        }
-                        None => {
-                            joined.push_str(line);
-                            code.push((start, joined));
-                        }
-                    }
-                }
-                prose.push('\n');
-            }
-            None => match marker {
-                Some((c, len)) if !(c == '`' && trimmed[len..].contains('`')) => {
-                    open = Some((c, len));
-                    prose.push('\n');
-                }
-                _ => {
-                    prose.push_str(line);
-                    prose.push('\n');
-                }
-            },
-        }
-    }
-    code.extend(pending);
-    (prose, code)
-}
-
-/// Inline code spans in `prose`: (1-based line, content), and `prose` with
-/// each span's content blanked. A span does not cross a blank line.
-fn inline_code(prose: &str) -> (Vec<(usize, String)>, String) {
-    let mut spans = Vec::new();
-    let mut blanked = prose.to_string().into_bytes();
-    let bytes = prose.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'`' {
-            i += 1;
-            continue;
-        }
-        let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
-        let open_end = i + run;
-        let paragraph_end = prose[open_end..]
-            .find("\n\n")
-            .map_or(prose.len(), |p| open_end + p);
-        let mut j = open_end;
-        let mut close = None;
-        while j < paragraph_end {
-            if bytes[j] == b'`' {
-                let len = bytes[j..].iter().take_while(|b| **b == b'`').count();
-                if len == run {
-                    close = Some(j);
-                    break;
-                }
-                j += len;
-            } else {
-                j += 1;
-            }
-        }
-        match close {
-            Some(close) => {
-                let content = prose[open_end..close].replace('\n', " ");
-                spans.push((line_of(prose, i), content.trim().to_string()));
-                for b in &mut blanked[open_end..close] {
-                    if *b != b'\n' {
-                        *b = b' ';
-                    }
-                }
-                i = close + run;
-            }
-            None => i = open_end,
-        }
-    }
-    let blanked =
-        String::from_utf8(blanked).expect("only ASCII bytes were replaced");
-    (spans, blanked)
-}
-
-/// The code in a Markdown page: every logical line of every fenced block
-/// and every inline code span, as (1-based line, text).
-pub fn code_snippets(text: &str) -> Vec<(usize, String)> {
-    let (prose, mut code) = split_fences(text);
-    code.extend(inline_code(&prose).0);
-    code.sort_by_key(|(line, _)| *line);
-    code
-}
 
 /// A cargo command the prose tells the reader to type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -658,7 +448,11 @@ fn ends_command(word: &str) -> bool {
 
 /// Every `cargo run`, `cargo test` and `cargo exercise` in one line of code.
 pub fn cargo_commands(snippet: &str) -> Vec<Cargo> {
-    let words: Vec<&str> = snippet.split_whitespace().collect();
+    // Shell words, quotes and comments as a shell reads them; a line a shell
+    // could not read (an open quote in prose) falls back to whitespace.
+    let owned: Vec<String> = shlex::split(snippet)
+        .unwrap_or_else(|| snippet.split_whitespace().map(String::from).collect());
+    let words: Vec<&str> = owned.iter().map(String::as_str).collect();
     let mut found = Vec::new();
     for (i, _) in words.iter().enumerate().filter(|(_, w)| **w == "cargo") {
         let mut command = Vec::new();
@@ -833,60 +627,6 @@ pub fn check_command(
 // ---------------------------------------------------------------------------
 // Links
 
-/// Every link target in `text` outside code: inline `[text](target)`,
-/// images, and reference definitions `[label]: target`. (1-based line,
-/// target as written.)
-pub fn links(text: &str) -> Vec<(usize, String)> {
-    let (prose, _) = split_fences(text);
-    let (_, prose) = inline_code(&prose);
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(at) = prose[from..].find("](") {
-        let start = from + at + 2;
-        let rest = prose[start..].trim_start_matches([' ', '\t']);
-        let target = if let Some(inner) = rest.strip_prefix('<') {
-            inner.split('>').next().unwrap_or("")
-        } else {
-            let mut depth = 0usize;
-            let end = rest
-                .find(|c: char| match c {
-                    '(' => {
-                        depth += 1;
-                        false
-                    }
-                    ')' if depth == 0 => true,
-                    ')' => {
-                        depth -= 1;
-                        false
-                    }
-                    c => c.is_whitespace(),
-                })
-                .unwrap_or(rest.len());
-            &rest[..end]
-        };
-        found.push((line_of(&prose, start), target.to_string()));
-        from = start;
-    }
-    for (index, line) in prose.lines().enumerate() {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let Some(label) = line.trim_start().strip_prefix('[') else {
-            continue;
-        };
-        if indent > 3 || label.starts_with('^') {
-            continue;
-        }
-        let Some((_, rest)) = label.split_once("]:") else {
-            continue;
-        };
-        if let Some(target) = rest.split_whitespace().next() {
-            let target = target.trim_start_matches('<').trim_end_matches('>');
-            found.push((index + 1, target.to_string()));
-        }
-    }
-    found.sort_by_key(|(line, _)| *line);
-    found
-}
-
 /// The path part of a relative link target, percent-decoded: `None` for a
 /// URL with a scheme, an absolute path, or a bare `#fragment`.
 pub fn relative_path(target: &str) -> Option<String> {
@@ -899,30 +639,11 @@ pub fn relative_path(target: &str) -> Option<String> {
     if path.is_empty() || scheme || path.starts_with('/') {
         return None;
     }
-    Some(percent_decode(path))
-}
-
-/// `%20` and friends decoded; anything malformed is kept as written.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = s
-            .get(i + 1..i + 3)
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    Some(
+        percent_encoding::percent_decode_str(path)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// Every relative link in `text` (a page in `base`, called `origin`) whose
@@ -1284,8 +1005,8 @@ mod tests {
     fn finds_links_outside_code() {
         let text = "See [one](01-a.md#x) and ![pic](img/p.png \"t\").\n\
             `[no](code.md)`\n```\n[no](fence.md)\n```\n\
-            [web](https://example.com) [frag](#top) [a (b)](x_(y).md)\n\
-            [ref]: ref.md\n[^1]: footnote";
+            [web](https://example.com) [frag](#top) [a (b)](x_(y).md)\n\n\
+            [ref]: ref.md\n\n[^1]: footnote";
         let targets: Vec<(usize, String)> = links(text);
         assert_eq!(
             targets,
@@ -1295,7 +1016,7 @@ mod tests {
                 (6, "https://example.com".to_string()),
                 (6, "#top".to_string()),
                 (6, "x_(y).md".to_string()),
-                (7, "ref.md".to_string()),
+                (8, "ref.md".to_string()),
             ]
         );
     }

@@ -12,7 +12,7 @@
 //! are blanked first, with the same readers the other checks use, so that a
 //! command line such as `sleep 5s` is not taken for a claim.
 
-use super::{directives, inline_code, line_of, split_fences};
+use super::{directives, line_of};
 
 /// Units that may follow a number directly or after one space. A figure
 /// written with any of them is a claim about time, size, rate or ratio.
@@ -74,9 +74,7 @@ pub fn typed_figures(text: &str) -> Vec<(usize, String)> {
 /// `text` with fenced blocks, inline code and directives blanked, keeping
 /// every line where it was so line numbers still hold.
 fn prose_only(text: &str) -> String {
-    let (prose, _) = split_fences(text);
-    let (_, prose) = inline_code(&prose);
-    blank_directives(&prose)
+    blank_directives(&super::markdown::prose_only(text))
 }
 
 /// `prose` with each `{{#…}}` directive's text replaced by spaces of the
