@@ -50,6 +50,20 @@ impl Task for Echo {
     }
 }
 
+/// Returns its floats unchanged: NaN, the infinities, -0.0 and the
+/// subnormals must come back from a worker process bit for bit, as they
+/// come back from a worker thread.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EchoFloats(pub Vec<f64>);
+
+impl Task for EchoFloats {
+    type Output = Vec<f64>;
+    const NAME: &'static str = "echo_floats";
+    fn run(self) -> anyhow::Result<Vec<f64>> {
+        Ok(self.0)
+    }
+}
+
 /// Sleeps, then returns its number: a task that takes a known time.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Sleep {
@@ -113,6 +127,7 @@ pub fn registry() -> Registry {
         .register::<SumOfSquares>()
         .register::<Download>()
         .register::<Echo>()
+        .register::<EchoFloats>()
         .register::<Sleep>()
         .register::<Print>()
         .register::<Misbehave>()

@@ -7,8 +7,8 @@
 //!   its state machine (pending → running → finished / cancelled).
 //! - [`thread_pool`]: worker threads taking work from a crossbeam channel.
 //! - [`process_pool`]: worker processes fed over pipes; tasks and results
-//!   cross the boundary as JSON, each task named by a [`Task`] type both
-//!   sides are compiled from.
+//!   cross the boundary as postcard frames, each task named by a [`Task`]
+//!   type both sides are compiled from.
 //! - [`waiting`]: `map`'s ordered results, `as_completed` and `wait`.
 //! - [`error`]: why a task has no result, and why a pool refused one.
 //! - `sync`: std's locks, or shuttle's for the model-checking tests.
