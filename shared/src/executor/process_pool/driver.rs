@@ -1,58 +1,96 @@
 //! The pool's side of one worker: a driver thread that feeds it jobs and
-//! completes their futures from its replies.
+//! completes their futures from its replies, and a reader thread that
+//! listens to the worker all the time, busy or idle, so that its death is
+//! noticed the moment its stdout closes, not when the next task is sent.
 
 use super::super::TaskError;
 use super::super::sync::{Arc, Mutex, lock};
 use super::jobs::Job;
-use super::wire::{Raw, Request, read_reply, write_frame};
+use super::state::{PoolState, Stop};
+use super::wire::{Raw, Reply, Request, read_reply, write_frame};
 use super::worker::WORKER_FLAG;
-use crossbeam::channel::Receiver;
+use crossbeam::channel::{Receiver, select, unbounded};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 
 // ANCHOR: drive
-/// One driver thread's life: feed its worker until the queue closes or the
-/// worker dies, then reap it.
+/// One driver thread's life: feed its worker until the queue closes, then
+/// reap it. If the worker dies, busy or idle, the whole pool breaks: every
+/// worker is killed, and every running and queued task fails.
 pub(super) fn drive(
     mut worker: WorkerProcess,
     jobs: &Receiver<Job>,
-    broken: &Mutex<Option<String>>,
+    pool: &PoolState,
 ) {
-    for job in jobs.iter() {
-        if let Some(why) = lock(broken).clone() {
-            job.futures.fail(&TaskError::BrokenPool(why));
-            continue;
-        }
-        let started = job.futures.start();
-        let args: Vec<Raw> = job
-            .args
-            .into_iter()
-            .zip(&started)
-            .filter_map(|(arg, started)| started.then_some(arg))
-            .collect();
-        if args.is_empty() {
-            continue; // every task of the job was cancelled
-        }
-        match worker.call(job.task, args) {
-            Ok(results) => job.futures.complete(&started, results),
-            Err(()) => {
-                let death = worker.death(job.task);
-                // The first reason stands: a termination, not its SIGKILL.
-                let why = lock(broken).get_or_insert(death).clone();
-                job.futures.fail(&TaskError::BrokenPool(why));
+    let why = loop {
+        select! {
+            recv(jobs) -> job => match job {
+                Ok(job) => {
+                    if let Err(why) = run_job(&mut worker, job, pool) {
+                        break why;
+                    }
+                }
+                Err(_) => return worker.finish(), // shut down, queue drained
+            },
+            // Idle, the worker has nothing to say: this is its stdout closing.
+            recv(worker.replies) -> _ => {
+                break pool.break_pool(worker.death("idle"), Stop::Kill);
             }
         }
+    };
+    // The queue closed when the pool broke: fail what is left in it.
+    for job in jobs.iter() {
+        job.futures.fail(&TaskError::BrokenPool(why.clone()));
     }
-    worker.finish();
 }
 // ANCHOR_END: drive
 
-/// A running worker process and the two ends of its pipes.
+/// Runs one job on the worker. `Err` with why the pool is broken, if it is
+/// (this worker died, or another did).
+fn run_job(
+    worker: &mut WorkerProcess,
+    job: Job,
+    pool: &PoolState,
+) -> Result<(), String> {
+    if let Some(why) = pool.broken() {
+        job.futures.fail(&TaskError::BrokenPool(why.clone()));
+        return Err(why);
+    }
+    let started = job.futures.start();
+    let args: Vec<Raw> = job
+        .args
+        .into_iter()
+        .zip(&started)
+        .filter_map(|(arg, started)| started.then_some(arg))
+        .collect();
+    if args.is_empty() {
+        return Ok(()); // every task of the job was cancelled
+    }
+    match worker.call(job.task, args) {
+        Ok(results) => {
+            job.futures.complete(&started, results);
+            Ok(())
+        }
+        Err(()) => {
+            // The first reason stands: a termination, not its SIGKILL.
+            let why = pool.break_pool(
+                worker.death(&format!("running {}", job.task)),
+                Stop::Kill,
+            );
+            job.futures.fail(&TaskError::BrokenPool(why.clone()));
+            Err(why)
+        }
+    }
+}
+
+/// A running worker process, the pipe to its stdin, and the replies its
+/// reader thread has read from its stdout.
 pub(super) struct WorkerProcess {
     pub child: Arc<Mutex<Child>>,
     to_worker: Option<BufWriter<ChildStdin>>,
-    from_worker: BufReader<ChildStdout>,
+    /// Disconnected when the worker's stdout closes: it has died.
+    replies: Receiver<Reply>,
     program: PathBuf,
 }
 
@@ -66,17 +104,31 @@ impl WorkerProcess {
             .spawn()
             .with_context(|| format!("starting worker {}", program.display()))?;
         let to_worker = BufWriter::new(child.stdin.take().expect("stdin is piped"));
-        let from_worker =
+        let mut from_worker =
             BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let (reply, replies) = unbounded();
+        // Not joined: it ends when the worker's stdout closes, which a
+        // process the task started may delay past the worker's own end.
+        std::thread::Builder::new()
+            .name(format!("process-reader-{}", child.id()))
+            .spawn(move || {
+                while let Ok(Some(next)) = read_reply(&mut from_worker, &mut pass_on)
+                {
+                    if reply.send(next).is_err() {
+                        return;
+                    }
+                }
+            })?;
         Ok(WorkerProcess {
             child: Arc::new(Mutex::new(child)),
             to_worker: Some(to_worker),
-            from_worker,
+            replies,
             program: program.to_path_buf(),
         })
     }
 
-    /// Sends one request and reads its reply; `Err` if the worker is gone.
+    /// Sends one request and waits for its reply; `Err` if the worker is
+    /// gone or answered out of turn.
     fn call(
         &mut self,
         task: &str,
@@ -90,16 +142,16 @@ impl WorkerProcess {
         let to_worker = self.to_worker.as_mut().ok_or(())?;
         write_frame(to_worker, &request).map_err(drop)?;
         to_worker.flush().map_err(drop)?;
-        let reply = read_reply(&mut self.from_worker, &mut pass_on);
-        let reply = reply.map_err(drop)?.ok_or(())?;
+        let reply = self.replies.recv().map_err(drop)?;
         if reply.results.len() != count {
             return Err(());
         }
         Ok(reply.results)
     }
 
-    /// Reaps a worker that stopped answering and says how it ended.
-    fn death(&mut self, task: &str) -> String {
+    /// Reaps a worker that stopped answering and says how it ended and
+    /// what it was `doing`.
+    fn death(&mut self, doing: &str) -> String {
         self.to_worker.take();
         let mut child = lock(&self.child);
         let _ = child.kill();
@@ -108,7 +160,7 @@ impl WorkerProcess {
             Err(err) => err.to_string(),
         };
         format!(
-            "worker {} ({}) ended ({status}) while running {task}",
+            "worker {} ({}) ended ({status}) while {doing}",
             child.id(),
             self.program.display()
         )

@@ -3,17 +3,20 @@
 //! A worker is a program that calls [`serve_if_worker`] first thing in
 //! `main`: started with [`WORKER_FLAG`], it reads one request frame at a
 //! time on stdin — a task's `NAME` and its serialised arguments — runs it,
-//! and writes the results as one frame on stdout ([`wire`]). In the parent, one driver
-//! thread per worker takes the next job from a crossbeam channel, sends it
-//! and completes the futures from the reply. A worker that dies breaks the
-//! pool: its job and every queued one fail with `TaskError::BrokenPool`,
-//! and later submits are refused, as Python's `BrokenProcessPool` does.
+//! and writes the results as one frame on stdout ([`wire`]). In the parent,
+//! one driver thread per worker takes the next job from a crossbeam
+//! channel, sends it and completes the futures from the reply, which a
+//! reader thread per worker reads. A worker that dies, busy or idle, breaks
+//! the pool: every worker is killed, every running and queued task fails
+//! with `TaskError::BrokenPool`, and later submits are refused, as Python's
+//! `BrokenProcessPool` does.
 //! A worker that hangs would make shutting down wait for ever, as in
 //! Python: [`ProcessPoolExecutor::terminate_workers`] (Python 3.14's name)
 //! stops every worker at once.
 
 mod driver;
 mod jobs;
+mod state;
 pub mod wire;
 mod worker;
 
@@ -22,24 +25,22 @@ pub use worker::{Registry, WORKER_FLAG, serve, serve_if_worker};
 
 use super::sync::{Arc, Mutex, lock};
 use super::{BatchFuture, Executor, SubmitError, Task, TaskFuture};
-use crossbeam::channel::{Receiver, Sender, unbounded};
+use crossbeam::channel::{Receiver, unbounded};
 use driver::{WorkerProcess, drive};
 use jobs::{Batch, Job, JobFutures};
+use state::{PoolState, Stop};
 use std::path::Path;
-use std::process::Child;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// A pool of worker processes. Dropping it shuts down and reaps them all.
 pub struct ProcessPoolExecutor {
-    queue: Mutex<Option<Sender<Job>>>,
+    /// The queue, whether the pool is broken, and the workers: shared with
+    /// the driver threads.
+    state: Arc<PoolState>,
+    /// Kept to drain queued work when shutdown cancels it.
     backlog: Receiver<Job>,
     drivers: Mutex<Vec<JoinHandle<()>>>,
-    /// Why the pool broke, once a worker has died.
-    broken: Arc<Mutex<Option<String>>>,
-    /// Each worker, shared with its driver thread, so that the pool can
-    /// kill it while the driver waits for its reply.
-    workers: Vec<Arc<Mutex<Child>>>,
     /// How long a dropped pool waits for its running tasks: see `Drop`.
     drop_wait: Duration,
 }
@@ -56,24 +57,21 @@ impl ProcessPoolExecutor {
     ) -> anyhow::Result<ProcessPoolExecutor> {
         anyhow::ensure!(workers > 0, "a pool needs at least one worker");
         let (queue, backlog) = unbounded::<Job>();
-        let broken = Arc::new(Mutex::new(None));
-        let mut children = Vec::new();
+        let state = Arc::new(PoolState::new(queue));
         let mut drivers = Vec::new();
         for i in 0..workers {
             let worker = WorkerProcess::start(program)?;
-            children.push(worker.child.clone());
-            let (jobs, broken) = (backlog.clone(), broken.clone());
+            lock(&state.workers).push(worker.child.clone());
+            let (jobs, state) = (backlog.clone(), state.clone());
             let driver = std::thread::Builder::new()
                 .name(format!("process-driver-{i}"))
-                .spawn(move || drive(worker, &jobs, &broken))?;
+                .spawn(move || drive(worker, &jobs, &state))?;
             drivers.push(driver);
         }
         Ok(ProcessPoolExecutor {
-            queue: Mutex::new(Some(queue)),
+            state,
             backlog,
             drivers: Mutex::new(drivers),
-            broken,
-            workers: children,
             drop_wait: DROP_WAIT,
         })
     }
@@ -87,7 +85,14 @@ impl ProcessPoolExecutor {
 
     /// The worker processes' ids (for demonstrations that kill one).
     pub fn pids(&self) -> Vec<u32> {
-        self.workers.iter().map(|w| lock(w).id()).collect()
+        let workers = lock(&self.state.workers);
+        workers.iter().map(|w| lock(w).id()).collect()
+    }
+
+    /// Why the pool is broken, if it is: a worker died, an initializer
+    /// failed, or the workers were terminated.
+    pub fn broken(&self) -> Option<String> {
+        self.state.broken()
     }
 
     // ANCHOR: terminate
@@ -98,12 +103,7 @@ impl ProcessPoolExecutor {
     /// which `shutdown(wait)` would wait for for ever.
     pub fn terminate_workers(&self) {
         let why = "the workers were terminated (terminate_workers)".to_string();
-        lock(&self.broken).get_or_insert(why);
-        lock(&self.queue).take();
-        for worker in &self.workers {
-            // A worker already reaped is not signalled: std keeps its status.
-            let _ = lock(worker).kill();
-        }
+        self.state.break_pool(why, Stop::Kill);
         self.shutdown(true, false);
     }
     // ANCHOR_END: terminate
@@ -116,7 +116,11 @@ impl ProcessPoolExecutor {
         tasks: &[T],
         futures: Box<dyn JobFutures>,
     ) -> Result<(), SubmitError> {
-        if let Some(why) = lock(&self.broken).clone() {
+        let refused = || match self.state.broken() {
+            Some(why) => SubmitError::Broken(why),
+            None => SubmitError::ShutDown,
+        };
+        if let Some(why) = self.state.broken() {
             return Err(SubmitError::Broken(why));
         }
         let args = tasks
@@ -129,9 +133,11 @@ impl ProcessPoolExecutor {
             args,
             futures,
         };
-        let queue = lock(&self.queue);
-        let sender = queue.as_ref().ok_or(SubmitError::ShutDown)?;
-        sender.send(job).map_err(|_| SubmitError::ShutDown)
+        // Sent under the queue's lock: a pool that breaks takes the queue
+        // first, so a job is either refused or drained by a driver.
+        let queue = lock(&self.state.queue);
+        let sender = queue.as_ref().ok_or_else(refused)?;
+        sender.send(job).map_err(|_| refused())
     }
 }
 
@@ -160,7 +166,7 @@ impl Executor for ProcessPoolExecutor {
     }
 
     fn shutdown(&self, wait: bool, cancel_futures: bool) {
-        lock(&self.queue).take();
+        lock(&self.state.queue).take();
         if cancel_futures {
             while let Ok(job) = self.backlog.try_recv() {
                 job.futures.cancel();
@@ -185,7 +191,7 @@ impl Drop for ProcessPoolExecutor {
     /// `shutdown(wait = true)` still waits as long as it takes, as
     /// CPython's does.
     fn drop(&mut self) {
-        lock(&self.queue).take();
+        lock(&self.state.queue).take();
         let drivers = std::mem::take(&mut *lock(&self.drivers));
         let deadline = Instant::now() + self.drop_wait;
         let busy = || drivers.iter().filter(|d| !d.is_finished()).count();
