@@ -24,7 +24,7 @@ pub use error::{SubmitError, TaskError};
 pub use future::{State, TaskFuture};
 pub use process_pool::{ProcessPoolExecutor, Registry};
 pub use thread_pool::ThreadPoolExecutor;
-pub use waiting::{MapResults, ReturnWhen, Waited, as_completed, wait};
+pub use waiting::{MapResults, ReturnWhen, Unfinished, Waited, as_completed, wait};
 
 use serde::Serialize;
 

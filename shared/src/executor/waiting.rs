@@ -146,12 +146,12 @@ fn distinct<T: Clone + Send + 'static>(
 
 // ANCHOR: as_completed
 /// The futures in the order they finish, each once however often it was
-/// given. With a `timeout`, the iteration ends with
-/// `Err(TaskError::TimedOut)` if they are not all done by then.
+/// given. With a `timeout`, the iteration ends with `Err(Unfinished)` if
+/// they are not all done by then.
 pub fn as_completed<T: Clone + Send + 'static>(
     futures: &[TaskFuture<T>],
     timeout: Option<Duration>,
-) -> impl Iterator<Item = Result<TaskFuture<T>, TaskError>> + use<T> {
+) -> impl Iterator<Item = Result<TaskFuture<T>, Unfinished>> + use<T> {
     let futures = distinct(futures);
     let waiters = Waiters::on(&futures);
     let deadline = deadline_after(timeout);
@@ -166,13 +166,31 @@ pub fn as_completed<T: Clone + Send + 'static>(
                 Some(Ok(futures[index].clone()))
             }
             Err(_) => {
-                left = 0;
-                Some(Err(TaskError::TimedOut))
+                let unfinished = std::mem::take(&mut left);
+                let of = futures.len();
+                Some(Err(Unfinished { unfinished, of }))
             }
         }
     })
 }
 // ANCHOR_END: as_completed
+
+/// `as_completed` ran out of time: CPython's `TimeoutError`, which says
+/// how many of the (distinct) futures were still unfinished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unfinished {
+    pub unfinished: usize,
+    pub of: usize,
+}
+
+impl std::fmt::Display for Unfinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Unfinished { unfinished, of } = self;
+        write!(f, "{unfinished} (of {of}) futures unfinished")
+    }
+}
+
+impl std::error::Error for Unfinished {}
 
 /// When [`wait`] returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
