@@ -5,7 +5,9 @@
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
-use shared::executor::{Executor, ProcessPoolExecutor, SubmitError, TaskError};
+use shared::executor::{
+    Executor, ProcessPoolExecutor, SubmitError, TaskError, TaskFuture,
+};
 use shared::tasks::{Echo, Sleep};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -89,4 +91,54 @@ fn one_workers_death_fails_every_running_and_pending_future() {
         "a worker outlived the pool's breaking"
     );
     assert!(matches!(pool.submit(Echo(4)), Err(SubmitError::Broken(_))));
+}
+
+/// A pool with one worker stopped (`kill -STOP`) in the middle of a task:
+/// it answers nothing and acts on no signal but SIGKILL.
+fn pool_with_a_stopped_worker() -> (ProcessPoolExecutor, u32, TaskFuture<u64>) {
+    let pool = ProcessPoolExecutor::new(1, worker()).unwrap();
+    let pid = pool.pids()[0];
+    let task = pool
+        .submit(Sleep {
+            ms: 600_000,
+            value: 0,
+        })
+        .unwrap();
+    assert!(eventually(|| task.running()), "the task never started");
+    kill(Pid::from_raw(pid as i32), Signal::SIGSTOP).unwrap();
+    (pool, pid, task)
+}
+
+/// Runs `stop` on another thread and says whether it returned in `bound`.
+fn returns_within(bound: Duration, stop: impl FnOnce() + Send + 'static) -> bool {
+    let (done, returned) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        stop();
+        let _ = done.send(());
+    });
+    returned.recv_timeout(bound).is_ok()
+}
+
+#[test]
+fn kill_workers_and_terminate_workers_both_end_a_stopped_worker() {
+    use shared::executor::process_pool::TERMINATE_GRACE;
+    for (name, grace) in [
+        ("kill_workers", Duration::ZERO),
+        ("terminate_workers", TERMINATE_GRACE),
+    ] {
+        let (pool, pid, task) = pool_with_a_stopped_worker();
+        let pool = std::sync::Arc::new(pool);
+        let stopping = pool.clone();
+        let returned = returns_within(grace + BOUND, move || match name {
+            "kill_workers" => stopping.kill_workers(),
+            _ => stopping.terminate_workers(),
+        });
+        assert!(returned, "{name} waited on the stopped worker for ever");
+        let error = task.result_timeout(BOUND).unwrap_err();
+        assert!(
+            matches!(&error, TaskError::BrokenPool(why) if why.contains(name)),
+            "{name}: {error}"
+        );
+        assert!(gone(pid), "{name} left the stopped worker {pid}");
+    }
 }

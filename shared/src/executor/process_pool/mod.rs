@@ -49,6 +49,10 @@ pub struct ProcessPoolExecutor {
 /// the workers still busy with them.
 pub const DROP_WAIT: Duration = Duration::from_secs(10);
 
+/// How long `terminate_workers` gives a worker to end on SIGTERM before it
+/// sends SIGKILL.
+pub const TERMINATE_GRACE: Duration = Duration::from_secs(2);
+
 impl ProcessPoolExecutor {
     /// Starts `workers` copies of `program` with [`WORKER_FLAG`].
     pub fn new(
@@ -97,16 +101,41 @@ impl ProcessPoolExecutor {
 
     // ANCHOR: terminate
     /// Stops every worker now, whatever it is running: Python 3.14's
-    /// `terminate_workers()`. The running tasks and every queued one fail
-    /// with `BrokenPool`, later submits are refused, and every worker has
-    /// been reaped when this returns. For a worker that stopped answering,
-    /// which `shutdown(wait)` would wait for for ever.
+    /// `terminate_workers()`, SIGTERM. The running tasks and every queued
+    /// one fail with `BrokenPool`, later submits are refused, and every
+    /// worker has been reaped when this returns: one that has not ended
+    /// [`TERMINATE_GRACE`] after SIGTERM (a stopped one cannot) gets
+    /// SIGKILL. For a worker that stopped answering, which `shutdown(wait)`
+    /// would wait for for ever.
     pub fn terminate_workers(&self) {
-        let why = "the workers were terminated (terminate_workers)".to_string();
-        self.state.break_pool(why, Stop::Kill);
-        self.shutdown(true, false);
+        let why = "the workers were terminated (terminate_workers)";
+        self.stop_workers(why, Stop::Terminate);
+    }
+
+    /// As [`terminate_workers`](Self::terminate_workers), with SIGKILL
+    /// straight away: Python 3.14's `kill_workers()`.
+    pub fn kill_workers(&self) {
+        self.stop_workers("the workers were killed (kill_workers)", Stop::Kill);
     }
     // ANCHOR_END: terminate
+
+    fn stop_workers(&self, why: &str, how: Stop) {
+        self.state.break_pool(why.to_string(), how);
+        if how == Stop::Terminate {
+            let deadline = Instant::now() + TERMINATE_GRACE;
+            while self.busy_drivers() > 0 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            self.state.break_pool(why.to_string(), Stop::Kill);
+        }
+        self.shutdown(true, false);
+    }
+
+    /// Driver threads still running: each holds a worker not yet reaped.
+    fn busy_drivers(&self) -> usize {
+        let drivers = lock(&self.drivers);
+        drivers.iter().filter(|d| !d.is_finished()).count()
+    }
 }
 
 impl ProcessPoolExecutor {
@@ -186,7 +215,8 @@ impl Drop for ProcessPoolExecutor {
     /// ever. A pool is often dropped on an error path — a result that timed
     /// out, a `?` — and a worker that stopped answering (stopped, hung,
     /// deadlocked) would hold the program there with nothing said. After
-    /// `drop_wait`, the workers still busy are terminated, their tasks fail
+    /// `drop_wait`, the workers still busy are killed (SIGKILL: a stopped
+    /// worker does not act on SIGTERM), their tasks fail
     /// with `BrokenPool`, and stderr says so. An explicit
     /// `shutdown(wait = true)` still waits as long as it takes, as
     /// CPython's does.
@@ -202,10 +232,11 @@ impl Drop for ProcessPoolExecutor {
         if still_busy > 0 {
             eprintln!(
                 "process pool: {still_busy} worker(s) still busy {:.1} s after the \
-                 pool was dropped: terminated",
+                 pool was dropped: killed",
                 self.drop_wait.as_secs_f64()
             );
-            self.terminate_workers();
+            let why = "the pool was dropped while they were busy: killed";
+            self.stop_workers(why, Stop::Kill);
         }
         for driver in drivers {
             let _ = driver.join();

@@ -47,9 +47,13 @@ impl PoolState {
     }
 }
 
-/// How to stop a worker.
+/// How to stop a worker: Python 3.14's `terminate_workers` sends SIGTERM,
+/// `kill_workers` SIGKILL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Stop {
+    /// SIGTERM: a worker can end in its own way (a stopped one only once
+    /// it is continued).
+    Terminate,
     /// SIGKILL: nothing can delay it, not even a stopped process.
     Kill,
 }
@@ -61,6 +65,14 @@ pub(super) fn stop(child: &mut Child, how: Stop) {
     match how {
         Stop::Kill => {
             let _ = child.kill();
+        }
+        Stop::Terminate => {
+            if let (Ok(None), Ok(pid)) =
+                (child.try_wait(), i32::try_from(child.id()))
+            {
+                use nix::sys::signal::{Signal, kill};
+                let _ = kill(nix::unistd::Pid::from_raw(pid), Signal::SIGTERM);
+            }
         }
     }
 }
