@@ -1,17 +1,33 @@
 //! `ThreadPoolExecutor`: a fixed set of worker threads taking work from one
 //! crossbeam channel. Any closure can be submitted ([`submit_fn`]), as any
 //! callable can in Python; [`Task`]s work too, for code written against
-//! [`Executor`].
+//! [`Executor`]. [`ThreadPoolExecutor::builder`] takes CPython's other
+//! arguments: `thread_name_prefix` and `initializer`.
 //!
 //! [`submit_fn`]: ThreadPoolExecutor::submit_fn
 
-use super::sync::{Mutex, lock};
-use super::{BatchFuture, Executor, SubmitError, Task, TaskFuture, run_caught};
+use super::sync::{Arc, Mutex, lock};
+use super::{
+    BatchFuture, Executor, SubmitError, Task, TaskError, TaskFuture, run_caught,
+};
 use crossbeam::channel::{Receiver, Sender, unbounded};
 use std::thread::JoinHandle;
 
-/// One queued unit of work: run it (`true`) or cancel it (`false`).
-type Work = Box<dyn FnOnce(bool) + Send>;
+/// What a worker does with a queued unit of work.
+enum Order {
+    Run,
+    /// `shutdown(cancel_futures)`: it never starts.
+    Cancel,
+    /// The pool is broken: it fails with this.
+    Fail(TaskError),
+}
+
+/// One queued unit of work, told what to do when a worker takes it.
+type Work = Box<dyn FnOnce(Order) + Send>;
+
+/// Code each worker thread runs once before its first task: CPython's
+/// `initializer` (with its `initargs` captured).
+pub type Initializer = std::sync::Arc<dyn Fn() -> anyhow::Result<()> + Send + Sync>;
 
 /// A pool of worker threads. Dropping it shuts it down and joins the
 /// workers, like leaving a `with ThreadPoolExecutor() as pool:` block.
@@ -21,26 +37,123 @@ pub struct ThreadPoolExecutor {
     /// Kept to drain queued work when shutdown cancels it.
     backlog: Receiver<Work>,
     workers: Mutex<Vec<JoinHandle<()>>>,
+    /// Why the pool broke: an initializer failed (`BrokenThreadPool`).
+    broken: Arc<Mutex<Option<String>>>,
 }
 
-impl ThreadPoolExecutor {
-    /// A pool of `workers` threads; zero workers is an error, as in Python.
-    pub fn new(workers: usize) -> anyhow::Result<ThreadPoolExecutor> {
+/// The options of a thread pool, CPython's arguments by their names.
+#[must_use = "a builder does nothing until build() is called"]
+pub struct ThreadPoolBuilder {
+    max_workers: Option<usize>,
+    thread_name_prefix: Option<String>,
+    initializer: Option<Initializer>,
+}
+
+impl ThreadPoolBuilder {
+    /// How many threads (default: [`ThreadPoolExecutor::default_workers`]).
+    pub fn max_workers(mut self, workers: usize) -> Self {
+        self.max_workers = Some(workers);
+        self
+    }
+
+    /// Names the threads `{prefix}_0`, `{prefix}_1`, … as CPython does, so
+    /// that a debugger or a log tells the pools apart.
+    pub fn thread_name_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.thread_name_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Runs `initializer` on each worker thread before its first task. If
+    /// it fails (or panics), the pool is broken, as CPython's
+    /// `BrokenThreadPool`: every pending task fails with
+    /// `TaskError::BrokenPool` and later submits are refused.
+    pub fn initializer(
+        mut self,
+        initializer: impl Fn() -> anyhow::Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        self.initializer = Some(std::sync::Arc::new(initializer));
+        self
+    }
+
+    pub fn build(self) -> anyhow::Result<ThreadPoolExecutor> {
+        let workers = self
+            .max_workers
+            .unwrap_or_else(ThreadPoolExecutor::default_workers);
         anyhow::ensure!(workers > 0, "a pool needs at least one worker");
         let (queue, backlog) = unbounded::<Work>();
+        let broken = Arc::new(Mutex::new(None));
         let handles = (0..workers)
             .map(|i| {
-                let jobs = backlog.clone();
+                let name = match &self.thread_name_prefix {
+                    Some(prefix) => format!("{prefix}_{i}"),
+                    None => format!("pool-worker-{i}"),
+                };
+                let (jobs, broken) = (backlog.clone(), broken.clone());
+                let initializer = self.initializer.clone();
                 std::thread::Builder::new()
-                    .name(format!("pool-worker-{i}"))
-                    .spawn(move || jobs.iter().for_each(|work| work(true)))
+                    .name(name)
+                    .spawn(move || work(&jobs, &broken, initializer))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ThreadPoolExecutor {
             queue: Mutex::new(Some(queue)),
             backlog,
             workers: Mutex::new(handles),
+            broken,
         })
+    }
+}
+
+/// A worker thread's life: initialise, then take work until the queue
+/// closes, failing it instead once the pool is broken.
+fn work(
+    jobs: &Receiver<Work>,
+    broken: &Mutex<Option<String>>,
+    initializer: Option<Initializer>,
+) {
+    if let Some(initializer) = initializer
+        && let Err(why) = run_caught(|| initializer())
+    {
+        let why = format!("a thread initializer failed: {why}");
+        lock(broken).get_or_insert(why);
+    }
+    for work in jobs.iter() {
+        // Read first: a guard in the match would hold the lock while the
+        // task runs, and the workers would take turns.
+        let broken = lock(broken).clone();
+        match broken {
+            None => work(Order::Run),
+            Some(why) => work(Order::Fail(TaskError::BrokenPool(why))),
+        }
+    }
+}
+
+impl ThreadPoolExecutor {
+    /// A pool of `workers` threads; zero workers is an error, as in Python.
+    pub fn new(workers: usize) -> anyhow::Result<ThreadPoolExecutor> {
+        ThreadPoolExecutor::builder().max_workers(workers).build()
+    }
+
+    /// A pool with CPython's other arguments: `max_workers`,
+    /// `thread_name_prefix`, `initializer`.
+    pub fn builder() -> ThreadPoolBuilder {
+        ThreadPoolBuilder {
+            max_workers: None,
+            thread_name_prefix: None,
+            initializer: None,
+        }
+    }
+
+    /// CPython's default since 3.8: `min(32, cores + 4)`. A thread pool is
+    /// mostly for work that waits (I/O), so more threads than cores keeps
+    /// the cores busy, and 32 caps the memory on large machines.
+    pub fn default_workers() -> usize {
+        (crate::machine::cores() + 4).min(32)
+    }
+
+    /// Why the pool is broken, if it is: an initializer failed.
+    pub fn broken(&self) -> Option<String> {
+        lock(&self.broken).clone()
     }
 
     // ANCHOR: submit_fn
@@ -52,12 +165,11 @@ impl ThreadPoolExecutor {
     {
         let future = TaskFuture::pending();
         let handle = future.clone();
-        self.enqueue(Box::new(move |run| {
-            if !run {
-                handle.cancel();
-            } else if handle.set_running() {
-                handle.finish(run_caught(task));
-            } // else: cancelled while queued, so it never runs
+        self.enqueue(Box::new(move |order| match order {
+            Order::Run if handle.set_running() => handle.finish(run_caught(task)),
+            Order::Run => {} // cancelled while queued, so it never runs
+            Order::Cancel => drop(handle.cancel()),
+            Order::Fail(why) => handle.finish(Err(why)),
         }))?;
         Ok(future)
     }
@@ -65,6 +177,9 @@ impl ThreadPoolExecutor {
 
     fn enqueue(&self, work: Work) -> Result<(), SubmitError> {
         let queue = lock(&self.queue);
+        if let Some(why) = self.broken() {
+            return Err(SubmitError::Broken(why));
+        }
         let sender = queue.as_ref().ok_or(SubmitError::ShutDown)?;
         sender.send(work).map_err(|_| SubmitError::ShutDown)
     }
@@ -78,12 +193,15 @@ impl Executor for ThreadPoolExecutor {
         let futures: Vec<TaskFuture<T::Output>> =
             tasks.iter().map(|_| TaskFuture::pending()).collect();
         let handles = futures.clone();
-        self.enqueue(Box::new(move |run| {
+        self.enqueue(Box::new(move |order| {
             for (task, future) in tasks.into_iter().zip(handles) {
-                if !run {
-                    future.cancel();
-                } else if future.set_running() {
-                    future.finish(run_caught(|| task.run()));
+                match &order {
+                    Order::Run if future.set_running() => {
+                        future.finish(run_caught(|| task.run()))
+                    }
+                    Order::Run => {}
+                    Order::Cancel => drop(future.cancel()),
+                    Order::Fail(why) => future.finish(Err(why.clone())),
                 }
             }
         }))?;
@@ -96,14 +214,15 @@ impl Executor for ThreadPoolExecutor {
     ) -> Result<BatchFuture<T::Output>, SubmitError> {
         let future = TaskFuture::pending();
         let handle = future.clone();
-        self.enqueue(Box::new(move |run| {
-            if !run {
-                handle.cancel();
-            } else if handle.set_running() {
+        self.enqueue(Box::new(move |order| match order {
+            Order::Run if handle.set_running() => {
                 let results =
                     tasks.into_iter().map(|task| run_caught(|| task.run()));
                 handle.finish(Ok(results.collect()));
             }
+            Order::Run => {}
+            Order::Cancel => drop(handle.cancel()),
+            Order::Fail(why) => handle.finish(Err(why)),
         }))?;
         Ok(future)
     }
@@ -112,7 +231,7 @@ impl Executor for ThreadPoolExecutor {
         lock(&self.queue).take();
         if cancel_futures {
             while let Ok(work) = self.backlog.try_recv() {
-                work(false);
+                work(Order::Cancel);
             }
         }
         if wait {

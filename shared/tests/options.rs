@@ -1,0 +1,94 @@
+//! CPython's executor options, held to CPython's behaviour: `initializer`
+//! on both pools (a failing one breaks the pool), `thread_name_prefix`,
+//! `max_tasks_per_child`, and the default worker counts. Every wait has a
+//! bound.
+
+use shared::executor::{Executor, SubmitError, TaskError, ThreadPoolExecutor};
+use shared::tasks::Echo;
+use std::time::Duration;
+
+const BOUND: Duration = Duration::from_secs(20);
+
+#[test]
+fn thread_names_take_the_prefix_as_cpython_names_them() {
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(2)
+        .thread_name_prefix("fetcher")
+        .build()
+        .unwrap();
+    let name = pool
+        .submit_fn(|| Ok(std::thread::current().name().map(String::from)))
+        .unwrap()
+        .result_timeout(BOUND)
+        .unwrap()
+        .expect("a pool thread has a name");
+    assert!(name == "fetcher_0" || name == "fetcher_1", "{name}");
+}
+
+#[test]
+fn the_thread_initializer_runs_once_on_each_worker_before_its_tasks() {
+    use std::sync::{Arc, Mutex};
+    let initialised = Arc::new(Mutex::new(Vec::new()));
+    let seen = initialised.clone();
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(3)
+        .initializer(move || {
+            let me = std::thread::current().name().map(String::from);
+            seen.lock().unwrap().push(me);
+            Ok(())
+        })
+        .build()
+        .unwrap();
+    let ran_on = pool
+        .submit_fn(|| Ok(std::thread::current().name().map(String::from)))
+        .unwrap()
+        .result_timeout(BOUND)
+        .unwrap();
+    assert!(
+        initialised.lock().unwrap().contains(&ran_on),
+        "ran uninitialised"
+    );
+    drop(pool); // joins the workers: every initializer has run
+    let mut names = initialised.lock().unwrap().clone();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 3, "once on each worker: {names:?}");
+}
+
+/// CPython: a failing initializer makes the pool a `BrokenThreadPool`; a
+/// task either is refused or fails, and never runs.
+#[test]
+fn a_failing_thread_initializer_breaks_the_pool() {
+    let pool = ThreadPoolExecutor::builder()
+        .max_workers(1)
+        .initializer(|| anyhow::bail!("no database"))
+        .build()
+        .unwrap();
+    let ran = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = ran.clone();
+    match pool.submit_fn(move || {
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        Ok(1)
+    }) {
+        Ok(future) => {
+            let error = future.result_timeout(BOUND).unwrap_err();
+            assert!(
+                matches!(&error, TaskError::BrokenPool(why) if why.contains("no database")),
+                "{error}"
+            );
+        }
+        Err(refused) => {
+            assert!(matches!(refused, SubmitError::Broken(_)), "{refused}")
+        }
+    }
+    drop(pool);
+    assert!(!ran.load(std::sync::atomic::Ordering::SeqCst), "a task ran");
+}
+
+#[test]
+fn a_thread_pool_without_a_size_takes_cpythons_default() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(ThreadPoolExecutor::default_workers(), (cores + 4).min(32));
+    let pool = ThreadPoolExecutor::builder().build().unwrap();
+    assert_eq!(pool.submit(Echo(1)).unwrap().result_timeout(BOUND), Ok(1));
+}
