@@ -98,6 +98,37 @@ impl Task for Print {
     }
 }
 
+/// What [`Remember`] stored in this process, for [`Recall`] to read.
+static REMEMBERED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Stores a note in the process that runs it: a pool's initializer, as a
+/// Python worker's initializer opens a connection or loads a model once.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Remember(pub String);
+
+impl Task for Remember {
+    type Output = ();
+    const NAME: &'static str = "remember";
+    fn run(self) -> anyhow::Result<()> {
+        *REMEMBERED.lock().unwrap_or_else(|p| p.into_inner()) = Some(self.0);
+        Ok(())
+    }
+}
+
+/// The note [`Remember`] stored in this process, if any, and the process's
+/// id: which worker ran it, and whether that worker was initialised.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Recall;
+
+impl Task for Recall {
+    type Output = (Option<String>, u32);
+    const NAME: &'static str = "recall";
+    fn run(self) -> anyhow::Result<(Option<String>, u32)> {
+        let note = REMEMBERED.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok((note, std::process::id()))
+    }
+}
+
 /// How a task can go wrong.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Misbehave {
@@ -131,4 +162,6 @@ pub fn registry() -> Registry {
         .register::<Sleep>()
         .register::<Print>()
         .register::<Misbehave>()
+        .register::<Remember>()
+        .register::<Recall>()
 }

@@ -3,8 +3,11 @@
 //! `max_tasks_per_child`, and the default worker counts. Every wait has a
 //! bound.
 
-use shared::executor::{Executor, SubmitError, TaskError, ThreadPoolExecutor};
-use shared::tasks::Echo;
+use shared::executor::{
+    Executor, ProcessPoolExecutor, SubmitError, TaskError, ThreadPoolExecutor,
+};
+use shared::tasks::{Echo, Misbehave, Recall, Remember};
+use std::path::Path;
 use std::time::Duration;
 
 const BOUND: Duration = Duration::from_secs(20);
@@ -90,5 +93,85 @@ fn a_thread_pool_without_a_size_takes_cpythons_default() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     assert_eq!(ThreadPoolExecutor::default_workers(), (cores + 4).min(32));
     let pool = ThreadPoolExecutor::builder().build().unwrap();
+    assert_eq!(pool.submit(Echo(1)).unwrap().result_timeout(BOUND), Ok(1));
+}
+
+fn worker() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_executor-worker"))
+}
+
+/// One worker, replaced after every two jobs: five jobs in a row run on
+/// three processes, two, two and one, each initialised before its first
+/// job, and each replaced worker reaped.
+#[test]
+fn max_tasks_per_child_replaces_a_worker_and_initialises_the_new_one() {
+    let pool = ProcessPoolExecutor::builder(worker())
+        .max_workers(1)
+        .max_tasks_per_child(2)
+        .initializer(Remember("ready".into()))
+        .build()
+        .unwrap();
+    let mut pids = Vec::new();
+    for _ in 0..5 {
+        let (note, pid) =
+            pool.submit(Recall).unwrap().result_timeout(BOUND).unwrap();
+        assert_eq!(
+            note.as_deref(),
+            Some("ready"),
+            "worker {pid} was not initialised"
+        );
+        pids.push(pid);
+    }
+    let (a, b, c) = (pids[0], pids[2], pids[4]);
+    assert_eq!(pids, [a, a, b, b, c], "replaced after every two jobs");
+    assert!(a != b && b != c && a != c, "{pids:?}");
+    for old in [a, b] {
+        assert!(
+            !Path::new(&format!("/proc/{old}")).exists(),
+            "worker {old} remains"
+        );
+    }
+    assert_eq!(pool.pids(), [c]);
+}
+
+#[test]
+fn max_tasks_per_child_of_zero_is_refused() {
+    let refused = ProcessPoolExecutor::builder(worker())
+        .max_tasks_per_child(0)
+        .build();
+    assert!(refused.is_err());
+}
+
+/// CPython: a failing initializer makes the pool a `BrokenProcessPool`.
+#[test]
+fn a_failing_process_initializer_breaks_the_pool() {
+    let pool = ProcessPoolExecutor::builder(worker())
+        .max_workers(2)
+        .initializer(Misbehave::Fail("no database".into()))
+        .build()
+        .unwrap();
+    match pool.submit(Echo(1)) {
+        Ok(future) => {
+            let error = future.result_timeout(BOUND).unwrap_err();
+            assert!(
+                matches!(&error, TaskError::BrokenPool(why) if why.contains("no database")),
+                "{error}"
+            );
+        }
+        Err(refused) => {
+            assert!(matches!(refused, SubmitError::Broken(_)), "{refused}")
+        }
+    }
+    let why = pool.broken().expect("the pool is broken");
+    assert!(why.contains("initializer misbehave failed"), "{why}");
+    assert!(matches!(pool.submit(Echo(2)), Err(SubmitError::Broken(_))));
+}
+
+#[test]
+fn a_process_pool_without_a_size_has_a_worker_per_core() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(ProcessPoolExecutor::default_workers(), cores);
+    let pool = ProcessPoolExecutor::builder(worker()).build().unwrap();
+    assert_eq!(pool.pids().len(), cores);
     assert_eq!(pool.submit(Echo(1)).unwrap().result_timeout(BOUND), Ok(1));
 }

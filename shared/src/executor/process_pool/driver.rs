@@ -13,46 +13,152 @@ use crossbeam::channel::{Receiver, select, unbounded};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
+use std::thread::JoinHandle;
+
+/// What every worker of a pool is started with, replacements too.
+pub(super) struct WorkerSpec {
+    pub program: PathBuf,
+    /// The task each worker runs before its first job, encoded.
+    pub initializer: Option<(&'static str, Raw)>,
+    pub max_tasks_per_child: Option<usize>,
+}
+
+/// Starts `workers` worker processes and a driver thread for each. A
+/// program that cannot be started is an error here; an initializer that
+/// fails breaks the pool later, as in CPython.
+pub(super) fn start_pool(
+    workers: usize,
+    spec: WorkerSpec,
+) -> anyhow::Result<StartedPool> {
+    let (queue, backlog) = unbounded::<Job>();
+    let state = Arc::new(PoolState::new(queue));
+    let spec = std::sync::Arc::new(spec);
+    let mut drivers = Vec::new();
+    for index in 0..workers {
+        let worker = WorkerProcess::start(&spec.program)?;
+        lock(&state.workers).push(worker.child.clone());
+        let (jobs, state, spec) = (backlog.clone(), state.clone(), spec.clone());
+        let driver = std::thread::Builder::new()
+            .name(format!("process-driver-{index}"))
+            .spawn(move || drive(index, worker, &spec, &jobs, &state))?;
+        drivers.push(driver);
+    }
+    Ok(StartedPool {
+        state,
+        backlog,
+        drivers,
+    })
+}
+
+/// What [`start_pool`] started, for the pool to keep.
+pub(super) struct StartedPool {
+    pub state: Arc<PoolState>,
+    pub backlog: Receiver<Job>,
+    pub drivers: Vec<JoinHandle<()>>,
+}
 
 // ANCHOR: drive
 /// One driver thread's life: feed its worker until the queue closes, then
 /// reap it. If the worker dies, busy or idle, the whole pool breaks: every
 /// worker is killed, and every running and queued task fails.
-pub(super) fn drive(
-    mut worker: WorkerProcess,
+fn drive(
+    index: usize,
+    worker: WorkerProcess,
+    spec: &WorkerSpec,
     jobs: &Receiver<Job>,
     pool: &PoolState,
 ) {
-    let why = loop {
-        select! {
-            recv(jobs) -> job => match job {
-                Ok(job) => {
-                    if let Err(why) = run_job(&mut worker, job, pool) {
-                        break why;
-                    }
-                }
-                Err(_) => return worker.finish(), // shut down, queue drained
-            },
-            // Idle, the worker has nothing to say: this is its stdout closing.
-            recv(worker.replies) -> _ => {
-                break pool.break_pool(worker.death("idle"), Stop::Kill);
-            }
-        }
+    let Err(why) = feed(index, worker, spec, jobs, pool) else {
+        return; // shut down, the queue drained
     };
     // The queue closed when the pool broke: fail what is left in it.
     for job in jobs.iter() {
         job.futures.fail(&TaskError::BrokenPool(why.clone()));
     }
 }
+
+/// Feeds the worker jobs until the queue closes (`Ok`) or the pool breaks
+/// (`Err` with why), replacing it after `max_tasks_per_child` jobs.
+fn feed(
+    index: usize,
+    mut worker: WorkerProcess,
+    spec: &WorkerSpec,
+    jobs: &Receiver<Job>,
+    pool: &PoolState,
+) -> Result<(), String> {
+    initialise(&mut worker, spec, pool)?;
+    let mut jobs_run = 0;
+    loop {
+        let replies = worker.replies.clone();
+        select! {
+            recv(jobs) -> job => match job {
+                Ok(job) => jobs_run += usize::from(run_job(&mut worker, job, pool)?),
+                Err(_) => {
+                    worker.finish();
+                    return Ok(());
+                }
+            },
+            // Idle, the worker has nothing to say: this is its stdout closing.
+            recv(replies) -> _ => {
+                return Err(pool.break_pool(worker.death("idle"), Stop::Kill));
+            }
+        }
+        if spec.max_tasks_per_child.is_some_and(|max| jobs_run >= max) {
+            worker.finish();
+            worker = replacement(index, spec, pool)?;
+            jobs_run = 0;
+        }
+    }
+}
 // ANCHOR_END: drive
 
-/// Runs one job on the worker. `Err` with why the pool is broken, if it is
-/// (this worker died, or another did).
+/// A fresh worker in place of worker `index`, initialised.
+fn replacement(
+    index: usize,
+    spec: &WorkerSpec,
+    pool: &PoolState,
+) -> Result<WorkerProcess, String> {
+    let mut worker = match WorkerProcess::start(&spec.program) {
+        Ok(worker) => worker,
+        Err(err) => {
+            let why = format!("could not start a replacement worker: {err:#}");
+            return Err(pool.break_pool(why, Stop::Kill));
+        }
+    };
+    lock(&pool.workers)[index] = worker.child.clone();
+    initialise(&mut worker, spec, pool)?;
+    Ok(worker)
+}
+
+/// Runs the pool's initializer, if it has one, in a new worker; a failure
+/// breaks the pool.
+fn initialise(
+    worker: &mut WorkerProcess,
+    spec: &WorkerSpec,
+    pool: &PoolState,
+) -> Result<(), String> {
+    let Some((task, args)) = &spec.initializer else {
+        return Ok(());
+    };
+    let failed = match worker.call(task, vec![args.clone()]) {
+        Ok(mut results) => match results.pop() {
+            Some(Ok(_)) => return Ok(()),
+            Some(Err(err)) => format!("the initializer {task} failed: {err}"),
+            None => format!("the initializer {task} gave no result"),
+        },
+        Err(()) => worker.death(&format!("running the initializer {task}")),
+    };
+    Err(pool.break_pool(failed, Stop::Kill))
+}
+
+/// Runs one job on the worker: whether it was sent (not if every task of
+/// it was cancelled), or `Err` with why the pool is broken, if it is (this
+/// worker died, or another did).
 fn run_job(
     worker: &mut WorkerProcess,
     job: Job,
     pool: &PoolState,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     if let Some(why) = pool.broken() {
         job.futures.fail(&TaskError::BrokenPool(why.clone()));
         return Err(why);
@@ -65,12 +171,12 @@ fn run_job(
         .filter_map(|(arg, started)| started.then_some(arg))
         .collect();
     if args.is_empty() {
-        return Ok(()); // every task of the job was cancelled
+        return Ok(false); // every task of the job was cancelled
     }
     match worker.call(job.task, args) {
         Ok(results) => {
             job.futures.complete(&started, results);
-            Ok(())
+            Ok(true)
         }
         Err(()) => {
             // The first reason stands: a termination, not its SIGKILL.

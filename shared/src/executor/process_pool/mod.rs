@@ -14,19 +14,20 @@
 //! Python: [`ProcessPoolExecutor::terminate_workers`] (Python 3.14's name)
 //! stops every worker at once.
 
+mod builder;
 mod driver;
 mod jobs;
 mod state;
 pub mod wire;
 mod worker;
 
+pub use builder::ProcessPoolBuilder;
 pub use wire::{REPLY_MARKER, Raw, Reply, Request};
 pub use worker::{Registry, WORKER_FLAG, serve, serve_if_worker};
 
 use super::sync::{Arc, Mutex, lock};
 use super::{BatchFuture, Executor, SubmitError, Task, TaskFuture};
-use crossbeam::channel::{Receiver, unbounded};
-use driver::{WorkerProcess, drive};
+use crossbeam::channel::Receiver;
 use jobs::{Batch, Job, JobFutures};
 use state::{PoolState, Stop};
 use std::path::Path;
@@ -59,25 +60,22 @@ impl ProcessPoolExecutor {
         workers: usize,
         program: &Path,
     ) -> anyhow::Result<ProcessPoolExecutor> {
-        anyhow::ensure!(workers > 0, "a pool needs at least one worker");
-        let (queue, backlog) = unbounded::<Job>();
-        let state = Arc::new(PoolState::new(queue));
-        let mut drivers = Vec::new();
-        for i in 0..workers {
-            let worker = WorkerProcess::start(program)?;
-            lock(&state.workers).push(worker.child.clone());
-            let (jobs, state) = (backlog.clone(), state.clone());
-            let driver = std::thread::Builder::new()
-                .name(format!("process-driver-{i}"))
-                .spawn(move || drive(worker, &jobs, &state))?;
-            drivers.push(driver);
-        }
-        Ok(ProcessPoolExecutor {
-            state,
-            backlog,
-            drivers: Mutex::new(drivers),
-            drop_wait: DROP_WAIT,
-        })
+        ProcessPoolExecutor::builder(program)
+            .max_workers(workers)
+            .build()
+    }
+
+    /// A pool of `program`'s worker processes with CPython's other
+    /// arguments: `max_workers`, `max_tasks_per_child`, `initializer`.
+    pub fn builder(program: &Path) -> ProcessPoolBuilder {
+        ProcessPoolBuilder::new(program)
+    }
+
+    /// CPython's default: one worker per core this process may use
+    /// (`os.process_cpu_count()`). Each runs CPU work in parallel; more
+    /// would only take turns on the cores.
+    pub fn default_workers() -> usize {
+        crate::machine::cores()
     }
 
     /// How long dropping the pool waits for its running tasks before it
