@@ -51,11 +51,14 @@ fn the_thread_initializer_runs_once_on_each_worker_before_its_tasks() {
         initialised.lock().unwrap().contains(&ran_on),
         "ran uninitialised"
     );
+    let started = pool.threads();
     drop(pool); // joins the workers: every initializer has run
     let mut names = initialised.lock().unwrap().clone();
+    let runs = names.len();
     names.sort();
     names.dedup();
-    assert_eq!(names.len(), 3, "once on each worker: {names:?}");
+    assert_eq!(names.len(), runs, "more than once on a worker: {names:?}");
+    assert_eq!(runs, started, "not on each started worker: {names:?}");
 }
 
 /// CPython: a failing initializer makes the pool a `BrokenThreadPool`; a
@@ -174,4 +177,64 @@ fn a_process_pool_without_a_size_has_a_worker_per_core() {
     let pool = ProcessPoolExecutor::builder(worker()).build().unwrap();
     assert_eq!(pool.pids().len(), cores);
     assert_eq!(pool.submit(Echo(1)).unwrap().result_timeout(BOUND), Ok(1));
+}
+
+/// Waits, at most `BOUND`, until `condition` holds; false if it never did.
+fn eventually(condition: impl Fn() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < BOUND {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    condition()
+}
+
+/// CPython starts a thread only when no idle one can take the work: a
+/// pool of 8 that ran 3 tasks one after another holds one thread.
+#[test]
+fn a_thread_pool_reuses_an_idle_worker_before_starting_another() {
+    let pool = ThreadPoolExecutor::new(8).unwrap();
+    assert_eq!(pool.threads(), 0, "no thread before the first submit");
+    for value in 0..3 {
+        assert_eq!(
+            pool.submit(Echo(value)).unwrap().result_timeout(BOUND),
+            Ok(value)
+        );
+        // The worker says it is idle just after the result: wait for that,
+        // so the next submit finds it.
+        assert!(
+            eventually(|| pool.idle_threads() == 1),
+            "the worker never idled"
+        );
+    }
+    assert_eq!(pool.threads(), 1);
+}
+
+/// Busy workers are not reused: three tasks held at once get three threads,
+/// and all three run at the same time.
+#[test]
+fn a_thread_pool_starts_a_thread_for_work_no_idle_worker_can_take() {
+    let pool = ThreadPoolExecutor::new(8).unwrap();
+    let (open, gate) = crossbeam::channel::unbounded::<()>();
+    let held: Vec<_> = (0..3)
+        .map(|i| {
+            let gate = gate.clone();
+            pool.submit_fn(move || {
+                gate.recv_timeout(BOUND)?;
+                Ok(i)
+            })
+            .unwrap()
+        })
+        .collect();
+    assert!(
+        eventually(|| held.iter().all(|f| f.running())),
+        "not all ran at once"
+    );
+    assert_eq!(pool.threads(), 3);
+    drop(open);
+    for future in &held {
+        assert!(future.result_timeout(BOUND).is_err(), "the gate closed");
+    }
 }

@@ -1,5 +1,5 @@
-//! `ThreadPoolExecutor`: a fixed set of worker threads taking work from one
-//! crossbeam channel. Any closure can be submitted ([`submit_fn`]), as any
+//! `ThreadPoolExecutor`: worker threads taking work from one crossbeam
+//! channel, started as they are needed, up to `max_workers`. Any closure can be submitted ([`submit_fn`]), as any
 //! callable can in Python; [`Task`]s work too, for code written against
 //! [`Executor`]. [`ThreadPoolExecutor::builder`] takes CPython's other
 //! arguments: `thread_name_prefix` and `initializer`.
@@ -10,7 +10,8 @@ use super::sync::{Arc, Mutex, lock};
 use super::{
     BatchFuture, Executor, SubmitError, Task, TaskError, TaskFuture, run_caught,
 };
-use crossbeam::channel::{Receiver, Sender, unbounded};
+use crossbeam::channel::{Receiver, Sender, TryRecvError, unbounded};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 /// What a worker does with a queued unit of work.
@@ -36,9 +37,17 @@ pub struct ThreadPoolExecutor {
     queue: Mutex<Option<Sender<Work>>>,
     /// Kept to drain queued work when shutdown cancels it.
     backlog: Receiver<Work>,
+    /// The threads started so far: one per submit that found no idle
+    /// worker, up to `max_workers`, as CPython starts them.
     workers: Mutex<Vec<JoinHandle<()>>>,
     /// Why the pool broke: an initializer failed (`BrokenThreadPool`).
     broken: Arc<Mutex<Option<String>>>,
+    /// Workers that found the queue empty and wait for work: CPython's idle
+    /// semaphore. A submit takes one instead of starting a thread.
+    idle: std::sync::Arc<AtomicUsize>,
+    max_workers: usize,
+    thread_name_prefix: Option<String>,
+    initializer: Option<Initializer>,
 }
 
 /// The options of a thread pool, CPython's arguments by their names.
@@ -81,25 +90,15 @@ impl ThreadPoolBuilder {
             .unwrap_or_else(ThreadPoolExecutor::default_workers);
         anyhow::ensure!(workers > 0, "a pool needs at least one worker");
         let (queue, backlog) = unbounded::<Work>();
-        let broken = Arc::new(Mutex::new(None));
-        let handles = (0..workers)
-            .map(|i| {
-                let name = match &self.thread_name_prefix {
-                    Some(prefix) => format!("{prefix}_{i}"),
-                    None => format!("pool-worker-{i}"),
-                };
-                let (jobs, broken) = (backlog.clone(), broken.clone());
-                let initializer = self.initializer.clone();
-                std::thread::Builder::new()
-                    .name(name)
-                    .spawn(move || work(&jobs, &broken, initializer))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(ThreadPoolExecutor {
             queue: Mutex::new(Some(queue)),
             backlog,
-            workers: Mutex::new(handles),
-            broken,
+            workers: Mutex::new(Vec::new()),
+            broken: Arc::new(Mutex::new(None)),
+            idle: std::sync::Arc::new(AtomicUsize::new(0)),
+            max_workers: workers,
+            thread_name_prefix: self.thread_name_prefix,
+            initializer: self.initializer,
         })
     }
 }
@@ -109,6 +108,7 @@ impl ThreadPoolBuilder {
 fn work(
     jobs: &Receiver<Work>,
     broken: &Mutex<Option<String>>,
+    idle: &AtomicUsize,
     initializer: Option<Initializer>,
 ) {
     if let Some(initializer) = initializer
@@ -117,7 +117,20 @@ fn work(
         let why = format!("a thread initializer failed: {why}");
         lock(broken).get_or_insert(why);
     }
-    for work in jobs.iter() {
+    loop {
+        let work = match jobs.try_recv() {
+            Ok(work) => work,
+            Err(TryRecvError::Disconnected) => return,
+            Err(TryRecvError::Empty) => {
+                // Say so before sleeping, so the next submit wakes this
+                // worker instead of starting another.
+                idle.fetch_add(1, Ordering::SeqCst);
+                match jobs.recv() {
+                    Ok(work) => work,
+                    Err(_) => return,
+                }
+            }
+        };
         // Read first: a guard in the match would hold the lock while the
         // task runs, and the workers would take turns.
         let broken = lock(broken).clone();
@@ -175,13 +188,78 @@ impl ThreadPoolExecutor {
     }
     // ANCHOR_END: submit_fn
 
+    /// How many worker threads have been started (at most `max_workers`).
+    pub fn threads(&self) -> usize {
+        lock(&self.workers).len()
+    }
+
+    /// How many started workers wait for work, as far as the pool knows.
+    pub fn idle_threads(&self) -> usize {
+        self.idle.load(Ordering::SeqCst)
+    }
+
     fn enqueue(&self, work: Work) -> Result<(), SubmitError> {
+        // Held until a worker is there for the work, so that a shutdown
+        // cannot miss a thread started for it.
         let queue = lock(&self.queue);
         if let Some(why) = self.broken() {
             return Err(SubmitError::Broken(why));
         }
         let sender = queue.as_ref().ok_or(SubmitError::ShutDown)?;
-        sender.send(work).map_err(|_| SubmitError::ShutDown)
+        sender.send(work).map_err(|_| SubmitError::ShutDown)?;
+        let adjusted = self.adjust_thread_count();
+        drop(queue);
+        if let Err(SubmitError::Broken(why)) = &adjusted {
+            // No thread will ever take what is queued: fail it (outside
+            // the lock: a done-callback may submit again).
+            while let Ok(work) = self.backlog.try_recv() {
+                work(Order::Fail(TaskError::BrokenPool(why.clone())));
+            }
+        }
+        adjusted
+    }
+
+    // ANCHOR: on_demand
+    /// After a submit: an idle worker will take the work, or else a new
+    /// thread is started, up to `max_workers`. CPython's
+    /// `_adjust_thread_count`: a pool of 32 that ran tasks one at a time
+    /// holds one thread, not 32.
+    fn adjust_thread_count(&self) -> Result<(), SubmitError> {
+        let take_idle = |n: usize| n.checked_sub(1);
+        if self
+            .idle
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, take_idle)
+            .is_ok()
+        {
+            return Ok(());
+        }
+        let mut workers = lock(&self.workers);
+        if workers.len() >= self.max_workers {
+            return Ok(());
+        }
+        match self.spawn_worker(workers.len()) {
+            Ok(worker) => workers.push(worker),
+            Err(err) if workers.is_empty() => {
+                let why = format!("cannot start a worker thread: {err}");
+                lock(&self.broken).get_or_insert(why.clone());
+                return Err(SubmitError::Broken(why));
+            }
+            Err(_) => {} // the workers already started will get to it
+        }
+        Ok(())
+    }
+    // ANCHOR_END: on_demand
+
+    fn spawn_worker(&self, index: usize) -> std::io::Result<JoinHandle<()>> {
+        let name = match &self.thread_name_prefix {
+            Some(prefix) => format!("{prefix}_{index}"),
+            None => format!("pool-worker-{index}"),
+        };
+        let (jobs, broken) = (self.backlog.clone(), self.broken.clone());
+        let (idle, initializer) = (self.idle.clone(), self.initializer.clone());
+        std::thread::Builder::new()
+            .name(name)
+            .spawn(move || work(&jobs, &broken, &idle, initializer))
     }
 }
 
