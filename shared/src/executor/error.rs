@@ -46,6 +46,8 @@ pub enum SubmitError {
     Serialise(String),
     /// `map` with `chunksize` 0: CPython's `ValueError`, not a silent 1.
     ZeroChunksize,
+    /// `map_buffered` with `buffersize` 0: CPython's `ValueError`.
+    ZeroBuffersize,
 }
 
 impl std::fmt::Display for SubmitError {
@@ -57,6 +59,9 @@ impl std::fmt::Display for SubmitError {
                 write!(f, "cannot serialise the task: {why}")
             }
             SubmitError::ZeroChunksize => write!(f, "chunksize must be at least 1"),
+            SubmitError::ZeroBuffersize => {
+                write!(f, "buffersize must be at least 1")
+            }
         }
     }
 }

@@ -11,7 +11,7 @@
 
 use super::future::{CallbackId, deadline_after};
 use super::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use super::{BatchFuture, State, TaskError, TaskFuture};
+use super::{BatchFuture, State, SubmitError, TaskError, TaskFuture};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -81,6 +81,67 @@ impl<T: Clone + Send + 'static> Drop for MapResults<T> {
     fn drop(&mut self) {
         self.cancel_the_rest();
     }
+}
+
+/// Submits the next chunk of a buffered map: `None` once the input is
+/// used up.
+pub type NextChunk<'a, T> =
+    Box<dyn FnMut() -> Option<Result<(BatchFuture<T>, usize), SubmitError>> + 'a>;
+
+/// `map_buffered`'s results: [`MapResults`] that takes one more chunk
+/// from the input each time it waits on the oldest, so that at most
+/// `buffersize` chunks (and one more, for a moment) are in flight however
+/// long the input is, as CPython 3.14's `map(buffersize=…)`.
+#[must_use = "dropping BufferedMap cancels the tasks not yet started: iterate it"]
+pub struct BufferedMap<'a, T: Clone + Send + 'static> {
+    results: MapResults<T>,
+    next_chunk: NextChunk<'a, T>,
+    /// The input is used up, a submit failed, or the map timed out.
+    ended: bool,
+}
+
+impl<'a, T: Clone + Send + 'static> BufferedMap<'a, T> {
+    pub fn new(results: MapResults<T>, next_chunk: NextChunk<'a, T>) -> Self {
+        BufferedMap {
+            results,
+            next_chunk,
+            ended: false,
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static> Iterator for BufferedMap<'_, T> {
+    type Item = Result<T, TaskError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.results.ready.is_empty() && !self.ended {
+            match (self.next_chunk)() {
+                Some(Ok(batch)) => self.results.batches.push_back(batch),
+                Some(Err(refused)) => {
+                    // What a refused submit would have raised, in its place.
+                    self.ended = true;
+                    self.results.batches.push_back((failed(&refused), 1));
+                }
+                None => self.ended = true,
+            }
+        }
+        let item = self.results.next();
+        if matches!(item, Some(Err(TaskError::TimedOut))) {
+            self.ended = true;
+        }
+        item
+    }
+}
+
+/// A batch future already failed with why the pool refused it.
+fn failed<T: Clone + Send + 'static>(refused: &SubmitError) -> BatchFuture<T> {
+    let future = BatchFuture::pending();
+    let why = match refused {
+        SubmitError::Broken(why) => TaskError::BrokenPool(why.clone()),
+        other => TaskError::Failed(other.to_string()),
+    };
+    future.finish(Err(why));
+    future
 }
 
 /// The next index from `signals`, waiting until `deadline` at most.
