@@ -1,19 +1,28 @@
 //! The pool's side of one worker: a driver thread that feeds it jobs and
-//! completes their futures from its replies, and a reader thread that
-//! listens to the worker all the time, busy or idle, so that its death is
-//! noticed the moment its stdout closes, not when the next task is sent.
+//! completes their futures from its replies. Busy, it reads the worker's
+//! stdout itself and sees it close if the worker dies; idle, it looks at
+//! the worker every [`IDLE_CHECK`], so that an idle worker's death is
+//! noticed then, not when the next task is sent to it.
 
 use super::super::TaskError;
 use super::super::sync::{Arc, Mutex, lock};
 use super::jobs::Job;
 use super::state::{PoolState, Stop};
-use super::wire::{Raw, Reply, Request, read_reply, write_frame};
+use super::wire::{Raw, Request, read_reply, write_frame};
 use super::worker::WORKER_FLAG;
-use crossbeam::channel::{Receiver, select, unbounded};
+use crossbeam::channel::{Receiver, RecvTimeoutError, unbounded};
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// How often an idle driver checks that its worker is still alive. Each
+/// check is one `waitpid` with WNOHANG; a shorter interval would notice a
+/// death sooner and wake every idle driver more often. (A reader thread
+/// per worker noticed at once, but put a thread wake-up on every reply,
+/// which a trivial task's round trip measurably paid.)
+pub const IDLE_CHECK: Duration = Duration::from_millis(50);
 
 /// What every worker of a pool is started with, replacements too.
 pub(super) struct WorkerSpec {
@@ -89,19 +98,16 @@ fn feed(
     initialise(&mut worker, spec, pool)?;
     let mut jobs_run = 0;
     loop {
-        let replies = worker.replies.clone();
-        select! {
-            recv(jobs) -> job => match job {
-                Ok(job) => jobs_run += usize::from(run_job(&mut worker, job, pool)?),
-                Err(_) => {
-                    worker.finish();
-                    return Ok(());
-                }
-            },
-            // Idle, the worker has nothing to say: this is its stdout closing.
-            recv(replies) -> _ => {
+        match jobs.recv_timeout(IDLE_CHECK) {
+            Ok(job) => jobs_run += usize::from(run_job(&mut worker, job, pool)?),
+            Err(RecvTimeoutError::Disconnected) => {
+                worker.finish();
+                return Ok(());
+            }
+            Err(RecvTimeoutError::Timeout) if worker.has_exited() => {
                 return Err(pool.break_pool(worker.death("idle"), Stop::Kill));
             }
+            Err(RecvTimeoutError::Timeout) => continue,
         }
         if spec.max_tasks_per_child.is_some_and(|max| jobs_run >= max) {
             worker.finish();
@@ -190,13 +196,11 @@ fn run_job(
     }
 }
 
-/// A running worker process, the pipe to its stdin, and the replies its
-/// reader thread has read from its stdout.
+/// A running worker process and the two ends of its pipes.
 pub(super) struct WorkerProcess {
     pub child: Arc<Mutex<Child>>,
     to_worker: Option<BufWriter<ChildStdin>>,
-    /// Disconnected when the worker's stdout closes: it has died.
-    replies: Receiver<Reply>,
+    from_worker: BufReader<ChildStdout>,
     program: PathBuf,
 }
 
@@ -210,31 +214,23 @@ impl WorkerProcess {
             .spawn()
             .with_context(|| format!("starting worker {}", program.display()))?;
         let to_worker = BufWriter::new(child.stdin.take().expect("stdin is piped"));
-        let mut from_worker =
+        let from_worker =
             BufReader::new(child.stdout.take().expect("stdout is piped"));
-        let (reply, replies) = unbounded();
-        // Not joined: it ends when the worker's stdout closes, which a
-        // process the task started may delay past the worker's own end.
-        std::thread::Builder::new()
-            .name(format!("process-reader-{}", child.id()))
-            .spawn(move || {
-                while let Ok(Some(next)) = read_reply(&mut from_worker, &mut pass_on)
-                {
-                    if reply.send(next).is_err() {
-                        return;
-                    }
-                }
-            })?;
         Ok(WorkerProcess {
             child: Arc::new(Mutex::new(child)),
             to_worker: Some(to_worker),
-            replies,
+            from_worker,
             program: program.to_path_buf(),
         })
     }
 
-    /// Sends one request and waits for its reply; `Err` if the worker is
-    /// gone or answered out of turn.
+    /// Whether the worker has ended (and is now reaped).
+    fn has_exited(&self) -> bool {
+        !matches!(lock(&self.child).try_wait(), Ok(None))
+    }
+
+    /// Sends one request and reads its reply; `Err` if the worker is gone
+    /// or answered wrong.
     fn call(
         &mut self,
         task: &str,
@@ -248,7 +244,8 @@ impl WorkerProcess {
         let to_worker = self.to_worker.as_mut().ok_or(())?;
         write_frame(to_worker, &request).map_err(drop)?;
         to_worker.flush().map_err(drop)?;
-        let reply = self.replies.recv().map_err(drop)?;
+        let reply = read_reply(&mut self.from_worker, &mut pass_on);
+        let reply = reply.map_err(drop)?.ok_or(())?;
         if reply.results.len() != count {
             return Err(());
         }

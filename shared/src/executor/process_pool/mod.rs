@@ -5,8 +5,8 @@
 //! time on stdin — a task's `NAME` and its serialised arguments — runs it,
 //! and writes the results as one frame on stdout ([`wire`]). In the parent,
 //! one driver thread per worker takes the next job from a crossbeam
-//! channel, sends it and completes the futures from the reply, which a
-//! reader thread per worker reads. A worker that dies, busy or idle, breaks
+//! channel, sends it and completes the futures from the reply; idle, it
+//! checks its worker every [`IDLE_CHECK`]. A worker that dies, busy or idle, breaks
 //! the pool: every worker is killed, every running and queued task fails
 //! with `TaskError::BrokenPool`, and later submits are refused, as Python's
 //! `BrokenProcessPool` does.
@@ -22,6 +22,7 @@ pub mod wire;
 mod worker;
 
 pub use builder::ProcessPoolBuilder;
+pub use driver::IDLE_CHECK;
 pub use wire::{REPLY_MARKER, Raw, Reply, Request};
 pub use worker::{Registry, WORKER_FLAG, serve, serve_if_worker};
 
