@@ -6,12 +6,13 @@
 //!
 //! [`submit_fn`]: ThreadPoolExecutor::submit_fn
 
-use super::sync::{Arc, Mutex, lock};
+use super::sync::{Mutex, lock};
 use super::{
     BatchFuture, Executor, SubmitError, Task, TaskError, TaskFuture, run_caught,
 };
 use crossbeam::channel::{Receiver, Sender, TryRecvError, unbounded};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 /// What a worker does with a queued unit of work.
@@ -28,7 +29,7 @@ type Work = Box<dyn FnOnce(Order) + Send>;
 
 /// Code each worker thread runs once before its first task: CPython's
 /// `initializer` (with its `initargs` captured).
-pub type Initializer = std::sync::Arc<dyn Fn() -> anyhow::Result<()> + Send + Sync>;
+pub type Initializer = Arc<dyn Fn() -> anyhow::Result<()> + Send + Sync>;
 
 /// A pool of worker threads. Dropping it shuts it down and joins the
 /// workers, like leaving a `with ThreadPoolExecutor() as pool:` block.
@@ -40,14 +41,39 @@ pub struct ThreadPoolExecutor {
     /// The threads started so far: one per submit that found no idle
     /// worker, up to `max_workers`, as CPython starts them.
     workers: Mutex<Vec<JoinHandle<()>>>,
-    /// Why the pool broke: an initializer failed (`BrokenThreadPool`).
-    broken: Arc<Mutex<Option<String>>>,
-    /// Workers that found the queue empty and wait for work: CPython's idle
-    /// semaphore. A submit takes one instead of starting a thread.
-    idle: std::sync::Arc<AtomicUsize>,
+    /// What the workers share with the pool.
+    shared: Arc<Shared>,
     max_workers: usize,
     thread_name_prefix: Option<String>,
     initializer: Option<Initializer>,
+}
+
+/// What the worker threads share with the pool. The flags are read on
+/// every submit and every task, so they are atomics, not locks.
+struct Shared {
+    /// Why the pool broke: an initializer failed (`BrokenThreadPool`).
+    broken: Mutex<Option<String>>,
+    /// Set once `broken` is: until then nobody takes its lock.
+    is_broken: AtomicBool,
+    /// Workers that found the queue empty and wait for work: CPython's idle
+    /// semaphore. A submit takes one instead of starting a thread.
+    idle: AtomicUsize,
+    /// Every thread is started: nobody need count idle workers any more.
+    full: AtomicBool,
+}
+
+impl Shared {
+    fn broken(&self) -> Option<String> {
+        if !self.is_broken.load(Ordering::Acquire) {
+            return None;
+        }
+        lock(&self.broken).clone()
+    }
+
+    fn set_broken(&self, why: String) {
+        lock(&self.broken).get_or_insert(why);
+        self.is_broken.store(true, Ordering::Release);
+    }
 }
 
 /// The options of a thread pool, CPython's arguments by their names.
@@ -80,7 +106,7 @@ impl ThreadPoolBuilder {
         mut self,
         initializer: impl Fn() -> anyhow::Result<()> + Send + Sync + 'static,
     ) -> Self {
-        self.initializer = Some(std::sync::Arc::new(initializer));
+        self.initializer = Some(Arc::new(initializer));
         self
     }
 
@@ -94,8 +120,12 @@ impl ThreadPoolBuilder {
             queue: Mutex::new(Some(queue)),
             backlog,
             workers: Mutex::new(Vec::new()),
-            broken: Arc::new(Mutex::new(None)),
-            idle: std::sync::Arc::new(AtomicUsize::new(0)),
+            shared: Arc::new(Shared {
+                broken: Mutex::new(None),
+                is_broken: AtomicBool::new(false),
+                idle: AtomicUsize::new(0),
+                full: AtomicBool::new(false),
+            }),
             max_workers: workers,
             thread_name_prefix: self.thread_name_prefix,
             initializer: self.initializer,
@@ -105,17 +135,11 @@ impl ThreadPoolBuilder {
 
 /// A worker thread's life: initialise, then take work until the queue
 /// closes, failing it instead once the pool is broken.
-fn work(
-    jobs: &Receiver<Work>,
-    broken: &Mutex<Option<String>>,
-    idle: &AtomicUsize,
-    initializer: Option<Initializer>,
-) {
+fn work(jobs: &Receiver<Work>, shared: &Shared, initializer: Option<Initializer>) {
     if let Some(initializer) = initializer
         && let Err(why) = run_caught(|| initializer())
     {
-        let why = format!("a thread initializer failed: {why}");
-        lock(broken).get_or_insert(why);
+        shared.set_broken(format!("a thread initializer failed: {why}"));
     }
     loop {
         let work = match jobs.try_recv() {
@@ -124,17 +148,16 @@ fn work(
             Err(TryRecvError::Empty) => {
                 // Say so before sleeping, so the next submit wakes this
                 // worker instead of starting another.
-                idle.fetch_add(1, Ordering::SeqCst);
+                if !shared.full.load(Ordering::Relaxed) {
+                    shared.idle.fetch_add(1, Ordering::SeqCst);
+                }
                 match jobs.recv() {
                     Ok(work) => work,
                     Err(_) => return,
                 }
             }
         };
-        // Read first: a guard in the match would hold the lock while the
-        // task runs, and the workers would take turns.
-        let broken = lock(broken).clone();
-        match broken {
+        match shared.broken() {
             None => work(Order::Run),
             Some(why) => work(Order::Fail(TaskError::BrokenPool(why))),
         }
@@ -166,7 +189,7 @@ impl ThreadPoolExecutor {
 
     /// Why the pool is broken, if it is: an initializer failed.
     pub fn broken(&self) -> Option<String> {
-        lock(&self.broken).clone()
+        self.shared.broken()
     }
 
     // ANCHOR: submit_fn
@@ -195,7 +218,7 @@ impl ThreadPoolExecutor {
 
     /// How many started workers wait for work, as far as the pool knows.
     pub fn idle_threads(&self) -> usize {
-        self.idle.load(Ordering::SeqCst)
+        self.shared.idle.load(Ordering::SeqCst)
     }
 
     fn enqueue(&self, work: Work) -> Result<(), SubmitError> {
@@ -225,12 +248,16 @@ impl ThreadPoolExecutor {
     /// `_adjust_thread_count`: a pool of 32 that ran tasks one at a time
     /// holds one thread, not 32.
     fn adjust_thread_count(&self) -> Result<(), SubmitError> {
+        let shared = &self.shared;
+        if shared.full.load(Ordering::Relaxed) {
+            return Ok(()); // every thread is there: nothing to count or lock
+        }
         let take_idle = |n: usize| n.checked_sub(1);
-        if self
-            .idle
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, take_idle)
-            .is_ok()
-        {
+        let idle =
+            shared
+                .idle
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, take_idle);
+        if idle.is_ok() {
             return Ok(());
         }
         let mut workers = lock(&self.workers);
@@ -238,10 +265,14 @@ impl ThreadPoolExecutor {
             return Ok(());
         }
         match self.spawn_worker(workers.len()) {
-            Ok(worker) => workers.push(worker),
+            Ok(worker) => {
+                workers.push(worker);
+                let full = workers.len() >= self.max_workers;
+                shared.full.store(full, Ordering::Relaxed);
+            }
             Err(err) if workers.is_empty() => {
                 let why = format!("cannot start a worker thread: {err}");
-                lock(&self.broken).get_or_insert(why.clone());
+                shared.set_broken(why.clone());
                 return Err(SubmitError::Broken(why));
             }
             Err(_) => {} // the workers already started will get to it
@@ -255,11 +286,11 @@ impl ThreadPoolExecutor {
             Some(prefix) => format!("{prefix}_{index}"),
             None => format!("pool-worker-{index}"),
         };
-        let (jobs, broken) = (self.backlog.clone(), self.broken.clone());
-        let (idle, initializer) = (self.idle.clone(), self.initializer.clone());
+        let (jobs, shared) = (self.backlog.clone(), self.shared.clone());
+        let initializer = self.initializer.clone();
         std::thread::Builder::new()
             .name(name)
-            .spawn(move || work(&jobs, &broken, &idle, initializer))
+            .spawn(move || work(&jobs, &shared, initializer))
     }
 }
 
