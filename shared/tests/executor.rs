@@ -27,20 +27,25 @@ fn pools() -> Vec<(&'static str, MakePool)> {
     vec![
         (
             "threads",
-            Box::new(|n| AnyPool::Threads(ThreadPoolExecutor::new(n).unwrap())),
+            Box::new(|n| {
+                AnyPool::Threads(Box::new(ThreadPoolExecutor::new(n).unwrap()))
+            }),
         ),
         (
             "processes",
             Box::new(|n| {
-                AnyPool::Processes(ProcessPoolExecutor::new(n, worker()).unwrap())
+                AnyPool::Processes(Box::new(
+                    ProcessPoolExecutor::new(n, worker()).unwrap(),
+                ))
             }),
         ),
     ]
 }
 
+/// Boxed: the pools' sizes differ, more so under shuttle's locks.
 enum AnyPool {
-    Threads(ThreadPoolExecutor),
-    Processes(ProcessPoolExecutor),
+    Threads(Box<ThreadPoolExecutor>),
+    Processes(Box<ProcessPoolExecutor>),
 }
 
 macro_rules! with_pool {
