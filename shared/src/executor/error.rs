@@ -14,8 +14,9 @@ pub enum TaskError {
     /// `result` or `exception` gave up waiting; the task goes on
     /// (`TimeoutError`).
     TimedOut,
-    /// A worker process died, so the pool can run nothing more
-    /// (`BrokenProcessPool`).
+    /// The pool can run nothing more: a worker process died, the workers
+    /// were terminated, or an initializer failed (`BrokenProcessPool`,
+    /// `BrokenThreadPool`).
     BrokenPool(String),
 }
 
@@ -40,7 +41,7 @@ pub enum SubmitError {
     /// `shutdown` was called: Python's "cannot schedule new futures after
     /// shutdown".
     ShutDown,
-    /// A worker process died earlier.
+    /// The pool broke earlier (see `TaskError::BrokenPool`).
     Broken(String),
     /// The task's arguments could not be serialised for a worker process.
     Serialise(String),
