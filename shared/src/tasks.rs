@@ -50,6 +50,20 @@ impl Task for Echo {
     }
 }
 
+/// Returns its floats unchanged: NaN, the infinities, -0.0 and the
+/// subnormals must come back from a worker process bit for bit, as they
+/// come back from a worker thread.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EchoFloats(pub Vec<f64>);
+
+impl Task for EchoFloats {
+    type Output = Vec<f64>;
+    const NAME: &'static str = "echo_floats";
+    fn run(self) -> anyhow::Result<Vec<f64>> {
+        Ok(self.0)
+    }
+}
+
 /// Sleeps, then returns its number: a task that takes a known time.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Sleep {
@@ -84,6 +98,37 @@ impl Task for Print {
     }
 }
 
+/// What [`Remember`] stored in this process, for [`Recall`] to read.
+static REMEMBERED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Stores a note in the process that runs it: a pool's initializer, as a
+/// Python worker's initializer opens a connection or loads a model once.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Remember(pub String);
+
+impl Task for Remember {
+    type Output = ();
+    const NAME: &'static str = "remember";
+    fn run(self) -> anyhow::Result<()> {
+        *REMEMBERED.lock().unwrap_or_else(|p| p.into_inner()) = Some(self.0);
+        Ok(())
+    }
+}
+
+/// The note [`Remember`] stored in this process, if any, and the process's
+/// id: which worker ran it, and whether that worker was initialised.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Recall;
+
+impl Task for Recall {
+    type Output = (Option<String>, u32);
+    const NAME: &'static str = "recall";
+    fn run(self) -> anyhow::Result<(Option<String>, u32)> {
+        let note = REMEMBERED.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Ok((note, std::process::id()))
+    }
+}
+
 /// How a task can go wrong.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Misbehave {
@@ -113,7 +158,10 @@ pub fn registry() -> Registry {
         .register::<SumOfSquares>()
         .register::<Download>()
         .register::<Echo>()
+        .register::<EchoFloats>()
         .register::<Sleep>()
         .register::<Print>()
         .register::<Misbehave>()
+        .register::<Remember>()
+        .register::<Recall>()
 }

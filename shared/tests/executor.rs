@@ -5,7 +5,7 @@
 
 use shared::executor::{
     Executor, ProcessPoolExecutor, ReturnWhen, State, SubmitError, TaskError,
-    ThreadPoolExecutor, as_completed, wait,
+    ThreadPoolExecutor, Unfinished, as_completed, wait,
 };
 use shared::tasks::{Echo, Misbehave, Sleep, SumOfSquares};
 use shared::workload::sum_of_squares_formula;
@@ -27,20 +27,25 @@ fn pools() -> Vec<(&'static str, MakePool)> {
     vec![
         (
             "threads",
-            Box::new(|n| AnyPool::Threads(ThreadPoolExecutor::new(n).unwrap())),
+            Box::new(|n| {
+                AnyPool::Threads(Box::new(ThreadPoolExecutor::new(n).unwrap()))
+            }),
         ),
         (
             "processes",
             Box::new(|n| {
-                AnyPool::Processes(ProcessPoolExecutor::new(n, worker()).unwrap())
+                AnyPool::Processes(Box::new(
+                    ProcessPoolExecutor::new(n, worker()).unwrap(),
+                ))
             }),
         ),
     ]
 }
 
+/// Boxed: the pools' sizes differ, more so under shuttle's locks.
 enum AnyPool {
-    Threads(ThreadPoolExecutor),
-    Processes(ProcessPoolExecutor),
+    Threads(Box<ThreadPoolExecutor>),
+    Processes(Box<ProcessPoolExecutor>),
 }
 
 macro_rules! with_pool {
@@ -272,10 +277,11 @@ fn as_completed_yields_in_finishing_order() {
     let slow = pool.submit(Sleep { ms: 300, value: 0 }).unwrap();
     let mut timed =
         as_completed(std::slice::from_ref(&slow), Some(Duration::from_millis(20)));
-    assert_eq!(
-        timed.next().map(|r| r.err()),
-        Some(Some(TaskError::TimedOut))
-    );
+    let unfinished = Unfinished {
+        unfinished: 1,
+        of: 1,
+    };
+    assert_eq!(timed.next().map(|r| r.err()), Some(Some(unfinished)));
     assert!(timed.next().is_none());
 }
 
@@ -497,7 +503,7 @@ fn waiting_leaves_no_callback_behind_on_a_pending_future() {
         assert_eq!(waited.not_done, [0]);
         let first =
             as_completed(std::slice::from_ref(&future), Some(Duration::ZERO)).next();
-        assert_eq!(first.map(|f| f.err()), Some(Some(TaskError::TimedOut)));
+        assert!(matches!(first, Some(Err(Unfinished { unfinished: 1, .. }))));
     }
     assert_eq!(future.waiting_callbacks(), 0);
     // A callback the caller added is theirs: it stays until the task ends.
@@ -617,4 +623,23 @@ fn a_timed_out_map_item_that_had_not_started_never_runs() {
     assert_eq!(pool.submit(Echo(3)).unwrap().result_timeout(BOUND), Ok(3));
     let runs = COUNTED_RUNS.load(std::sync::atomic::Ordering::SeqCst);
     assert_eq!(runs, 0, "a cancelled map item ran");
+}
+
+/// CPython's `as_completed` times out with "2 (of 4) futures unfinished",
+/// counting each future once however often it was given.
+#[test]
+fn as_completed_timeout_says_how_many_futures_were_unfinished() {
+    let pool = ThreadPoolExecutor::new(2).unwrap();
+    let done = [pool.submit(Echo(1)).unwrap(), pool.submit(Echo(2)).unwrap()];
+    for future in &done {
+        assert!(future.result_timeout(BOUND).is_ok());
+    }
+    let pending = || shared::executor::TaskFuture::<u64>::pending();
+    let (a, b) = (pending(), pending());
+    let given = [done[0].clone(), a.clone(), done[1].clone(), b, a];
+    let yielded: Vec<_> =
+        as_completed(&given, Some(Duration::from_millis(20))).collect();
+    assert_eq!(yielded.len(), 3, "two done, then the timeout");
+    let timeout = yielded[2].as_ref().unwrap_err();
+    assert_eq!(timeout.to_string(), "2 (of 4) futures unfinished");
 }

@@ -14,8 +14,9 @@ pub enum TaskError {
     /// `result` or `exception` gave up waiting; the task goes on
     /// (`TimeoutError`).
     TimedOut,
-    /// A worker process died, so the pool can run nothing more
-    /// (`BrokenProcessPool`).
+    /// The pool can run nothing more: a worker process died, the workers
+    /// were terminated, or an initializer failed (`BrokenProcessPool`,
+    /// `BrokenThreadPool`).
     BrokenPool(String),
 }
 
@@ -40,12 +41,14 @@ pub enum SubmitError {
     /// `shutdown` was called: Python's "cannot schedule new futures after
     /// shutdown".
     ShutDown,
-    /// A worker process died earlier.
+    /// The pool broke earlier (see `TaskError::BrokenPool`).
     Broken(String),
     /// The task's arguments could not be serialised for a worker process.
     Serialise(String),
     /// `map` with `chunksize` 0: CPython's `ValueError`, not a silent 1.
     ZeroChunksize,
+    /// `map_buffered` with `buffersize` 0: CPython's `ValueError`.
+    ZeroBuffersize,
 }
 
 impl std::fmt::Display for SubmitError {
@@ -57,6 +60,9 @@ impl std::fmt::Display for SubmitError {
                 write!(f, "cannot serialise the task: {why}")
             }
             SubmitError::ZeroChunksize => write!(f, "chunksize must be at least 1"),
+            SubmitError::ZeroBuffersize => {
+                write!(f, "buffersize must be at least 1")
+            }
         }
     }
 }

@@ -7,8 +7,8 @@
 //!   its state machine (pending → running → finished / cancelled).
 //! - [`thread_pool`]: worker threads taking work from a crossbeam channel.
 //! - [`process_pool`]: worker processes fed over pipes; tasks and results
-//!   cross the boundary as JSON, each task named by a [`Task`] type both
-//!   sides are compiled from.
+//!   cross the boundary as postcard frames, each task named by a [`Task`]
+//!   type both sides are compiled from.
 //! - [`waiting`]: `map`'s ordered results, `as_completed` and `wait`.
 //! - [`error`]: why a task has no result, and why a pool refused one.
 //! - `sync`: std's locks, or shuttle's for the model-checking tests.
@@ -24,7 +24,9 @@ pub use error::{SubmitError, TaskError};
 pub use future::{State, TaskFuture};
 pub use process_pool::{ProcessPoolExecutor, Registry};
 pub use thread_pool::ThreadPoolExecutor;
-pub use waiting::{MapResults, ReturnWhen, Waited, as_completed, wait};
+pub use waiting::{
+    BufferedMap, MapResults, ReturnWhen, Unfinished, Waited, as_completed, wait,
+};
 
 use serde::Serialize;
 
@@ -96,6 +98,42 @@ pub trait Executor {
             batches.push((self.submit_batch(chunk)?, len));
         }
         Ok(MapResults::new(batches, timeout))
+    }
+
+    /// `map` for an input too long to hold, or without end: Python 3.14's
+    /// `map(buffersize=…)`. Only `buffersize` chunks are submitted ahead;
+    /// each time the oldest is waited on, one more is taken from `tasks`.
+    fn map_buffered<'a, T: Task>(
+        &'a self,
+        tasks: impl IntoIterator<Item = T> + 'a,
+        chunksize: usize,
+        timeout: Option<Duration>,
+        buffersize: usize,
+    ) -> Result<BufferedMap<'a, T::Output>, SubmitError>
+    where
+        Self: Sized,
+    {
+        if chunksize == 0 {
+            return Err(SubmitError::ZeroChunksize);
+        }
+        if buffersize == 0 {
+            return Err(SubmitError::ZeroBuffersize);
+        }
+        let mut tasks = tasks.into_iter().fuse();
+        let mut next_chunk = move || {
+            let chunk: Vec<T> = tasks.by_ref().take(chunksize).collect();
+            let len = chunk.len();
+            (len > 0).then(|| self.submit_batch(chunk).map(|future| (future, len)))
+        };
+        let mut first = Vec::new();
+        while first.len() < buffersize {
+            match next_chunk() {
+                Some(batch) => first.push(batch?),
+                None => break,
+            }
+        }
+        let results = MapResults::new(first, timeout);
+        Ok(BufferedMap::new(results, Box::new(next_chunk)))
     }
 }
 // ANCHOR_END: executor

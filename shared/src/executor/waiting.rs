@@ -11,7 +11,7 @@
 
 use super::future::{CallbackId, deadline_after};
 use super::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use super::{BatchFuture, State, TaskError, TaskFuture};
+use super::{BatchFuture, State, SubmitError, TaskError, TaskFuture};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
@@ -83,6 +83,67 @@ impl<T: Clone + Send + 'static> Drop for MapResults<T> {
     }
 }
 
+/// Submits the next chunk of a buffered map: `None` once the input is
+/// used up.
+pub type NextChunk<'a, T> =
+    Box<dyn FnMut() -> Option<Result<(BatchFuture<T>, usize), SubmitError>> + 'a>;
+
+/// `map_buffered`'s results: [`MapResults`] that takes one more chunk
+/// from the input each time it waits on the oldest, so that at most
+/// `buffersize` chunks (and one more, for a moment) are in flight however
+/// long the input is, as CPython 3.14's `map(buffersize=…)`.
+#[must_use = "dropping BufferedMap cancels the tasks not yet started: iterate it"]
+pub struct BufferedMap<'a, T: Clone + Send + 'static> {
+    results: MapResults<T>,
+    next_chunk: NextChunk<'a, T>,
+    /// The input is used up, a submit failed, or the map timed out.
+    ended: bool,
+}
+
+impl<'a, T: Clone + Send + 'static> BufferedMap<'a, T> {
+    pub fn new(results: MapResults<T>, next_chunk: NextChunk<'a, T>) -> Self {
+        BufferedMap {
+            results,
+            next_chunk,
+            ended: false,
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static> Iterator for BufferedMap<'_, T> {
+    type Item = Result<T, TaskError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.results.ready.is_empty() && !self.ended {
+            match (self.next_chunk)() {
+                Some(Ok(batch)) => self.results.batches.push_back(batch),
+                Some(Err(refused)) => {
+                    // What a refused submit would have raised, in its place.
+                    self.ended = true;
+                    self.results.batches.push_back((failed(&refused), 1));
+                }
+                None => self.ended = true,
+            }
+        }
+        let item = self.results.next();
+        if matches!(item, Some(Err(TaskError::TimedOut))) {
+            self.ended = true;
+        }
+        item
+    }
+}
+
+/// A batch future already failed with why the pool refused it.
+fn failed<T: Clone + Send + 'static>(refused: &SubmitError) -> BatchFuture<T> {
+    let future = BatchFuture::pending();
+    let why = match refused {
+        SubmitError::Broken(why) => TaskError::BrokenPool(why.clone()),
+        other => TaskError::Failed(other.to_string()),
+    };
+    future.finish(Err(why));
+    future
+}
+
 /// The next index from `signals`, waiting until `deadline` at most.
 fn receive(
     signals: &Receiver<usize>,
@@ -146,12 +207,12 @@ fn distinct<T: Clone + Send + 'static>(
 
 // ANCHOR: as_completed
 /// The futures in the order they finish, each once however often it was
-/// given. With a `timeout`, the iteration ends with
-/// `Err(TaskError::TimedOut)` if they are not all done by then.
+/// given. With a `timeout`, the iteration ends with `Err(Unfinished)` if
+/// they are not all done by then.
 pub fn as_completed<T: Clone + Send + 'static>(
     futures: &[TaskFuture<T>],
     timeout: Option<Duration>,
-) -> impl Iterator<Item = Result<TaskFuture<T>, TaskError>> + use<T> {
+) -> impl Iterator<Item = Result<TaskFuture<T>, Unfinished>> + use<T> {
     let futures = distinct(futures);
     let waiters = Waiters::on(&futures);
     let deadline = deadline_after(timeout);
@@ -166,13 +227,31 @@ pub fn as_completed<T: Clone + Send + 'static>(
                 Some(Ok(futures[index].clone()))
             }
             Err(_) => {
-                left = 0;
-                Some(Err(TaskError::TimedOut))
+                let unfinished = std::mem::take(&mut left);
+                let of = futures.len();
+                Some(Err(Unfinished { unfinished, of }))
             }
         }
     })
 }
 // ANCHOR_END: as_completed
+
+/// `as_completed` ran out of time: CPython's `TimeoutError`, which says
+/// how many of the (distinct) futures were still unfinished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unfinished {
+    pub unfinished: usize,
+    pub of: usize,
+}
+
+impl std::fmt::Display for Unfinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Unfinished { unfinished, of } = self;
+        write!(f, "{unfinished} (of {of}) futures unfinished")
+    }
+}
+
+impl std::error::Error for Unfinished {}
 
 /// When [`wait`] returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

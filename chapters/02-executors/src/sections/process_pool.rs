@@ -1,10 +1,11 @@
 //! `process-pool`: what crosses the boundary, and what it costs. A task
 //! goes to a worker process as its name and its arguments, serialised; the
-//! result comes back the same way. Python pickles; here it is JSON.
+//! result comes back the same way. Python pickles; here it is postcard, a
+//! compact binary serde format.
 
 use crate::{BOUND, Context, Results, need};
 use serde::{Deserialize, Serialize};
-use shared::executor::process_pool::{Reply, Request};
+use shared::executor::process_pool::{Reply, Request, wire};
 use shared::executor::{
     Executor, ProcessPoolExecutor, Task, TaskError, ThreadPoolExecutor,
 };
@@ -16,10 +17,10 @@ use std::time::Instant;
 /// What `process-pool` measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessPool {
-    /// The request for one task and its reply, each one line of JSON, as
+    /// The request for one task and its reply, the bytes of each frame as
     /// this build writes them.
-    pub request: String,
-    pub reply: String,
+    pub request: Vec<u8>,
+    pub reply: Vec<u8>,
     /// Starting the process pool until its first result.
     pub started_s: f64,
     /// Round trips timed one after another, per run.
@@ -41,12 +42,10 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     let task = SumOfSquares { n: 1_000_000 };
     let request = Request {
         task: SumOfSquares::NAME.into(),
-        args: vec![serde_json::value::to_raw_value(&task)?],
+        args: vec![wire::encode(&task)?],
     };
     let reply = Reply {
-        results: vec![Ok::<_, TaskError>(serde_json::value::to_raw_value(
-            &task.clone().run()?,
-        )?)],
+        results: vec![Ok::<_, TaskError>(wire::encode(&task.clone().run()?)?)],
     };
 
     let threads = ThreadPoolExecutor::new(context.cores)?;
@@ -90,8 +89,8 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         })?;
 
     results.process_pool = Some(ProcessPool {
-        request: serde_json::to_string(&request)?,
-        reply: serde_json::to_string(&reply)?,
+        request: wire::encode(&request)?,
+        reply: wire::encode(&reply)?,
         started_s: started,
         round_trips: n,
         round_trip_threads: on_threads,
@@ -113,16 +112,21 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          arguments. That costs a round trip through two pipes and a parse each \
          way: fine for coarse work, ruinous for tiny tasks.",
     );
-    let mut wire = Table::new(
+    let mut frames = Table::new(
         "What crosses the pipe for one task",
-        &["direction", "one line of JSON"],
+        &["direction", "bytes", "the message, in hex"],
     );
-    wire.push(vec![
-        Cell::text("parent → worker"),
-        Cell::text(&pool.request),
-    ]);
-    wire.push(vec![Cell::text("worker → parent"), Cell::text(&pool.reply)]);
-    report.table(wire);
+    for (direction, bytes) in [
+        ("parent → worker", &pool.request),
+        ("worker → parent", &pool.reply),
+    ] {
+        frames.push(vec![
+            Cell::text(direction),
+            Cell::text(bytes.len().to_string()),
+            Cell::text(hex(bytes)),
+        ]);
+    }
+    report.table(frames);
 
     let mut table = Table::new(
         "The same work on one worker thread, or one worker process, per core",
@@ -154,6 +158,11 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "a trivial task's round trip costs a process pool over twice what it costs a thread pool",
     );
     report.note(
+        "The task's name goes as its length and its letters; numbers as varints, \
+         a byte per seven bits; a float as its eight bytes, so NaN and the \
+         infinities come back as they went, as from a thread.",
+    );
+    report.note(
         "A closure cannot cross the boundary, as a lambda cannot be pickled: it is \
          code, not data. So a process-pool task is a type both programs are built \
          from — its NAME finds the code, its fields are the arguments. Coarse work \
@@ -162,14 +171,20 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     Ok(report)
 }
 
+/// `bytes` as two hex digits each, spaced.
+fn hex(bytes: &[u8]) -> String {
+    let digits: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    digits.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn made_up(thread_trip: f64, process_trip: f64) -> ProcessPool {
         ProcessPool {
-            request: "{}".into(),
-            reply: "{}".into(),
+            request: vec![0x0e],
+            reply: vec![0x01, 0x00],
             started_s: 0.004,
             round_trips: 100,
             round_trip_threads: Spread::single(thread_trip),
