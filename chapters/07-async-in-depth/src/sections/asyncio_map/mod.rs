@@ -147,7 +147,19 @@ fn channel_pairs(m: &AsyncioMap) -> Vec<Pair> {
                 event.notify_late_waiter_passed
             ),
             holds: !event.notify_late_waiter_passed,
-            claim: "notify_waiters wakes only those already waiting: no state",
+            claim: "notify_waiters wakes only those already waiting and stores \
+                    nothing for later ones",
+        },
+        Pair {
+            asyncio: "(not Event)",
+            tokio: "Notify::notify_one",
+            seen: format!(
+                "after two notify_one, {} of 2 later waiters passed",
+                event.notify_one_late_waiters_passed
+            ),
+            holds: event.notify_one_late_waiters_passed == 1,
+            claim: "notify_one with no one waiting stores one permit (not a \
+                    count): the next waiter passes at once, the one after waits",
         },
         Pair {
             asyncio: "pub-sub (per-subscriber queues)",
@@ -199,8 +211,8 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "asyncio-map",
         "Each asyncio construct has a tokio counterpart that behaves the same \
          where it matters — and the differences (select! drops the losers, \
-         Notify keeps no state, task-locals are not inherited) are checked \
-         too.",
+         Notify stores at most one wake-up where an Event stays set, \
+         task-locals are not inherited) are checked too.",
     );
     let pairs = pairs(map);
     let mut table = Table::new(
@@ -252,6 +264,7 @@ mod tests {
                 woken: 3,
                 late_waiter_passed: true,
                 notify_late_waiter_passed: false,
+                notify_one_late_waiters_passed: 1,
             },
             broadcast: channels::Lag {
                 capacity: 4,
@@ -300,6 +313,10 @@ mod tests {
         unset.event.late_waiter_passed = false;
         let mut stateful = honest();
         stateful.event.notify_late_waiter_passed = true;
+        let mut no_permit = honest();
+        no_permit.event.notify_one_late_waiters_passed = 0;
+        let mut counted = honest();
+        counted.event.notify_one_late_waiters_passed = 2;
         let mut no_lag = honest();
         no_lag.broadcast.skipped = 0;
         let mut unfiltered = honest();
@@ -310,7 +327,7 @@ mod tests {
         unshielded.shield.job_finished = false;
         let broken = [
             finished, slow_won, in_order, overfull, crowded, unset, stateful,
-            no_lag, unfiltered, inherited, unshielded,
+            no_permit, counted, no_lag, unfiltered, inherited, unshielded,
         ];
         for map in broken {
             assert_eq!(report_of(map).broken().len(), 1);
