@@ -180,7 +180,8 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "A flag stored and loaded Relaxed does not publish the data written \
          before it; Release on the store and Acquire on the load do. The \
          hardware may hide the difference (x86 does), which is why a model \
-         checker, loom, is the test. Stronger orderings can cost more.",
+         checker, loom, tests it, over the executions loom explores. \
+         Stronger orderings can cost more.",
     );
     passing_report(&mut report, orderings);
     costs_report(&mut report, orderings);
