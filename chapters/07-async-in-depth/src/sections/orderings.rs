@@ -13,6 +13,7 @@
 //! what the memory model allows. The cost of each ordering is measured on
 //! a counter.
 
+use crate::two_threads::slower_of_two;
 use crate::{BOUND, Context, Results, need};
 use serde::{Deserialize, Serialize};
 use shared::measure::Spread;
@@ -102,36 +103,42 @@ fn stores(counter: &AtomicU64, ordering: Ordering, ops: u64) -> f64 {
 // ANCHOR_END: costs
 
 /// Two threads adding to the same counter: the slower one's seconds per
-/// `fetch_add`. The barrier starts both together.
-fn contended(counter: &AtomicU64, ordering: Ordering, ops: u64) -> f64 {
-    let start = std::sync::Barrier::new(2);
-    std::thread::scope(|scope| {
-        let threads: Vec<_> = (0..2)
-            .map(|_| {
-                scope.spawn(|| {
-                    start.wait();
-                    fetch_adds(counter, ordering, ops)
-                })
-            })
-            .collect();
-        threads
-            .into_iter()
-            .map(|t| t.join().unwrap_or(f64::NAN))
-            .fold(0.0, f64::max)
-    })
+/// `fetch_add`, or the error of a thread that panicked.
+fn contended(
+    counter: &AtomicU64,
+    ordering: Ordering,
+    ops: u64,
+) -> anyhow::Result<f64> {
+    slower_of_two(|| fetch_adds(counter, ordering, ops))
 }
 
-type Timed = fn(&AtomicU64, Ordering, u64) -> f64;
+fn store_alone(
+    counter: &AtomicU64,
+    ordering: Ordering,
+    ops: u64,
+) -> anyhow::Result<f64> {
+    Ok(stores(counter, ordering, ops))
+}
 
-fn costs(ops: u64, runs: usize) -> Vec<Cost> {
+fn fetch_add_alone(
+    counter: &AtomicU64,
+    ordering: Ordering,
+    ops: u64,
+) -> anyhow::Result<f64> {
+    Ok(fetch_adds(counter, ordering, ops))
+}
+
+type Timed = fn(&AtomicU64, Ordering, u64) -> anyhow::Result<f64>;
+
+fn costs(ops: u64, runs: usize) -> anyhow::Result<Vec<Cost>> {
     use Ordering::{AcqRel, Relaxed, Release, SeqCst};
     let ways: [(&str, Timed, Ordering); 9] = [
-        ("store", stores, Relaxed),
-        ("store", stores, Release),
-        ("store", stores, SeqCst),
-        ("fetch_add", fetch_adds, Relaxed),
-        ("fetch_add", fetch_adds, AcqRel),
-        ("fetch_add", fetch_adds, SeqCst),
+        ("store", store_alone, Relaxed),
+        ("store", store_alone, Release),
+        ("store", store_alone, SeqCst),
+        ("fetch_add", fetch_add_alone, Relaxed),
+        ("fetch_add", fetch_add_alone, AcqRel),
+        ("fetch_add", fetch_add_alone, SeqCst),
         (CONTENDED, contended, Relaxed),
         (CONTENDED, contended, AcqRel),
         (CONTENDED, contended, SeqCst),
@@ -139,13 +146,14 @@ fn costs(ops: u64, runs: usize) -> Vec<Cost> {
     let counter = AtomicU64::new(0);
     ways.iter()
         .map(|(operation, time, ordering)| {
-            let samples: Vec<f64> =
-                (0..runs).map(|_| time(&counter, *ordering, ops)).collect();
-            Cost {
+            let samples = (0..runs)
+                .map(|_| time(&counter, *ordering, ops))
+                .collect::<anyhow::Result<Vec<f64>>>()?;
+            Ok(Cost {
                 operation: operation.to_string(),
                 ordering: format!("{ordering:?}"),
                 per_op: Spread::of(&samples),
-            }
+            })
         })
         .collect()
 }
@@ -169,7 +177,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     results.orderings = Some(Orderings {
         arch: std::env::consts::ARCH.to_string(),
         passing: passing.to_vec(),
-        costs: costs(sizes.atomic_ops, sizes.runs),
+        costs: costs(sizes.atomic_ops, sizes.runs)?,
         ops_per_run: sizes.atomic_ops,
     });
     Ok(())

@@ -7,6 +7,7 @@
 //! before the `.await`; and times what `Arc`'s thread safety costs against
 //! `Rc`.
 
+use crate::two_threads::slower_of_two;
 use crate::{BOUND, Context, Results, need};
 use serde::{Deserialize, Serialize};
 use shared::measure::Spread;
@@ -140,40 +141,28 @@ fn arc_clones(arc: &Arc<u64>, clones: u64) -> f64 {
 /// Two threads cloning the same `Arc` at once: the count's cache line
 /// moves between cores at every clone. Seconds per clone, the slower
 /// thread's. The barrier starts both loops together.
-fn arc_contended(arc: &Arc<u64>, clones: u64) -> f64 {
-    let start = std::sync::Barrier::new(2);
-    std::thread::scope(|scope| {
-        let threads: Vec<_> = (0..2)
-            .map(|_| {
-                scope.spawn(|| {
-                    start.wait();
-                    arc_clones(arc, clones)
-                })
-            })
-            .collect();
-        threads
-            .into_iter()
-            .map(|t| t.join().unwrap_or(f64::NAN))
-            .fold(0.0, f64::max)
-    })
+fn arc_contended(arc: &Arc<u64>, clones: u64) -> anyhow::Result<f64> {
+    slower_of_two(|| arc_clones(arc, clones))
 }
 
-fn clone_costs(clones: u64, runs: usize) -> Vec<CloneCost> {
+fn clone_costs(clones: u64, runs: usize) -> anyhow::Result<Vec<CloneCost>> {
     let (rc, arc) = (Rc::new(7), Arc::new(7));
-    let ways: [(&str, &dyn Fn() -> f64); 3] = [
-        ("Rc::clone", &|| rc_clones(&rc, clones)),
-        ("Arc::clone", &|| arc_clones(&arc, clones)),
+    let ways: [(&str, &dyn Fn() -> anyhow::Result<f64>); 3] = [
+        ("Rc::clone", &|| Ok(rc_clones(&rc, clones))),
+        ("Arc::clone", &|| Ok(arc_clones(&arc, clones))),
         ("Arc::clone, 2 threads at once", &|| {
             arc_contended(&arc, clones)
         }),
     ];
     ways.iter()
         .map(|(way, time)| {
-            let samples: Vec<f64> = (0..runs).map(|_| time()).collect();
-            CloneCost {
+            let samples = (0..runs)
+                .map(|_| time())
+                .collect::<anyhow::Result<Vec<f64>>>()?;
+            Ok(CloneCost {
                 way: way.to_string(),
                 per_clone: Spread::of(&samples),
-            }
+            })
         })
         .collect()
 }
@@ -184,7 +173,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         local: local_set()?,
         guarded_total: guard_dropped_first()?,
         guarded_expected: GUARD_TASKS * GUARD_ROUNDS,
-        clones: clone_costs(sizes.clones, sizes.runs),
+        clones: clone_costs(sizes.clones, sizes.runs)?,
         clones_per_run: sizes.clones,
     });
     Ok(())
