@@ -214,34 +214,54 @@ fn passing_report(report: &mut SectionReport, orderings: &Orderings) {
         ]);
     }
     report.table(table);
-    let fixed = orderings
-        .passing
-        .iter()
-        .find(|p| p.orderings == "Release / Acquire");
-    report.check(
-        fixed.is_some_and(|p| p.stale == 0 && p.reads > 0),
-        "with Release / Acquire, no read that saw the flag saw older data",
+    let stale_of = |name: &str| {
+        orderings
+            .passing
+            .iter()
+            .find(|p| p.orderings == name && p.reads > 0)
+            .map(|p| p.stale)
+    };
+    let (relaxed, fixed) = (stale_of("Relaxed"), stale_of("Release / Acquire"));
+    report.plausible(
+        relaxed.is_some() && fixed.is_some(),
+        "both versions ran, and their readers read the flag",
     );
-    let relaxed_stale = orderings
-        .passing
-        .iter()
-        .find(|p| p.orderings == "Relaxed")
-        .map_or(0, |p| p.stale);
-    report.verdict(if relaxed_stale == 0 {
+    report.verdict(what_real_threads_showed(
+        relaxed.unwrap_or(0),
+        fixed.unwrap_or(0),
+        &orderings.arch,
+    ));
+}
+
+/// What the real-thread runs showed, said as a demonstration, not a
+/// proof: on x86 the hardware keeps these stores and loads in order, so
+/// both versions pass there and no count of this run could fail for the
+/// Relaxed one. The loom test is the check.
+fn what_real_threads_showed(relaxed: u64, fixed: u64, arch: &str) -> String {
+    if fixed > 0 {
+        return format!(
+            "Release / Acquire let the reader see older data {} times on this \
+             {arch} machine, which the orderings forbid: a bug in the \
+             compiler or the processor.",
+            group_thousands(fixed)
+        );
+    }
+    if relaxed == 0 {
         format!(
-            "Relaxed showed no stale read on this {} machine. That proves \
-             nothing: the language allows it, other hardware does it, and the \
-             loom test finds it.",
-            orderings.arch
+            "Neither version showed a stale read on this {arch} machine, so \
+             this run cannot tell them apart. That proves nothing about \
+             Relaxed: the language allows the stale read, the compiler or \
+             other hardware can produce it, and the loom test finds it."
         )
     } else {
         format!(
             "Relaxed let the reader see a raised flag with older data {} \
-             times on this {} machine.",
-            group_thousands(relaxed_stale),
-            orderings.arch
+             times on this {arch} machine; Release / Acquire never did, as \
+             it promises. A run shows what happened here; the loom test \
+             explores what may.",
+            group_thousands(relaxed)
         )
-    });
+    }
 }
 
 fn costs_report(report: &mut SectionReport, orderings: &Orderings) {
@@ -430,13 +450,30 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_read_under_acquire_release_is_broken() {
+    fn a_stale_read_under_acquire_release_is_called_a_bug() {
         let mut stale = honest();
         stale.passing[1].stale = 1;
+        let report = report_of(stale);
+        assert!(verdicts(&report)[0].contains("a bug"), "{report:?}");
+        assert!(verdicts(&report_of(honest()))[0].contains("never did"));
+    }
+
+    #[test]
+    fn no_stale_read_on_either_is_not_taken_for_evidence() {
+        let mut clean = honest();
+        clean.passing[0].stale = 0;
+        let report = report_of(clean);
+        assert!(verdicts(&report)[0].contains("cannot tell them apart"));
+    }
+
+    #[test]
+    fn a_version_that_did_not_run_is_implausible() {
         let mut missing = honest();
         missing.passing.pop();
-        for broken in [stale, missing] {
-            assert_eq!(report_of(broken).broken().len(), 1);
+        let mut unread = honest();
+        unread.passing[0].reads = 0;
+        for broken in [missing, unread] {
+            assert_eq!(report_of(broken).implausible().len(), 1);
         }
     }
 
@@ -447,6 +484,9 @@ mod tests {
         assert_eq!(report_of(untimed).implausible().len(), 1);
     }
 
+    /// A smoke test, not a proof: on x86 it would pass with `Relaxed`
+    /// too. It shows the harness reads the flag and counts nothing stale
+    /// where nothing may be; `tests/loom_orderings.rs` is the check.
     #[test]
     fn acquire_release_publishes_every_round_on_real_threads() {
         for _ in 0..20 {
