@@ -14,6 +14,8 @@
 //! - [`Results`]: every section's typed results, the `results` of the
 //!   `--json` document the book is rendered from.
 //! - [`sizes`]: quick (default), full, and tiny (tests).
+//! - [`two_threads`]: a timed loop on two threads at once, for the
+//!   contended rows.
 //! - [`exercises`] and [`solutions`]: the learner's stubs and the answers.
 
 pub mod exercises;
@@ -22,6 +24,7 @@ pub mod mini_executor;
 pub mod sections;
 pub mod sizes;
 pub mod solutions;
+pub mod two_threads;
 
 use serde::{Deserialize, Serialize};
 use shared::cli::{Chapter, Options, Section};

@@ -11,6 +11,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Wake, Waker};
@@ -26,10 +27,14 @@ struct Task {
     /// `None` once the future finished, so a late wake polls nothing.
     future: Mutex<Option<Boxed>>,
     ready: mpsc::Sender<Arc<Task>>,
+    /// Every wake of every task, counted so that a run can show it polled
+    /// no task more often than one was spawned or woken.
+    wakes: Arc<AtomicU64>,
 }
 
 impl Wake for Task {
     fn wake(self: Arc<Self>) {
+        self.wakes.fetch_add(1, Ordering::Relaxed);
         let ready = self.ready.clone();
         // The executor may have ended; then there is no one to poll it.
         let _ = ready.send(self);
@@ -43,8 +48,21 @@ pub struct MiniExecutor {
     sender: mpsc::Sender<Arc<Task>>,
     /// Tasks spawned and not finished: the run ends when none is left.
     unfinished: usize,
-    /// Every poll of every task so far.
+    /// How often tasks were put on the ready queue, and polled.
+    spawned: u64,
+    wakes: Arc<AtomicU64>,
     polls: u64,
+}
+
+/// What a run did: a task goes on the ready queue when it is spawned and
+/// each time it is woken, and is polled only when taken off the queue, so
+/// `polls <= spawned + woken` holds for an executor that keeps the
+/// contract. One that polled its waiting tasks in a loop would break it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tally {
+    pub spawned: u64,
+    pub woken: u64,
+    pub polls: u64,
 }
 
 /// Some tasks were left waiting with nothing ready for a whole bound: a
@@ -75,6 +93,8 @@ impl MiniExecutor {
             ready,
             sender,
             unfinished: 0,
+            spawned: 0,
+            wakes: Arc::default(),
             polls: 0,
         }
     }
@@ -85,15 +105,18 @@ impl MiniExecutor {
         let task = Arc::new(Task {
             future: Mutex::new(Some(Box::pin(future))),
             ready: self.sender.clone(),
+            wakes: self.wakes.clone(),
         });
         self.unfinished += 1;
+        self.spawned += 1;
         let _ = self.sender.send(task);
     }
 
     // ANCHOR: run
     /// Polls ready tasks until every task has finished; returns how many
-    /// polls that took. A task is polled only when its waker was called.
-    pub fn run(&mut self, bound: Duration) -> Result<u64, Stuck> {
+    /// spawns, wakes and polls that took. A task is polled only when it was
+    /// spawned or its waker was called.
+    pub fn run(&mut self, bound: Duration) -> Result<Tally, Stuck> {
         while self.unfinished > 0 {
             let task = match self.ready.recv_timeout(bound) {
                 Ok(task) => task,
@@ -116,7 +139,11 @@ impl MiniExecutor {
                 self.unfinished -= 1;
             }
         }
-        Ok(self.polls)
+        Ok(Tally {
+            spawned: self.spawned,
+            woken: self.wakes.load(Ordering::Relaxed),
+            polls: self.polls,
+        })
     }
     // ANCHOR_END: run
 }
@@ -154,6 +181,19 @@ mod tests {
     fn a_ready_future_takes_one_poll() {
         let mut executor = MiniExecutor::new();
         executor.spawn(async {});
-        assert_eq!(executor.run(Duration::from_secs(5)), Ok(1));
+        let tally = executor.run(Duration::from_secs(5)).unwrap();
+        assert_eq!((tally.spawned, tally.woken, tally.polls), (1, 0, 1));
+    }
+
+    #[test]
+    fn a_future_that_yields_is_polled_once_per_wake_and_once_at_spawn() {
+        let mut executor = MiniExecutor::new();
+        executor.spawn(async {
+            for _ in 0..3 {
+                crate::hand_written::YieldNow::default().await;
+            }
+        });
+        let tally = executor.run(Duration::from_secs(5)).unwrap();
+        assert_eq!((tally.spawned, tally.woken, tally.polls), (1, 3, 4));
     }
 }

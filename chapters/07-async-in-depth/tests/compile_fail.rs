@@ -1,6 +1,8 @@
-//! What the compiler refuses: a future polled without being pinned, and
-//! tasks for `tokio::spawn` that hold an `Rc` or a `std` `MutexGuard`
-//! across an `.await`. trybuild compiles each file in `tests/compile-fail/`
+//! What the compiler refuses: a future polled without being pinned; tasks
+//! for `tokio::spawn` that hold an `Rc` or a `std` `MutexGuard` across an
+//! `.await` (not `Send`) or borrow a local (not `'static`); and a scoped
+//! thread that borrows a `RefCell` (not `Sync`, so `&RefCell` is not
+//! `Send`). trybuild compiles each file in `tests/compile-fail/`
 //! and compares the compiler's error with the `.stderr` file beside it.
 //!
 //! The error text belongs to the compiler version: after a Rust upgrade,

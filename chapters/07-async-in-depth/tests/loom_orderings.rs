@@ -1,8 +1,16 @@
 //! The `orderings` section's message-passing flag under loom, which runs a
-//! model over every interleaving of its threads and every value the memory
-//! model lets each load return — including stale ones that x86 hardware
-//! never shows. With `Relaxed`, loom finds the reader that sees the flag up
-//! and the data missing; with `Release`/`Acquire`, it finds none.
+//! model over every interleaving of its threads and, at each load, the
+//! older stores the memory model lets it return: stale values that x86
+//! hardware never shows. With `Relaxed`, loom finds the reader that sees
+//! the flag up and the data missing; with `Release`/`Acquire`, it finds
+//! none.
+//!
+//! loom is not the full C11 model (see its README's "Unsupported
+//! features"): it does not explore load buffering, so a pass is a proof
+//! only for the executions it explores, and it checks `SeqCst` loads and
+//! stores as `AcqRel`, so it may report a failure that `SeqCst` rules out.
+//! Neither touches this test, which needs no load buffering to fail and
+//! uses no `SeqCst`.
 //!
 //! loom's own types (`loom::sync`, `loom::thread`) stand in for std's here;
 //! the chapter's code keeps std's.

@@ -91,8 +91,8 @@ where
     })
 }
 
-/// Exercise 3: three tasks ticking every millisecond and one already
-/// finished; is anything still ticking once `stop_all` returns?
+/// Exercise 3: three tasks ticking every 2 ms and one already finished;
+/// is anything still ticking once `stop_all` returns?
 pub fn check_stop_all<F>(stop_all: fn(Vec<JoinHandle<()>>) -> F) -> String
 where
     F: Future<Output = usize> + 'static,
@@ -110,7 +110,7 @@ where
                         .map(|_| tokio::spawn(ticker(ticks.clone())))
                         .collect();
                     tasks.push(tokio::spawn(async {}));
-                    sleep(Duration::from_micros(5_500)).await;
+                    sleep(Duration::from_millis(6)).await; // between two ticks
                     let cancelled =
                         tokio::time::timeout(BOUND, stop_all(tasks)).await;
                     let at_return = ticks.load(Ordering::SeqCst);

@@ -222,15 +222,27 @@ pub fn paused_runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
+/// How far apart [`ticker`] ticks.
+pub const TICKER_PERIOD: Duration = Duration::from_millis(2);
+
+/// Counts a tick every [`TICKER_PERIOD`], the first 1 ms after it starts.
+/// Started at a whole even millisecond, as every task here is, it ticks
+/// on odd ones, and the demos' waits end on even ones. Keeping them apart
+/// needs whole milliseconds: tokio rounds every deadline up to the next
+/// one, so a half-millisecond offset would land on a tick after all, and
+/// a count would rest on which of two tasks woken at the same instant ran
+/// first.
 pub async fn ticker(count: Arc<AtomicU64>) {
+    let first = Instant::now() + Duration::from_millis(1);
+    let mut ticks = tokio::time::interval_at(first, TICKER_PERIOD);
     loop {
-        sleep(Duration::from_millis(1)).await;
+        ticks.tick().await;
         count.fetch_add(1, Ordering::SeqCst);
     }
 }
 
-/// Half a tick past 10 ticks, so no wait ends at the same instant as one.
-const WHILE: Duration = Duration::from_micros(10_500);
+/// Ten ticks' worth, in whole even milliseconds: between two ticks.
+const WHILE: Duration = Duration::from_millis(20);
 
 async fn handles() -> anyhow::Result<Handles> {
     let count = |c: &Arc<AtomicU64>| c.load(Ordering::SeqCst);
@@ -376,7 +388,7 @@ fn select_report(report: &mut SectionReport, select: &SelectLoss) {
 
 fn handles_report(report: &mut SectionReport, handles: &Handles) {
     let mut table = Table::new(
-        "A task ticking every millisecond, its JoinHandle dropped or aborted",
+        "A task ticking every 2 ms, its JoinHandle dropped or aborted",
         &["handle", "ticks then", "ticks later"],
     );
     for (name, ticks) in
@@ -488,6 +500,17 @@ mod tests {
         ] {
             assert_eq!(report_of(broken).broken().len(), 1);
         }
+    }
+
+    /// Why the ticker and the waits are kept a whole millisecond apart.
+    #[test]
+    fn tokio_rounds_a_deadline_up_to_a_whole_millisecond() {
+        let elapsed = paused_runtime().unwrap().block_on(async {
+            let start = Instant::now();
+            sleep(Duration::from_micros(10_500)).await;
+            start.elapsed()
+        });
+        assert_eq!(elapsed, Duration::from_millis(11));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! before the `.await`; and times what `Arc`'s thread safety costs against
 //! `Rc`.
 
+use crate::two_threads::slower_of_two;
 use crate::{BOUND, Context, Results, need};
 use serde::{Deserialize, Serialize};
 use shared::measure::Spread;
@@ -140,40 +141,28 @@ fn arc_clones(arc: &Arc<u64>, clones: u64) -> f64 {
 /// Two threads cloning the same `Arc` at once: the count's cache line
 /// moves between cores at every clone. Seconds per clone, the slower
 /// thread's. The barrier starts both loops together.
-fn arc_contended(arc: &Arc<u64>, clones: u64) -> f64 {
-    let start = std::sync::Barrier::new(2);
-    std::thread::scope(|scope| {
-        let threads: Vec<_> = (0..2)
-            .map(|_| {
-                scope.spawn(|| {
-                    start.wait();
-                    arc_clones(arc, clones)
-                })
-            })
-            .collect();
-        threads
-            .into_iter()
-            .map(|t| t.join().unwrap_or(f64::NAN))
-            .fold(0.0, f64::max)
-    })
+fn arc_contended(arc: &Arc<u64>, clones: u64) -> anyhow::Result<f64> {
+    slower_of_two(|| arc_clones(arc, clones))
 }
 
-fn clone_costs(clones: u64, runs: usize) -> Vec<CloneCost> {
+fn clone_costs(clones: u64, runs: usize) -> anyhow::Result<Vec<CloneCost>> {
     let (rc, arc) = (Rc::new(7), Arc::new(7));
-    let ways: [(&str, &dyn Fn() -> f64); 3] = [
-        ("Rc::clone", &|| rc_clones(&rc, clones)),
-        ("Arc::clone", &|| arc_clones(&arc, clones)),
+    let ways: [(&str, &dyn Fn() -> anyhow::Result<f64>); 3] = [
+        ("Rc::clone", &|| Ok(rc_clones(&rc, clones))),
+        ("Arc::clone", &|| Ok(arc_clones(&arc, clones))),
         ("Arc::clone, 2 threads at once", &|| {
             arc_contended(&arc, clones)
         }),
     ];
     ways.iter()
         .map(|(way, time)| {
-            let samples: Vec<f64> = (0..runs).map(|_| time()).collect();
-            CloneCost {
+            let samples = (0..runs)
+                .map(|_| time())
+                .collect::<anyhow::Result<Vec<f64>>>()?;
+            Ok(CloneCost {
                 way: way.to_string(),
                 per_clone: Spread::of(&samples),
-            }
+            })
         })
         .collect()
 }
@@ -184,7 +173,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         local: local_set()?,
         guarded_total: guard_dropped_first()?,
         guarded_expected: GUARD_TASKS * GUARD_ROUNDS,
-        clones: clone_costs(sizes.clones, sizes.runs),
+        clones: clone_costs(sizes.clones, sizes.runs)?,
         clones_per_run: sizes.clones,
     });
     Ok(())
@@ -211,16 +200,35 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             local.tasks
         ),
     );
-    report.check(
-        send_sync.guarded_total == send_sync.guarded_expected,
-        format!(
-            "tasks on the multi-thread runtime that drop the std guard before \
-             each .await made all {} increments",
-            group_thousands(send_sync.guarded_expected)
-        ),
-    );
+    report.verdict(guard_demonstration(
+        send_sync.guarded_total,
+        send_sync.guarded_expected,
+    ));
     clones_report(&mut report, send_sync);
     Ok(report)
+}
+
+/// The guard-dropped-first fix, said as a demonstration: it compiles and
+/// runs. Its count is no evidence that the fix is needed, since a std
+/// `Mutex` serialises every increment however long its guard is held; the
+/// compile-fail test `std_guard_across_await.rs` holds the refusal.
+fn guard_demonstration(total: u64, expected: u64) -> String {
+    if total == expected {
+        format!(
+            "Tasks on the multi-thread runtime that drop the std guard before \
+             each .await compiled, ran, and made all {} increments. The count \
+             shows the lock worked, as a std Mutex always does; what the \
+             compiler refuses is the guard held across the .await.",
+            group_thousands(expected)
+        )
+    } else {
+        format!(
+            "Tasks on the multi-thread runtime made {} of {} increments \
+             through a std Mutex: a lock that lost updates, a bug.",
+            group_thousands(total),
+            group_thousands(expected)
+        )
+    }
 }
 
 fn clones_report(report: &mut SectionReport, send_sync: &SendSync) {
@@ -306,16 +314,28 @@ mod tests {
     }
 
     #[test]
-    fn a_lost_increment_or_a_leaked_rc_is_broken() {
-        let mut lost = honest();
-        lost.guarded_total -= 1;
+    fn a_leaked_or_a_missing_rc_is_broken() {
         let mut leaked = honest();
         leaked.local.owners_after = 2;
         let mut missing = honest();
         missing.local.pushed.pop();
-        for broken in [lost, leaked, missing] {
+        for broken in [leaked, missing] {
             assert_eq!(report_of(broken).broken().len(), 1);
         }
+    }
+
+    /// The Mutex count is shown, not held as an invariant: no run of the
+    /// fix could lose an increment, so a check of it would prove nothing.
+    #[test]
+    fn the_guard_count_is_a_demonstration_that_says_what_it_shows() {
+        assert!(
+            guard_demonstration(2_000, 2_000).contains("as a std Mutex always does")
+        );
+        let mut lost = honest();
+        lost.guarded_total -= 1;
+        let report = report_of(lost);
+        assert!(report.broken().is_empty());
+        assert!(guard_demonstration(1_999, 2_000).contains("1 999 of 2 000"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Handing data between tasks: `Queue(maxsize)` ↔ bounded `mpsc`,
 //! `Semaphore` ↔ `Semaphore`, `Event` ↔ `watch` (and the `Notify` that is
-//! not one), pub-sub ↔ `broadcast` with a receiver that falls behind.
+//! not one: it stores at most one wake-up, not a "set" state), pub-sub ↔
+//! `broadcast` with a receiver that falls behind.
 
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -50,13 +51,18 @@ pub async fn back_pressure() -> BackPressure {
     }
 }
 
-/// Three waiters on a `watch` flag set at 10 ms, one arriving after; and
-/// a waiter arriving after `Notify::notify_waiters`.
+/// Three waiters on a `watch` flag set at 10 ms, one arriving after; a
+/// waiter arriving after `Notify::notify_waiters`; and two arriving after
+/// two calls of `Notify::notify_one`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub woken: u64,
     pub late_waiter_passed: bool,
+    /// `notify_waiters` stores nothing, so this must stay false.
     pub notify_late_waiter_passed: bool,
+    /// Of two waiters after two `notify_one`s, how many passed: one, since
+    /// `notify_one` stores a single permit, not a count.
+    pub notify_one_late_waiters_passed: u64,
 }
 
 pub async fn event() -> Event {
@@ -81,11 +87,21 @@ pub async fn event() -> Event {
     let notify = Notify::new();
     notify.notify_waiters(); // wakes those waiting now: no one
     let notify_late_waiter_passed = timeout(ms(1), notify.notified()).await.is_ok();
+
+    let notify = Notify::new();
+    notify.notify_one(); // no one waits: stores one permit
+    notify.notify_one(); // still one permit: they do not add up
+    let mut notify_one_late_waiters_passed = 0;
+    for _ in 0..2 {
+        let passed = timeout(ms(1), notify.notified()).await.is_ok();
+        notify_one_late_waiters_passed += u64::from(passed); // first only
+    }
     // ANCHOR_END: notify
     Event {
         woken,
         late_waiter_passed,
         notify_late_waiter_passed,
+        notify_one_late_waiters_passed,
     }
 }
 

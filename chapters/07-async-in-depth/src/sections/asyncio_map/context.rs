@@ -1,5 +1,6 @@
 //! The rest of asyncio's vocabulary: async generators ↔ `Stream`,
-//! `contextvars` ↔ `task_local!`, `shield` ↔ a spawned task.
+//! `contextvars` ↔ `task_local!`, `shield` ↔ a spawned task, and
+//! `async with` ↔ a guard's `Drop`.
 
 use futures_util::StreamExt;
 use futures_util::stream;
@@ -96,5 +97,58 @@ pub async fn shield() -> Shield {
     Shield {
         waiter_timed_out: waited.is_err(),
         job_finished: finished.load(Ordering::SeqCst),
+    }
+}
+
+/// What a scope holding a guard wrote to its log: once left normally, once
+/// left early by `?` with an error.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct With {
+    pub normal: Vec<String>,
+    pub early_error: Vec<String>,
+}
+
+type Log = std::sync::Mutex<Vec<String>>;
+
+fn write(log: &Log, line: &str) {
+    log.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(line.to_string());
+}
+
+// ANCHOR: with
+/// `async with resource:` — the guard's `Drop` is `__aexit__`, run however
+/// the scope is left (without the chance to `.await`).
+struct Guard<'a>(&'a Log);
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        write(self.0, "exit");
+    }
+}
+
+async fn use_resource(log: &Log, fail: bool) -> Result<(), &'static str> {
+    let _guard = Guard(log); // async with resource:
+    write(log, "body");
+    sleep(ms(1)).await; // held across the .await
+    if fail {
+        Err("failed")?; // an early return: the guard still drops
+    }
+    write(log, "body done");
+    Ok(())
+} // the scope ends: _guard is dropped here
+// ANCHOR_END: with
+
+pub async fn async_with() -> With {
+    let run = |fail| async move {
+        let log = Log::default();
+        let _ = use_resource(&log, fail).await;
+        write(&log, "after");
+        log.into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    With {
+        normal: run(false).await,
+        early_error: run(true).await,
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! - [`structured`]: `TaskGroup`, `wait(FIRST_COMPLETED)`, `as_completed`.
 //! - [`channels`]: `Queue(maxsize)`, `Semaphore`, `Event`, pub-sub.
-//! - [`context`]: async generators, `contextvars`, `shield`.
+//! - [`context`]: async generators, `contextvars`, `shield`, `async with`.
 
 pub mod channels;
 pub mod context;
@@ -28,6 +28,7 @@ pub struct AsyncioMap {
     pub async_for: Vec<u64>,
     pub task_local: context::TaskLocal,
     pub shield: context::Shield,
+    pub async_with: context::With,
 }
 
 async fn run_all() -> AsyncioMap {
@@ -42,6 +43,7 @@ async fn run_all() -> AsyncioMap {
         async_for: context::async_for().await,
         task_local: context::task_local().await,
         shield: context::shield().await,
+        async_with: context::async_with().await,
     }
 }
 
@@ -66,6 +68,8 @@ struct Pair {
 fn pairs(m: &AsyncioMap) -> Vec<Pair> {
     let mut pairs = structured_pairs(m);
     pairs.extend(channel_pairs(m));
+    pairs.extend(event_pairs(&m.event));
+    pairs.extend(lag_pair(&m.broadcast));
     pairs.extend(context_pairs(m));
     pairs
 }
@@ -103,8 +107,7 @@ fn structured_pairs(m: &AsyncioMap) -> Vec<Pair> {
 }
 
 fn channel_pairs(m: &AsyncioMap) -> Vec<Pair> {
-    let (queue, event, lag) = (&m.queue, &m.event, &m.broadcast);
-    let limited = &m.semaphore;
+    let (queue, limited) = (&m.queue, &m.semaphore);
     vec![
         Pair {
             asyncio: "Queue(maxsize=2)",
@@ -129,6 +132,12 @@ fn channel_pairs(m: &AsyncioMap) -> Vec<Pair> {
             claim: "two permits let two of five tasks in at a time: three rounds \
                     of 10 ms",
         },
+    ]
+}
+
+/// `Event`, and `Notify`, which looks like one and is not.
+fn event_pairs(event: &channels::Event) -> Vec<Pair> {
+    vec![
         Pair {
             asyncio: "Event",
             tokio: "watch::channel(false)",
@@ -147,16 +156,31 @@ fn channel_pairs(m: &AsyncioMap) -> Vec<Pair> {
                 event.notify_late_waiter_passed
             ),
             holds: !event.notify_late_waiter_passed,
-            claim: "notify_waiters wakes only those already waiting: no state",
+            claim: "notify_waiters wakes only those already waiting and stores \
+                    nothing for later ones",
         },
         Pair {
-            asyncio: "pub-sub (per-subscriber queues)",
-            tokio: "broadcast::channel(4)",
-            seen: format!("skipped {}, then got {:?}", lag.skipped, lag.received),
-            holds: lag.skipped == 6 && lag.received == [6, 7, 8, 9],
-            claim: "a subscriber that fell behind was told how much it missed",
+            asyncio: "(not Event)",
+            tokio: "Notify::notify_one",
+            seen: format!(
+                "after two notify_one, {} of 2 later waiters passed",
+                event.notify_one_late_waiters_passed
+            ),
+            holds: event.notify_one_late_waiters_passed == 1,
+            claim: "notify_one with no one waiting stores one permit (not a \
+                    count): the next waiter passes at once, the one after waits",
         },
     ]
+}
+
+fn lag_pair(lag: &channels::Lag) -> Vec<Pair> {
+    vec![Pair {
+        asyncio: "pub-sub (per-subscriber queues)",
+        tokio: "broadcast::channel(4)",
+        seen: format!("skipped {}, then got {:?}", lag.skipped, lag.received),
+        holds: lag.skipped == 6 && lag.received == [6, 7, 8, 9],
+        claim: "a subscriber that fell behind was told how much it missed",
+    }]
 }
 
 fn context_pairs(m: &AsyncioMap) -> Vec<Pair> {
@@ -190,6 +214,19 @@ fn context_pairs(m: &AsyncioMap) -> Vec<Pair> {
             holds: shield.waiter_timed_out && shield.job_finished,
             claim: "cancelling the wait left the spawned job running to its end",
         },
+        Pair {
+            asyncio: "async with",
+            tokio: "a guard's Drop",
+            seen: format!(
+                "left normally: {}; left by ?: {}",
+                m.async_with.normal.join(", "),
+                m.async_with.early_error.join(", ")
+            ),
+            holds: m.async_with.normal == ["body", "body done", "exit", "after"]
+                && m.async_with.early_error == ["body", "exit", "after"],
+            claim: "leaving the scope ran the guard's Drop before the code after \
+                    it, on a normal exit and on an early error",
+        },
     ]
 }
 
@@ -199,8 +236,8 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "asyncio-map",
         "Each asyncio construct has a tokio counterpart that behaves the same \
          where it matters — and the differences (select! drops the losers, \
-         Notify keeps no state, task-locals are not inherited) are checked \
-         too.",
+         Notify stores at most one wake-up where an Event stays set, \
+         task-locals are not inherited) are checked too.",
     );
     let pairs = pairs(map);
     let mut table = Table::new(
@@ -252,6 +289,7 @@ mod tests {
                 woken: 3,
                 late_waiter_passed: true,
                 notify_late_waiter_passed: false,
+                notify_one_late_waiters_passed: 1,
             },
             broadcast: channels::Lag {
                 capacity: 4,
@@ -266,6 +304,12 @@ mod tests {
             shield: context::Shield {
                 waiter_timed_out: true,
                 job_finished: true,
+            },
+            async_with: context::With {
+                normal: ["body", "body done", "exit", "after"]
+                    .map(String::from)
+                    .to_vec(),
+                early_error: ["body", "exit", "after"].map(String::from).to_vec(),
             },
         }
     }
@@ -300,6 +344,10 @@ mod tests {
         unset.event.late_waiter_passed = false;
         let mut stateful = honest();
         stateful.event.notify_late_waiter_passed = true;
+        let mut no_permit = honest();
+        no_permit.event.notify_one_late_waiters_passed = 0;
+        let mut counted = honest();
+        counted.event.notify_one_late_waiters_passed = 2;
         let mut no_lag = honest();
         no_lag.broadcast.skipped = 0;
         let mut unfiltered = honest();
@@ -308,9 +356,23 @@ mod tests {
         inherited.task_local.spawned_child_saw = Some(3);
         let mut unshielded = honest();
         unshielded.shield.job_finished = false;
+        let mut leaked_guard = honest();
+        leaked_guard.async_with.normal.retain(|line| line != "exit");
         let broken = [
-            finished, slow_won, in_order, overfull, crowded, unset, stateful,
-            no_lag, unfiltered, inherited, unshielded,
+            finished,
+            slow_won,
+            in_order,
+            overfull,
+            crowded,
+            unset,
+            stateful,
+            no_permit,
+            counted,
+            no_lag,
+            unfiltered,
+            inherited,
+            unshielded,
+            leaked_guard,
         ];
         for map in broken {
             assert_eq!(report_of(map).broken().len(), 1);
