@@ -170,8 +170,8 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     report.note(
         "The process pool's round trip is what `submit(task).result()` costs: \
          the task goes through a channel to the thread that drives the worker, \
-         down the pipe as a line of JSON, and its result comes back the same \
-         way — two more hand-overs than a bare pipe.",
+         down the pipe as one postcard frame, and its result comes back the \
+         same way — two more hand-overs than a bare pipe.",
     );
     Ok(report)
 }
