@@ -91,6 +91,23 @@ macro_rules! assert_exercise_snapshot {
     }};
 }
 
+/// Every section of `chapter` has a snapshot test in `source` (the text of
+/// the chapter's `tests/sections.rs`, by `include_str!`): a section added
+/// without one fails here instead of going untested.
+pub fn assert_every_section_snapshotted<C, R>(
+    source: &str,
+    chapter: &Chapter<C, R>,
+) {
+    let missing: Vec<&str> = (chapter.sections.iter())
+        .map(|s| s.name)
+        .filter(|name| !source.contains(&format!("snapshot(\"{name}\")")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "sections without a snapshot test: {missing:?}"
+    );
+}
+
 /// `--list`'s output: one line per section of `chapter`, its name first,
 /// in the chapter's order, and exit status 0.
 pub fn assert_lists_sections<C, R>(out: &Output, chapter: &Chapter<C, R>) {
