@@ -15,6 +15,8 @@
 //!   PostgreSQL and Redis through their async drivers (`db::servers`),
 //!   behind the opt-in `postgres` and `redis` features.
 //! - [`stats`]: requests per second and latency percentiles.
+//! - [`versus`]: the same endpoint, clients and queries under Python's
+//!   frameworks and drivers, for `versus-python --python`.
 //! - [`sections`]: one file per section of the chapter, each a `measure`
 //!   into its typed results and a pure `report` from them.
 //! - [`Results`]: every section's typed results, the `results` of the
@@ -32,6 +34,7 @@ pub mod server;
 pub mod sizes;
 pub mod solutions;
 pub mod stats;
+pub mod versus;
 
 use serde::{Deserialize, Serialize};
 use shared::cli::{Chapter, Options, Section};
@@ -64,8 +67,21 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             summary: "SQLite from async code: spawn_blocking, readers, writers, transactions",
             run: typed!(database),
         },
+        Section {
+            name: "pool",
+            summary: "with a PostgreSQL: a handler's connections, 200 requests in flight (deadpool)",
+            run: typed!(pool),
+        },
+        Section {
+            name: "versus-python",
+            summary: "with --python: axum, reqwest and the drivers against FastAPI, httpx, asyncpg…",
+            run: typed!(versus_python),
+        },
     ],
-    flags: &[],
+    flags: &[(
+        "--python",
+        "also run the Python side of versus-python (FastAPI, aiohttp, httpx, asyncpg, redis-py)",
+    )],
 };
 
 /// Everything one run of the chapter measured, section by section: what
@@ -77,6 +93,8 @@ pub struct Results {
     pub http_client: Option<sections::http_client::HttpClient>,
     pub web_framework: Option<sections::web_framework::WebFramework>,
     pub database: Option<sections::database::Database>,
+    pub pool: Option<sections::pool::Pool>,
+    pub versus_python: Option<sections::versus_python::VersusPython>,
 }
 
 /// The results of a section a report needs (shared by every chapter).
@@ -85,6 +103,11 @@ pub use shared::cli::need;
 /// What the sections share during one run.
 pub struct Context {
     pub sizes: Sizes,
+    /// The PostgreSQL and Redis URLs: none in [`Context::new`], the
+    /// environment's on the command line.
+    pub servers: db::servers::Urls,
+    /// The Python side of `versus-python`, when `--python` asked for it.
+    pub python: Option<versus::python::Python>,
     /// Where the servers and the async clients run, built on first use.
     runtime: OnceLock<tokio::runtime::Runtime>,
 }
@@ -93,6 +116,8 @@ impl Context {
     pub fn new(sizes: Sizes) -> Context {
         Context {
             sizes,
+            servers: db::servers::Urls::default(),
+            python: None,
             runtime: OnceLock::new(),
         }
     }
@@ -103,7 +128,12 @@ impl Context {
         } else {
             Sizes::quick()
         };
-        Ok(Context::new(sizes))
+        let mut context = Context::new(sizes);
+        context.servers = db::servers::Urls::from_environment();
+        if options.has("--python") {
+            context.python = Some(versus::python::Python::from_environment());
+        }
+        Ok(context)
     }
 
     /// The multi-threaded tokio runtime: servers run on its workers while

@@ -31,6 +31,18 @@ pub struct Sizes {
     pub transfers: usize,
     /// The slow query: a count to this number in SQL.
     pub slow_query_to: i64,
+    /// `versus-python`: connections in flight for the servers and for the
+    /// clients, calls per measurement and its time bound, and the
+    /// database loads' connections and calls.
+    pub versus_workers: Vec<usize>,
+    pub versus_client_workers: Vec<usize>,
+    pub versus_calls: usize,
+    pub versus_within: Duration,
+    pub versus_db_workers: usize,
+    pub versus_db_calls: usize,
+    /// `pool`: requests in flight, and requests in all for each way.
+    pub pool_in_flight: usize,
+    pub pool_calls: usize,
 }
 
 impl Sizes {
@@ -48,6 +60,14 @@ impl Sizes {
             readers: 4,
             transfers: 200,
             slow_query_to: 300_000,
+            versus_workers: vec![1, 50, 200],
+            versus_client_workers: vec![1, 50],
+            versus_calls: 2_000,
+            versus_within: Duration::from_secs(5),
+            versus_db_workers: 10,
+            versus_db_calls: 5_000,
+            pool_in_flight: 200,
+            pool_calls: 2_000,
         }
     }
 
@@ -65,6 +85,14 @@ impl Sizes {
             readers: 8,
             transfers: 2_000,
             slow_query_to: 1_000_000,
+            versus_workers: vec![1, 50, 200],
+            versus_client_workers: vec![1, 50],
+            versus_calls: 20_000,
+            versus_within: Duration::from_secs(10),
+            versus_db_workers: 10,
+            versus_db_calls: 50_000,
+            pool_in_flight: 200,
+            pool_calls: 20_000,
         }
     }
 
@@ -84,6 +112,14 @@ impl Sizes {
             readers: 2,
             transfers: 40,
             slow_query_to: 200_000,
+            versus_workers: vec![1, 4],
+            versus_client_workers: vec![1, 4],
+            versus_calls: 40,
+            versus_within: Duration::from_secs(10),
+            versus_db_workers: 2,
+            versus_db_calls: 40,
+            pool_in_flight: 8,
+            pool_calls: 40,
         }
     }
 }

@@ -39,6 +39,36 @@ fn database() {
     snapshot("database");
 }
 
+/// Without a server: the line saying what to set.
+#[test]
+fn pool() {
+    snapshot("pool");
+}
+
+/// Without `--python`, the section says how to ask and measures nothing.
+#[test]
+fn versus_python() {
+    snapshot("versus-python");
+}
+
+/// With an interpreter that is not there: the Rust side is measured for
+/// real, and every Python row says why it was skipped.
+#[test]
+fn versus_python_without_an_interpreter() {
+    let mut context = context();
+    context.python = Some(ecosystem::versus::python::Python {
+        interpreter: "/nonexistent/python3".into(),
+    });
+    let report = testkit::run_section(&CHAPTER, &mut context, "versus-python");
+    let redacted = report.render(testkit::Render::Redacted);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/sections");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::assert_snapshot!("versus-python-without-an-interpreter", redacted)
+    });
+}
+
 #[test]
 fn every_section_has_a_snapshot_test() {
     testkit::assert_every_section_snapshotted(include_str!("sections.rs"), &CHAPTER);

@@ -81,3 +81,101 @@ fn an_absent_redis_fails_quickly() {
         2,
     ));
 }
+
+/// The URL a real-server test uses, or `None` with a line saying why the
+/// test checks nothing in this run. `chapters/06-ecosystem/servers run --`
+/// sets both URLs; CI also sets ECOSYSTEM_REQUIRE_SERVERS, so that a skip
+/// there fails instead.
+#[cfg(any(feature = "postgres", feature = "redis"))]
+fn real_server(server: Server) -> Option<String> {
+    match server.url() {
+        Ok(url) => Some(url),
+        Err(why) if std::env::var_os("ECOSYSTEM_REQUIRE_SERVERS").is_some() => {
+            panic!(
+                "{}: {why}, but ECOSYSTEM_REQUIRE_SERVERS is set",
+                server.name
+            )
+        }
+        Err(why) => {
+            eprintln!("{}: {why}", server.name);
+            None
+        }
+    }
+}
+
+#[cfg(any(feature = "postgres", feature = "redis"))]
+fn on_a_runtime<T>(run: impl Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run)
+}
+
+#[test]
+#[cfg(feature = "postgres")]
+fn a_real_postgres_keeps_every_insert_with_its_total() {
+    let Some(url) = real_server(POSTGRES) else {
+        return;
+    };
+    let (tasks, per_task) = (6, 7);
+    let counts =
+        on_a_runtime(ecosystem::db::servers::postgres::run(&url, tasks, per_task))
+            .unwrap();
+    // Every insert is of amount 1 and adds 1 to the kept total.
+    let rows = (tasks * per_task) as i64;
+    let want = ecosystem::db::servers::postgres::Counts {
+        rows,
+        sum: rows,
+        total: rows,
+    };
+    assert_eq!(counts, want);
+}
+
+#[test]
+#[cfg(feature = "redis")]
+fn a_real_redis_loses_no_incr_and_runs_multi_whole() {
+    use ecosystem::db::servers::redis::{Counts, MULTI_ADDS, run};
+    let Some(url) = real_server(REDIS) else {
+        return;
+    };
+    let tasks = 9;
+    let counts = on_a_runtime(run(&url, tasks)).unwrap();
+    let after = tasks as i64;
+    let want = Counts {
+        after_incrs: after,
+        multi_incr: after + MULTI_ADDS,
+        multi_get: after + MULTI_ADDS,
+    };
+    assert_eq!(counts, want);
+}
+
+/// The `pool` section against a real PostgreSQL, at test sizes: a row
+/// for each way, every request of the shared client and of the pool
+/// answered rightly, and no invariant of the report broken.
+#[test]
+#[cfg(feature = "postgres")]
+fn the_pool_section_against_a_real_postgres_answers_every_pooled_request() {
+    use ecosystem::sections::pool::{self, Pool, Way};
+    let Some(url) = real_server(POSTGRES) else {
+        return;
+    };
+    let sizes = ecosystem::sizes::Sizes::tiny();
+    let calls = sizes.pool_calls;
+    let mut context = ecosystem::Context::new(sizes);
+    context.servers.postgres = Some(url);
+    let mut results = ecosystem::Results::default();
+    pool::measure(&mut context, &mut results).unwrap();
+    let Some(Pool::Ran { runs, .. }) = &results.pool else {
+        panic!("not run: {:?}", results.pool);
+    };
+    let ways: Vec<Way> = runs.iter().map(|r| r.way).collect();
+    assert_eq!(ways, Way::ALL);
+    for run in &runs[1..] {
+        let load = run.load.as_ref().unwrap();
+        assert_eq!((load.calls, load.wrong), (calls, 0), "{run:?}");
+    }
+    let report = pool::report(&results).unwrap();
+    assert!(report.broken().is_empty(), "{report:?}");
+}

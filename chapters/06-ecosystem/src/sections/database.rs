@@ -148,6 +148,7 @@ pub enum ServerCounts {
 
 pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
+    let urls = context.servers.clone();
     let file = TempDb::new("database");
     let slow_query = blocking_the_runtime(&file, sizes.slow_query_to)?;
     let runtime = context.runtime()?;
@@ -157,7 +158,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         .into_iter()
         .map(|server| ServerRun {
             server,
-            outcome: match server.server().url() {
+            outcome: match server.server().url_in(&urls) {
                 Err(why) => ServerOutcome::Skipped { why },
                 Ok(url) => runtime.block_on(run_server(server, &url)),
             },

@@ -5,6 +5,8 @@
 pub mod database;
 pub mod http_client;
 pub mod http_server;
+pub mod pool;
+pub mod versus_python;
 pub mod web_framework;
 
 /// `/download/0` … `/download/{n-1}` on `server`.

@@ -6,6 +6,8 @@
 //! absent or stalled ends the run with an error, never a hang.
 
 #[cfg(feature = "postgres")]
+pub mod pooled;
+#[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "redis")]
 pub mod redis;
@@ -42,10 +44,39 @@ pub const REDIS: Server = Server {
     built: cfg!(feature = "redis"),
 };
 
+/// The servers' URLs as a run found them: read from the environment once,
+/// by the command line, so that a test's run never depends on the
+/// environment it was started in.
+#[derive(Clone, Debug, Default)]
+pub struct Urls {
+    pub postgres: Option<String>,
+    pub redis: Option<String>,
+}
+
+impl Urls {
+    pub fn from_environment() -> Urls {
+        Urls {
+            postgres: std::env::var(POSTGRES.variable).ok(),
+            redis: std::env::var(REDIS.variable).ok(),
+        }
+    }
+}
+
 impl Server {
     /// The server's URL, or the line saying why this run skips it.
     pub fn url(&self) -> Result<String, String> {
         self.url_from(std::env::var(self.variable).ok())
+    }
+
+    /// The server's URL among `urls`, or the line saying why this run
+    /// skips it.
+    pub fn url_in(&self, urls: &Urls) -> Result<String, String> {
+        let value = if self.variable == POSTGRES.variable {
+            &urls.postgres
+        } else {
+            &urls.redis
+        };
+        self.url_from(value.clone())
     }
 
     /// [`Server::url`] with the variable's value given: testable without

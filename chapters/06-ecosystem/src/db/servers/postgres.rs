@@ -16,7 +16,7 @@ pub struct Counts {
 
 /// A connection whose background half runs on its own task; it ends when
 /// the client is dropped.
-async fn connect(url: &str) -> anyhow::Result<Client> {
+pub(crate) async fn connect(url: &str) -> anyhow::Result<Client> {
     let (client, connection) =
         bounded("connect", tokio_postgres::connect(url, NoTls)).await?;
     tokio::spawn(async move {
