@@ -284,6 +284,11 @@ where
 
 /// What a chapter does when writing its output fails: nothing to say when
 /// the reader went away (a closed pipe), one line otherwise.
+///
+/// A closed pipe is status 0, not the shell's 141 for a death by SIGPIPE:
+/// the reader chose to stop (`| head -1`), nothing went wrong here, and
+/// under `set -o pipefail` a script must not fail for reading less. Rust
+/// ignores SIGPIPE, so no signal ended the process; 141 would claim one.
 pub fn output_failed(package: &str, err: &std::io::Error) -> u8 {
     if err.kind() == std::io::ErrorKind::BrokenPipe {
         return 0;
@@ -293,6 +298,17 @@ pub fn output_failed(package: &str, err: &std::io::Error) -> u8 {
         "{package}: cannot write the output: {err}"
     );
     1
+}
+
+/// Prints `text` on stdout for a binary that is not a chapter's main run
+/// (a tool beside it): success, or the status [`output_failed`] gives, so
+/// a closed pipe or a full disk is no panic there either.
+pub fn print(package: &str, text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => ExitCode::from(output_failed(package, &err)),
+    }
 }
 
 /// [`run`], writing to `out`; the exit status, or the write that failed.

@@ -60,10 +60,7 @@ pub fn with_full_disk(bin: &str, args: &[&str]) -> Output {
 pub fn assert_quiet_when_the_reader_leaves(bin: &str) {
     let _alone = alone();
     for args in [&[][..], &["--list"], &["--help"]] {
-        let out = with_closed_stdout(bin, args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
-        assert!(stderr.is_empty(), "{args:?}: quiet, but said: {stderr}");
+        quiet_when_the_reader_leaves(bin, args);
     }
 }
 
@@ -71,12 +68,31 @@ pub fn assert_quiet_when_the_reader_leaves(bin: &str) {
 pub fn assert_one_line_on_a_full_disk(bin: &str) {
     let _alone = alone();
     for args in [&["--list"][..], &["--help"]] {
-        let out = with_full_disk(bin, args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
-        assert!(stderr.contains("cannot write the output"), "{stderr}");
+        one_line_on_a_full_disk(bin, args);
     }
+}
+
+/// Both of the above for a tool beside the chapter (`charts`), run with
+/// `args` that make it print.
+pub fn assert_a_tool_prints_as_a_chapter_does(bin: &str, args: &[&str]) {
+    let _alone = alone();
+    quiet_when_the_reader_leaves(bin, args);
+    one_line_on_a_full_disk(bin, args);
+}
+
+fn quiet_when_the_reader_leaves(bin: &str, args: &[&str]) {
+    let out = with_closed_stdout(bin, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+    assert!(stderr.is_empty(), "{args:?}: quiet, but said: {stderr}");
+}
+
+fn one_line_on_a_full_disk(bin: &str, args: &[&str]) {
+    let out = with_full_disk(bin, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+    assert!(stderr.contains("cannot write the output"), "{stderr}");
 }
 
 /// An argument that is not UTF-8, or is 100 000 characters long, gets

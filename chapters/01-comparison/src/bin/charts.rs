@@ -19,8 +19,9 @@ fn main() -> ExitCode {
     };
     match draw(results, dir) {
         Ok(written) => {
-            written.iter().for_each(|path| println!("wrote {path}"));
-            ExitCode::SUCCESS
+            let said: String =
+                written.iter().map(|p| format!("wrote {p}\n")).collect();
+            shared::cli::print("charts", &said)
         }
         Err(err) => {
             eprintln!("charts: {err:#}");
