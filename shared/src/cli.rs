@@ -171,7 +171,7 @@ fn text_arguments(
 
 /// An argument as an error message repeats it: at most 40 characters, so
 /// a pasted file does not come back in full.
-fn shown(arg: &str) -> String {
+pub fn shown(arg: &str) -> String {
     const AT_MOST: usize = 40;
     let length = arg.chars().count();
     if length <= AT_MOST {
@@ -344,7 +344,7 @@ where
             Err(err) => match err.downcast::<std::io::Error>() {
                 Ok(write_failed) => Err(write_failed),
                 Err(err) => {
-                    eprintln!("{}: {file}: {err:#}", chapter.package);
+                    eprintln!("{}: {}: {err:#}", chapter.package, shown(file));
                     Ok(2)
                 }
             },
@@ -478,23 +478,24 @@ where
     for (_, report) in &reports {
         writeln!(out, "{}", report.render(Render::Plain))?;
     }
-    let shown: Vec<&SectionReport> = reports.iter().map(|(_, r)| r).collect();
+    let printed: Vec<&SectionReport> = reports.iter().map(|(_, r)| r).collect();
     let busy = document
         .sections
         .iter()
         .filter_map(|s| s.load.as_ref())
         .find(|l| l.looked_busy());
-    write!(out, "{}", wrap(&summary(&shown, busy), "", 80))?;
+    write!(out, "{}", wrap(&summary(&printed, busy), "", 80))?;
     out.flush()?;
-    let unfit = shown
+    let unfit = printed
         .iter()
         .flat_map(|r| r.checks())
         .filter(|c| c.is_broken() || c.is_implausible())
         .count();
     if unfit > 0 {
         eprintln!(
-            "{}: {file}: {unfit} check(s) failed that a run fit to quote must pass",
-            chapter.package
+            "{}: {}: {unfit} check(s) failed that a run fit to quote must pass",
+            chapter.package,
+            shown(file)
         );
         return Ok(1);
     }

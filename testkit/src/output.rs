@@ -147,6 +147,15 @@ pub fn assert_bad_arguments_refused(bin: &str) {
     let out = Command::new(bin).arg(&long).output().expect("it starts");
     crate::assert_refused(&out, "(100000 characters)");
     assert!(out.stderr.len() < 300, "the argument is echoed in full");
+    let out = Command::new(bin)
+        .args(["--from", &long])
+        .output()
+        .expect("it starts");
+    crate::assert_refused(&out, "(100000 characters): cannot read it");
+    assert!(
+        out.stderr.len() < 300,
+        "the saved run's name is echoed in full"
+    );
 }
 
 /// SIGINT in the middle of the default run ends it, status 130, with one
