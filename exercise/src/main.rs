@@ -44,8 +44,7 @@ fn main() -> ExitCode {
     {
         Ok(cli) => cli,
         Err(err) if matches!(err.kind(), ErrorKind::DisplayHelp) => {
-            print!("{}", err.render());
-            return ExitCode::SUCCESS;
+            return print(&err.render().to_string());
         }
         Err(err) => return refuse(&one_line(&err)),
     };
@@ -54,6 +53,12 @@ fn main() -> ExitCode {
         (Some(chapter), None) => check_one(&chapter),
         (None, _) => check_all(&manifest),
     }
+}
+
+/// Prints on stdout as the chapters do: a closed pipe or a full disk is
+/// no panic.
+fn print(text: &str) -> ExitCode {
+    shared::cli::print("cargo exercise", text)
 }
 
 /// A bad command line: one line on stderr, status 2.
@@ -83,11 +88,11 @@ fn one_line(err: &clap::Error) -> String {
 fn hint(manifest: &Manifest, chapter: &str, n: usize) -> ExitCode {
     let exercises = manifest.of(chapter);
     match n.checked_sub(1).and_then(|i| exercises.get(i)) {
-        Some(entry) => {
-            println!("{chapter} exercise {n} ({}):", entry.file);
-            print!("{}", wrapped(&entry.hint, 76));
-            ExitCode::SUCCESS
-        }
+        Some(entry) => print(&format!(
+            "{chapter} exercise {n} ({}):\n{}",
+            entry.file,
+            wrapped(&entry.hint, 76)
+        )),
         None => refuse(&format!(
             "{chapter} has exercises 1 to {}, not {n}",
             exercises.len()
@@ -141,8 +146,10 @@ fn check_one(chapter: &str) -> ExitCode {
     eprintln!("checking {chapter}'s exercises…");
     match run_check(chapter) {
         Ok(Checked::Ran { lines, all_pass }) => {
-            print!("{lines}");
-            if all_pass {
+            let printed = print(&lines);
+            if printed != ExitCode::SUCCESS {
+                printed
+            } else if all_pass {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE
@@ -175,10 +182,11 @@ fn check_all(manifest: &Manifest) -> ExitCode {
             }
         });
     }
-    let text = progress(manifest, &passed);
-    print!("{text}");
+    let printed = print(&progress(manifest, &passed));
     let done: usize = passed.iter().flatten().map(Vec::len).sum();
-    if done == manifest.exercise.len() {
+    if printed != ExitCode::SUCCESS {
+        printed
+    } else if done == manifest.exercise.len() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -58,3 +58,33 @@ fn help_names_the_command_and_every_chapter() {
         assert!(text.contains(chapter), "{text}");
     }
 }
+
+/// (testkit's helpers for this would be a dependency cycle: testkit reads
+/// the exercise manifest through this crate.)
+#[test]
+fn a_closed_pipe_is_quiet_and_a_full_disk_one_line() {
+    for args in [&["--help"][..], &["comparison", "--hint", "2"]] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let closed = Command::new(env!("CARGO_BIN_EXE_exercise"))
+            .args(args)
+            .stdout(writer)
+            .output()
+            .expect("it starts");
+        assert!(closed.status.success(), "{args:?}: {closed:?}");
+        assert!(closed.stderr.is_empty(), "{args:?}: {closed:?}");
+        let full = std::fs::File::create("/dev/full").expect("/dev/full");
+        let full = Command::new(env!("CARGO_BIN_EXE_exercise"))
+            .args(args)
+            .stdout(full)
+            .output()
+            .expect("it starts");
+        let stderr = String::from_utf8_lossy(&full.stderr);
+        assert_eq!(full.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("cargo exercise: cannot write the output")
+                && stderr.lines().count() == 1,
+            "{args:?}: {stderr}"
+        );
+    }
+}

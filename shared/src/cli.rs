@@ -171,7 +171,7 @@ fn text_arguments(
 
 /// An argument as an error message repeats it: at most 40 characters, so
 /// a pasted file does not come back in full.
-fn shown(arg: &str) -> String {
+pub fn shown(arg: &str) -> String {
     const AT_MOST: usize = 40;
     let length = arg.chars().count();
     if length <= AT_MOST {
@@ -284,6 +284,11 @@ where
 
 /// What a chapter does when writing its output fails: nothing to say when
 /// the reader went away (a closed pipe), one line otherwise.
+///
+/// A closed pipe is status 0, not the shell's 141 for a death by SIGPIPE:
+/// the reader chose to stop (`| head -1`), nothing went wrong here, and
+/// under `set -o pipefail` a script must not fail for reading less. Rust
+/// ignores SIGPIPE, so no signal ended the process; 141 would claim one.
 pub fn output_failed(package: &str, err: &std::io::Error) -> u8 {
     if err.kind() == std::io::ErrorKind::BrokenPipe {
         return 0;
@@ -293,6 +298,17 @@ pub fn output_failed(package: &str, err: &std::io::Error) -> u8 {
         "{package}: cannot write the output: {err}"
     );
     1
+}
+
+/// Prints `text` on stdout for a binary that is not a chapter's main run
+/// (a tool beside it): success, or the status [`output_failed`] gives, so
+/// a closed pipe or a full disk is no panic there either.
+pub fn print(package: &str, text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => ExitCode::from(output_failed(package, &err)),
+    }
 }
 
 /// [`run`], writing to `out`; the exit status, or the write that failed.
@@ -328,7 +344,7 @@ where
             Err(err) => match err.downcast::<std::io::Error>() {
                 Ok(write_failed) => Err(write_failed),
                 Err(err) => {
-                    eprintln!("{}: {file}: {err:#}", chapter.package);
+                    eprintln!("{}: {}: {err:#}", chapter.package, shown(file));
                     Ok(2)
                 }
             },
@@ -462,23 +478,24 @@ where
     for (_, report) in &reports {
         writeln!(out, "{}", report.render(Render::Plain))?;
     }
-    let shown: Vec<&SectionReport> = reports.iter().map(|(_, r)| r).collect();
+    let printed: Vec<&SectionReport> = reports.iter().map(|(_, r)| r).collect();
     let busy = document
         .sections
         .iter()
         .filter_map(|s| s.load.as_ref())
         .find(|l| l.looked_busy());
-    write!(out, "{}", wrap(&summary(&shown, busy), "", 80))?;
+    write!(out, "{}", wrap(&summary(&printed, busy), "", 80))?;
     out.flush()?;
-    let unfit = shown
+    let unfit = printed
         .iter()
         .flat_map(|r| r.checks())
         .filter(|c| c.is_broken() || c.is_implausible())
         .count();
     if unfit > 0 {
         eprintln!(
-            "{}: {file}: {unfit} check(s) failed that a run fit to quote must pass",
-            chapter.package
+            "{}: {}: {unfit} check(s) failed that a run fit to quote must pass",
+            chapter.package,
+            shown(file)
         );
         return Ok(1);
     }

@@ -14,7 +14,9 @@
 //! - [`chapter_cli_tests!`] gives a chapter's `tests/cli.rs` its binary,
 //!   one `--json` run, `--from` replays, and the tests every chapter shares;
 //! - [`output_tests!`] checks a closed pipe, a full disk and bad bytes in
-//!   the arguments against the chapter's binary.
+//!   the arguments against the chapter's binary;
+//! - [`script::Script`] stands in for a chapter's binary as a child that
+//!   dies the way the world can make it (killed, gone without a word).
 //!
 //! It lives apart from `shared` because it needs insta, which the chapters'
 //! own builds should not compile.
@@ -22,6 +24,7 @@
 pub mod cli;
 pub mod learner;
 pub mod output;
+pub mod script;
 
 pub use learner::assert_learner_check_on_stubs;
 

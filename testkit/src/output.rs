@@ -32,15 +32,48 @@ pub fn with_closed_stdout(bin: &str, args: &[&str]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the chapter's binary starts");
-    let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
+    ends_within_the_bound(&mut child, Instant::now(), || {
+        format!("{bin} {args:?} ran on after its reader left")
+    });
+    child.wait_with_output().expect("its output")
+}
+
+/// Waits for `child` until [`BOUND`] after `started`, then kills it and
+/// fails the test with what `ran_on` says.
+fn ends_within_the_bound(
+    child: &mut std::process::Child,
+    started: Instant,
+    ran_on: impl Fn() -> String,
+) -> std::process::ExitStatus {
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
         if started.elapsed() > BOUND {
             let _ = child.kill();
-            panic!("{bin} {args:?} ran on for {BOUND:?} after its reader left");
+            panic!("{} (bound {BOUND:?})", ran_on());
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
     }
-    child.wait_with_output().expect("its output")
+}
+
+/// Runs `bin` with `args` as `bin args 2>&1 | head -1` does: stdout and
+/// stderr one pipe, whose reader leaves after the first line; returns the
+/// exit status, killing the run if it outlives [`BOUND`].
+pub fn as_head_of_both(bin: &str, args: &[&str]) -> std::process::ExitStatus {
+    use std::io::BufRead;
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(writer.try_clone().expect("a second end"))
+        .stderr(writer)
+        .spawn()
+        .expect("the chapter's binary starts");
+    let mut first = String::new();
+    let _ = std::io::BufReader::new(reader).read_line(&mut first);
+    ends_within_the_bound(&mut child, Instant::now(), || {
+        format!("{bin} {args:?} ran on after its reader left")
+    })
 }
 
 /// Runs `bin` with `args` and stdout `/dev/full`, a disk that is full.
@@ -60,23 +93,47 @@ pub fn with_full_disk(bin: &str, args: &[&str]) -> Output {
 pub fn assert_quiet_when_the_reader_leaves(bin: &str) {
     let _alone = alone();
     for args in [&[][..], &["--list"], &["--help"]] {
-        let out = with_closed_stdout(bin, args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
-        assert!(stderr.is_empty(), "{args:?}: quiet, but said: {stderr}");
+        quiet_when_the_reader_leaves(bin, args);
     }
+}
+
+/// `2>&1 | head -1`: the sections that panic on purpose then find stderr
+/// closed too, and the run still ends quietly, status 0, no abort.
+pub fn assert_quiet_when_the_reader_of_both_leaves(bin: &str) {
+    let _alone = alone();
+    let status = as_head_of_both(bin, &[]);
+    assert!(status.success(), "{bin} 2>&1 | head -1: {status:?}");
 }
 
 /// A full disk is one line on stderr and status 1, never a panic.
 pub fn assert_one_line_on_a_full_disk(bin: &str) {
     let _alone = alone();
     for args in [&["--list"][..], &["--help"]] {
-        let out = with_full_disk(bin, args);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
-        assert!(stderr.contains("cannot write the output"), "{stderr}");
+        one_line_on_a_full_disk(bin, args);
     }
+}
+
+/// Both of the above for a tool beside the chapter (`charts`), run with
+/// `args` that make it print.
+pub fn assert_a_tool_prints_as_a_chapter_does(bin: &str, args: &[&str]) {
+    let _alone = alone();
+    quiet_when_the_reader_leaves(bin, args);
+    one_line_on_a_full_disk(bin, args);
+}
+
+fn quiet_when_the_reader_leaves(bin: &str, args: &[&str]) {
+    let out = with_closed_stdout(bin, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+    assert!(stderr.is_empty(), "{args:?}: quiet, but said: {stderr}");
+}
+
+fn one_line_on_a_full_disk(bin: &str, args: &[&str]) {
+    let out = with_full_disk(bin, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+    assert!(stderr.contains("cannot write the output"), "{stderr}");
 }
 
 /// An argument that is not UTF-8, or is 100 000 characters long, gets
@@ -90,6 +147,15 @@ pub fn assert_bad_arguments_refused(bin: &str) {
     let out = Command::new(bin).arg(&long).output().expect("it starts");
     crate::assert_refused(&out, "(100000 characters)");
     assert!(out.stderr.len() < 300, "the argument is echoed in full");
+    let out = Command::new(bin)
+        .args(["--from", &long])
+        .output()
+        .expect("it starts");
+    crate::assert_refused(&out, "(100000 characters): cannot read it");
+    assert!(
+        out.stderr.len() < 300,
+        "the saved run's name is echoed in full"
+    );
 }
 
 /// SIGINT in the middle of the default run ends it, status 130, with one
@@ -129,16 +195,9 @@ pub fn assert_an_interrupt_ends_the_run_and_its_children(bin: &str) {
     }
     let running = descendants(pid);
     kill(Pid::from_raw(pid as i32), Signal::SIGINT).expect("SIGINT");
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if started.elapsed() > BOUND {
-            let _ = child.kill();
-            panic!("{bin} still ran {BOUND:?} after SIGINT");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let status = ends_within_the_bound(&mut child, started, || {
+        format!("{bin} still ran after SIGINT")
+    });
     let stderr = std::io::read_to_string(child.stderr.take().expect("piped"))
         .unwrap_or_default();
     let name = Path::new(bin).file_name().unwrap().to_string_lossy();
@@ -215,6 +274,11 @@ macro_rules! output_tests {
         #[test]
         fn a_closed_stdout_ends_the_run_quietly() {
             $crate::output::assert_quiet_when_the_reader_leaves($bin);
+        }
+
+        #[test]
+        fn a_closed_stdout_and_stderr_end_the_run_quietly() {
+            $crate::output::assert_quiet_when_the_reader_of_both_leaves($bin);
         }
 
         #[test]

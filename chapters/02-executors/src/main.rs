@@ -2,6 +2,7 @@
 //! binary is a worker process of the chapter's process pools instead.
 
 use shared::executor::process_pool::serve_if_worker;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -14,7 +15,10 @@ fn main() -> ExitCode {
         let thread = std::thread::current();
         let name = thread.name().unwrap_or("a thread");
         let message = shared::exercise::panic_message(info.payload());
-        eprintln!(
+        // Not eprintln!: on a closed or full stderr it panics, and a panic
+        // inside the hook aborts the whole process.
+        let _ = writeln!(
+            std::io::stderr(),
             "(a task panicked on {name}: {message} — its future holds the error)"
         );
     }));

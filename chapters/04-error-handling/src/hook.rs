@@ -3,6 +3,7 @@
 //! replaces it must put the old one back.
 
 use shared::exercise::panic_message;
+use std::io::Write;
 use std::panic::{PanicHookInfo, set_hook, take_hook};
 
 type Hook = Box<dyn Fn(&PanicHookInfo<'_>) + Sync + Send + 'static>;
@@ -15,7 +16,12 @@ pub fn install_one_line() {
         let thread = std::thread::current();
         let name = thread.name().unwrap_or("an unnamed thread");
         let message = panic_message(info.payload());
-        eprintln!("(panic on {name}: {message} — on purpose, see the report)");
+        // Not eprintln!: on a closed or full stderr it panics, and a panic
+        // inside the hook aborts the whole process.
+        let _ = writeln!(
+            std::io::stderr(),
+            "(panic on {name}: {message} — on purpose, see the report)"
+        );
     }));
 }
 // ANCHOR_END: one_line

@@ -49,11 +49,16 @@ pub fn run_one(
         std::thread::sleep(Duration::from_millis(1));
     }
     let output = child.wait_with_output()?;
+    // A child killed by a signal says nothing: the status is the cause.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let said = match stderr.trim() {
+        "" => "nothing on stderr",
+        said => said,
+    };
     anyhow::ensure!(
         output.status.success(),
-        "a one-job process failed ({}): {}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr).trim()
+        "a one-job process failed ({}): {said}",
+        output.status
     );
     Ok(String::from_utf8(output.stdout)?.trim_end().to_string())
 }

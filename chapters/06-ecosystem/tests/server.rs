@@ -110,3 +110,36 @@ fn a_request_in_flight_is_finished_before_the_stop_returns() {
         stopping.await.unwrap().expect("a graceful stop");
     });
 }
+
+#[test]
+fn a_wait_above_the_slowest_is_a_bad_request_and_is_not_counted() {
+    runtime().block_on(async {
+        let stats = Arc::new(Stats::default());
+        let app = downloads::router(Duration::from_millis(10), Arc::clone(&stats));
+        let server = RunningServer::start(app).await.unwrap();
+        let too_slow = downloads::SLOWEST.as_millis() + 1;
+        for ms in [too_slow.to_string(), u64::MAX.to_string()] {
+            let mut client = TcpStream::connect(server.addr).await.unwrap();
+            let request = format!(
+                "GET /slow/{ms} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            );
+            client.write_all(request.as_bytes()).await.unwrap();
+            let mut answer = Vec::new();
+            let read =
+                tokio::time::timeout(STOP_BOUND, client.read_to_end(&mut answer));
+            read.await.expect("an answer within the bound").unwrap();
+            let answer = String::from_utf8_lossy(&answer);
+            assert!(answer.starts_with("HTTP/1.1 400"), "/slow/{ms}: {answer}");
+            assert!(answer.contains("at most /slow/1000"), "{answer}");
+        }
+        let served = stats.served.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(served, 0, "a refused request entered the figures");
+        assert_eq!(
+            stats
+                .max_in_flight
+                .load(std::sync::atomic::Ordering::SeqCst),
+            0
+        );
+        server.stop().await.expect("a graceful stop");
+    });
+}

@@ -19,8 +19,9 @@ fn main() -> ExitCode {
     };
     match draw(results, dir) {
         Ok(written) => {
-            written.iter().for_each(|path| println!("wrote {path}"));
-            ExitCode::SUCCESS
+            let said: String =
+                written.iter().map(|p| format!("wrote {p}\n")).collect();
+            shared::cli::print("charts", &said)
         }
         Err(err) => {
             eprintln!("charts: {err:#}");
@@ -34,7 +35,7 @@ fn draw(results: &str, dir: &str) -> anyhow::Result<Vec<String>> {
     use comparison::sections::memory::Unit;
     use comparison::sections::scaling::Curve;
     let text = std::fs::read_to_string(results)
-        .with_context(|| format!("reading {results}"))?;
+        .with_context(|| format!("reading {}", shared::cli::shown(results)))?;
     let document: Document<Results> = read_document(&text, "comparison")?;
     let cores = document.machine.cores as f64;
     let results = &document.results;

@@ -65,6 +65,16 @@ impl Ending {
         self == Ending::Hang
     }
 
+    /// The signal this child ends by, if any: its own abort, or the
+    /// parent's kill.
+    fn expected_signal(self) -> Option<i32> {
+        match self {
+            Ending::Abort => Some(nix::sys::signal::Signal::SIGABRT as i32),
+            Ending::Hang => Some(nix::sys::signal::Signal::SIGKILL as i32),
+            _ => None,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Ending::Succeed => "exits 0",
@@ -187,6 +197,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     let mut children = Vec::new();
     for ending in Ending::ALL {
         let ended = run_child(&context.program, ending.arg(), ending.killed())?;
+        killed_from_outside(ending, ended.status.signal())?;
         children.push(ChildEnd {
             ending,
             success: ended.status.success(),
@@ -203,6 +214,32 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     Ok(())
 }
 
+/// A child ended by a signal the section did not cause was killed from
+/// outside the run (`kill -9`, the OOM killer): an error that says so, not
+/// a broken invariant, which would blame the code.
+fn killed_from_outside(ending: Ending, signal: Option<i32>) -> anyhow::Result<()> {
+    match signal {
+        Some(_) if signal != ending.expected_signal() => anyhow::bail!(
+            "the child that {} ended by signal {}, which this section does \
+             not send: something outside the run killed it",
+            ending.name(),
+            signal_name(signal)
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// A worker that died before the crash on purpose: killed from outside the
+/// run, as [`killed_from_outside`] says of a child.
+fn worker_killed(results: &[&Result<u64, TaskError>]) -> anyhow::Result<()> {
+    for result in results {
+        if let Err(TaskError::BrokenPool(why)) = result {
+            anyhow::bail!("a worker died before the crash on purpose: {why}");
+        }
+    }
+    Ok(())
+}
+
 fn pool(context: &Context) -> anyhow::Result<PoolRun> {
     // ANCHOR: pool
     let pool = ProcessPoolExecutor::new(2, &context.program)?;
@@ -214,6 +251,7 @@ fn pool(context: &Context) -> anyhow::Result<PoolRun> {
     let broken = crashed.result_timeout(BOUND); // Err(BrokenPool), no hang
     let refused = pool.submit(Echo(8)).err(); // and the pool takes no more
     // ANCHOR_END: pool
+    worker_killed(&before.each_ref())?;
     let [failed, panicked, fine] = before;
     Ok(PoolRun {
         failed,
@@ -409,6 +447,26 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("9 (SIGKILL)"), "{text}");
+    }
+
+    #[test]
+    fn a_child_or_worker_killed_from_outside_is_an_error_that_says_so() {
+        for ending in Ending::ALL {
+            let expected = ending.expected_signal();
+            assert!(killed_from_outside(ending, expected).is_ok(), "{ending:?}");
+        }
+        let err = killed_from_outside(Ending::Exit3, Some(9)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the child that exits 3 with a message ended by signal 9 (SIGKILL), \
+             which this section does not send: something outside the run killed it"
+        );
+        assert!(killed_from_outside(Ending::Abort, Some(15)).is_err());
+        let pool = honest().pool;
+        assert!(worker_killed(&[&pool.failed, &pool.panicked, &pool.fine]).is_ok());
+        let died = Err(TaskError::BrokenPool("worker 7 ended (signal: 9)".into()));
+        let err = worker_killed(&[&pool.failed, &died]).unwrap_err();
+        assert!(err.to_string().ends_with("(signal: 9)"), "{err}");
     }
 
     #[test]
