@@ -8,6 +8,8 @@
 //!   (a latency, a slow route, a flaky route) and what it counted.
 //! - [`client`]: reqwest, async and blocking, with one timeout and retry
 //!   policy, and bounded-concurrency fetching for both.
+//! - [`limits`]: the server-limits app — tower's timeout, concurrency
+//!   limit and load shedding around axum's routes.
 //! - [`items`]: the web-framework app — typed JSON handlers over shared
 //!   state, FastAPI's counterpart.
 //! - [`db`]: SQLite through rusqlite, driven from async code with
@@ -29,6 +31,7 @@ pub mod db;
 pub mod downloads;
 pub mod exercises;
 pub mod items;
+pub mod limits;
 pub mod sections;
 pub mod server;
 pub mod sizes;
@@ -56,6 +59,11 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             name: "http-client",
             summary: "reqwest async vs blocking: requests/s, p50/p99, timeouts, retries",
             run: typed!(http_client),
+        },
+        Section {
+            name: "server-limits",
+            summary: "tower layers: a timeout (408), a concurrency limit, load shedding (503)",
+            run: typed!(server_limits),
         },
         Section {
             name: "web-framework",
@@ -91,6 +99,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
 pub struct Results {
     pub http_server: Option<sections::http_server::HttpServer>,
     pub http_client: Option<sections::http_client::HttpClient>,
+    pub server_limits: Option<sections::server_limits::ServerLimits>,
     pub web_framework: Option<sections::web_framework::WebFramework>,
     pub database: Option<sections::database::Database>,
     pub pool: Option<sections::pool::Pool>,

@@ -40,6 +40,8 @@ pub struct Sizes {
     pub versus_within: Duration,
     pub versus_db_workers: usize,
     pub versus_db_calls: usize,
+    /// `server-limits`: requests sent while the limit is full.
+    pub limit_extra: usize,
     /// `pool`: requests in flight, and requests in all for each way.
     pub pool_in_flight: usize,
     pub pool_calls: usize,
@@ -68,6 +70,7 @@ impl Sizes {
             versus_db_calls: 5_000,
             pool_in_flight: 200,
             pool_calls: 2_000,
+            limit_extra: 20,
         }
     }
 
@@ -93,6 +96,7 @@ impl Sizes {
             versus_db_calls: 50_000,
             pool_in_flight: 200,
             pool_calls: 20_000,
+            limit_extra: 100,
         }
     }
 
@@ -120,6 +124,7 @@ impl Sizes {
             versus_db_calls: 40,
             pool_in_flight: 8,
             pool_calls: 40,
+            limit_extra: 6,
         }
     }
 }

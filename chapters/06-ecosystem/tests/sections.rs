@@ -35,6 +35,11 @@ fn web_framework() {
 }
 
 #[test]
+fn server_limits() {
+    snapshot("server-limits");
+}
+
+#[test]
 fn database() {
     snapshot("database");
 }

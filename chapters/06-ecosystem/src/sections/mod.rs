@@ -6,6 +6,7 @@ pub mod database;
 pub mod http_client;
 pub mod http_server;
 pub mod pool;
+pub mod server_limits;
 pub mod versus_python;
 pub mod web_framework;
 
