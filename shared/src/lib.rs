@@ -21,6 +21,8 @@
 //! - [`executor`]: `concurrent.futures` in Rust — a thread pool and a
 //!   process pool behind one trait, with futures, `map`, `as_completed`,
 //!   `wait` and `shutdown`.
+//! - [`python`]: starting a chapter's Python counterpart, or skipping it
+//!   where there is no interpreter.
 //! - [`tasks`]: the tasks the executors' demos and tests send to worker
 //!   processes, and the worker program that runs them.
 
@@ -33,6 +35,7 @@ pub mod interrupt;
 pub mod machine;
 pub mod measure;
 pub mod memory;
+pub mod python;
 pub mod report;
 pub mod tasks;
 pub mod workload;

@@ -508,8 +508,14 @@ impl SectionReport {
                         (Kind::Plausible, false, _) => "[busy] ",
                         (Kind::Invariant, false, _) => "[FAIL] ",
                     };
+                    // The mark takes the first line's first columns as the
+                    // indent takes the others': a claim's first line must
+                    // fit beside it, or the line is as many columns too
+                    // wide as the mark (a scrollbar on the book's page).
+                    let stand_in = "\u{1}".repeat(mark.len() - 1);
+                    let claim = format!("{stand_in} {}", c.claim);
                     out += mark;
-                    out += wrap(&c.claim, "       ", WIDTH).trim_start();
+                    out += &wrap(&claim, "       ", WIDTH)[mark.len()..];
                 }
             }
         }
@@ -654,6 +660,17 @@ mod tests {
         assert!(text.contains("threads  1 000  [time]"), "{text}");
         assert!(text.contains("[ok]   it held"), "{text}");
         assert!(!text.contains("500 ms"));
+    }
+
+    #[test]
+    fn a_long_claim_fits_beside_its_mark() {
+        let mut report = SectionReport::new("demo", "A claim.");
+        report.check(true, "every word of this claim is needed: ".repeat(5));
+        let text = report.render(Render::Plain);
+        let lines: Vec<&str> = text.lines().filter(|l| l.contains("word")).collect();
+        assert!(lines.len() > 1, "{text}");
+        assert!(lines[0].starts_with("[ok]   every word"), "{text}");
+        assert!(lines.iter().all(|l| width(l) <= WIDTH), "{text}");
     }
 
     #[test]

@@ -20,6 +20,12 @@ const CHOSEN: &[(&str, &str, &str)] = &[
     ),
     (
         "book/src/03-debugging.md",
+        "10 µs",
+        "the switch interval CPython's counter is run with: \
+         python_switch_interval in chapters/03-debugging/src/sizes.rs",
+    ),
+    (
+        "book/src/03-debugging.md",
         "5 ms",
         "the period exercise 3's ticker is given: check_responsive in \
          chapters/03-debugging/src/exercises/checks.rs",

@@ -6,11 +6,11 @@
 //! no interpreter exists, the section says it skipped and goes on.
 
 use crate::Context;
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use shared::measure::Spread;
+use shared::python::Outcome;
 use shared::report::{Cell, SectionReport, Table};
-use std::process::Command;
 
 /// The Python counterpart, run as `python3 -c SCRIPT ARGS…`.
 pub const SCRIPT: &str = include_str!("../python/counterpart.py");
@@ -107,27 +107,13 @@ pub fn measure(context: &Context, job: Job) -> anyhow::Result<PythonRun> {
             Some(sizes.python_cpu_n),
         ),
     };
-    let output = match Command::new(interpreter)
-        .arg("-c")
-        .arg(SCRIPT)
-        .arg(word)
-        .args(&args)
-        .output()
-    {
-        Ok(output) => output,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(PythonRun::Skipped {
-                why: format!("'{interpreter}' was not found on this machine"),
-            });
-        }
-        Err(err) => return Err(err).context("starting the Python counterpart"),
+    let mut all = vec![word.to_string()];
+    all.extend(args);
+    let stdout = match shared::python::run(interpreter, SCRIPT, &all)? {
+        Outcome::Ran(stdout) => stdout,
+        Outcome::Missing(why) => return Ok(PythonRun::Skipped { why }),
     };
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let last = stderr.lines().last().unwrap_or("no message");
-        bail!("the Python counterpart failed ({}): {last}", output.status);
-    }
-    let rows = String::from_utf8(output.stdout)?
+    let rows = stdout
         .lines()
         .map(|line| {
             let line: ScriptLine = serde_json::from_str(line)?;

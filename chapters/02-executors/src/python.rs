@@ -3,10 +3,10 @@
 //! message, where no interpreter exists.
 
 use crate::Context;
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
+use shared::python::Outcome;
 use shared::report::{Cell, SectionReport, Table};
-use std::process::Command;
 
 /// The benchmark, run as `python3 -c SCRIPT THREAD_TASKS CHUNK1_TASKS CHUNKED_TASKS`.
 pub const SCRIPT: &str = include_str!("../python/executors.py");
@@ -74,28 +74,12 @@ pub fn measure(context: &Context) -> anyhow::Result<PythonRun> {
         s.trivial_process_tasks_chunk_1 / 10,
         s.trivial_process_tasks_chunked / 10,
     ];
-    let output = match Command::new(interpreter)
-        .arg("-c")
-        .arg(SCRIPT)
-        .args(args.map(|a| a.max(1).to_string()))
-        .output()
-    {
-        Ok(output) => output,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(PythonRun::Skipped {
-                why: format!("'{interpreter}' was not found"),
-            });
-        }
-        Err(err) => return Err(err).context("starting python"),
+    let args = args.map(|a| a.max(1).to_string());
+    let stdout = match shared::python::run(interpreter, SCRIPT, &args)? {
+        Outcome::Ran(stdout) => stdout,
+        Outcome::Missing(why) => return Ok(PythonRun::Skipped { why }),
     };
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        bail!(
-            "the Python benchmark failed: {}",
-            stderr.lines().last().unwrap_or("")
-        );
-    }
-    let rates = String::from_utf8(output.stdout)?
+    let rates = stdout
         .lines()
         .map(serde_json::from_str)
         .collect::<Result<Vec<PythonRate>, _>>()

@@ -9,6 +9,7 @@
 //!   over std's threads and over shuttle's.
 //! - [`Results`]: every section's typed results, the `results` of the
 //!   `--json` document the book is rendered from.
+//! - [`python`]: CPython's shared counter beside Rust's, with `--python`.
 //! - [`hang`]: the deadlock that never ends, run as a child process
 //!   (`--hang`) so `debugger` has a hung process to look into.
 //! - [`sizes`]: how much work each section does (quick, full, tiny).
@@ -17,6 +18,7 @@
 
 pub mod exercises;
 pub mod hang;
+pub mod python;
 pub mod sections;
 pub mod sizes;
 pub mod solutions;
@@ -73,7 +75,10 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             run: typed!(debugger),
         },
     ],
-    flags: &[],
+    flags: &[(
+        "--python",
+        "also count CPython's counter += 1 in race-condition",
+    )],
 };
 
 /// Everything one run of the chapter measured, section by section: what
@@ -99,6 +104,9 @@ pub struct Context {
     pub sizes: Sizes,
     /// This chapter's binary: `debugger` starts it with `--hang`.
     pub program: PathBuf,
+    /// The interpreter for race-condition's CPython counter, when
+    /// `--python` asked.
+    pub python: Option<String>,
 }
 
 impl Context {
@@ -111,6 +119,11 @@ impl Context {
             Sizes::quick()
         };
         let program = std::env::current_exe()?;
-        Ok(Context { sizes, program })
+        let python = options.has("--python").then(|| "python3".to_string());
+        Ok(Context {
+            sizes,
+            program,
+            python,
+        })
     }
 }

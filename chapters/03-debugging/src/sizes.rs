@@ -12,6 +12,13 @@ pub struct Sizes {
     pub race_threads: usize,
     pub race_increments: u64,
     pub race_runs: usize,
+    /// race-condition --python: CPython's increments per thread (its
+    /// threads change hands every switch interval, so each must run long
+    /// enough to be interrupted), runs per way, and the switch interval
+    /// (`sys.setswitchinterval`: shorter, more chances to be interrupted).
+    pub python_increments: u64,
+    pub python_runs: usize,
+    pub python_switch_interval: Duration,
     /// deadlock: runs of the deadlock, how long a thread waits for its
     /// second lock before it calls it a deadlock, and transfers per thread
     /// for each fix.
@@ -42,6 +49,9 @@ impl Sizes {
             race_threads: 4,
             race_increments: 2_000,
             race_runs: 20,
+            python_increments: 100_000,
+            python_runs: 10,
+            python_switch_interval: Duration::from_micros(10),
             deadlock_runs: 3,
             lock_timeout: Duration::from_millis(100),
             transfers: 10_000,
@@ -61,6 +71,7 @@ impl Sizes {
     pub fn full() -> Sizes {
         Sizes {
             race_runs: 200,
+            python_runs: 30,
             deadlock_runs: 10,
             transfers: 100_000,
             patient_turns: 100,
@@ -78,6 +89,9 @@ impl Sizes {
             race_threads: 4,
             race_increments: 500,
             race_runs: 10,
+            python_increments: 2_000,
+            python_runs: 2,
+            python_switch_interval: Duration::from_micros(10),
             deadlock_runs: 2,
             lock_timeout: Duration::from_millis(50),
             transfers: 1_000,

@@ -5,6 +5,7 @@
 //! same in between. Every access here is atomic, and updates are still
 //! lost.
 
+use crate::python::{self, PythonRun};
 use crate::{Context, Results, need};
 use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table};
@@ -122,6 +123,9 @@ pub struct RaceCondition {
     pub increments: u64,
     pub runs: usize,
     pub ways: Vec<Way>,
+    /// CPython's counter in the same run, with `--python`.
+    #[serde(default)]
+    pub python: PythonRun,
 }
 
 /// One way of counting and the updates it lost, run by run.
@@ -164,6 +168,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         increments: s.race_increments,
         runs: s.race_runs,
         ways,
+        python: python::measure(context.python.as_deref(), &s)?,
     });
     Ok(())
 }
@@ -242,10 +247,9 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         fixes_exact,
         "fetch_add, the held Mutex and message passing reached the exact total in every run",
     );
+    python::add_rows(&race.python, &mut report);
     report.note(
-        "Python's `counter += 1` on a shared int is the same load-then-store \
-         (LOAD, ADD, STORE bytecodes); the GIL can switch threads between them. \
-         What Rust adds is the data race that does not compile: see \
+        "What Rust adds is the data race that does not compile: see \
          tests/compile-fail/ and the page.",
     );
     Ok(report)
@@ -274,6 +278,7 @@ mod tests {
                 increments: 100,
                 runs: 3,
                 ways,
+                python: PythonRun::NotAsked,
             }),
             ..Results::default()
         }
