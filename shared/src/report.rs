@@ -531,7 +531,8 @@ const WIDTH: usize = 80;
 pub fn wrap(text: &str, indent: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    for word in words_keeping_numbers(text) {
+        let word = word.as_str();
         if !line.is_empty()
             && line.chars().count() + 1 + word.chars().count() > width
         {
@@ -546,6 +547,27 @@ pub fn wrap(text: &str, indent: &str, width: usize) -> String {
     out += &line;
     out.push('\n');
     out
+}
+
+/// The words of `text`, a number grouped in thousands ("20 000") kept as
+/// one: a line break inside it would read as two numbers.
+fn words_keeping_numbers(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let digits = word.trim_end_matches(|c: char| !c.is_ascii_digit());
+        let a_group =
+            digits.len() == 3 && digits.chars().all(|c| c.is_ascii_digit());
+        match words.last_mut() {
+            Some(last)
+                if a_group && last.ends_with(|c: char| c.is_ascii_digit()) =>
+            {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_owned()),
+        }
+    }
+    words
 }
 
 /// "1.23 s", "45.6 ms", "789 µs", "12 ns": three significant figures.
@@ -720,6 +742,18 @@ mod tests {
             lines(Cell::Bytes(14_131.0).piece(Render::Plain), 3),
             ["13.8 KiB"]
         );
+    }
+
+    #[test]
+    fn a_number_grouped_in_thousands_is_never_split_across_lines() {
+        let text = "every one was answered rightly (20 000 answers), of 1 200 000";
+        for width in 10..70 {
+            let wrapped = wrap(text, "", width);
+            assert!(
+                wrapped.contains("20 000") && wrapped.contains("1 200 000"),
+                "{wrapped}"
+            );
+        }
     }
 
     #[test]
