@@ -137,12 +137,19 @@ impl Table {
             .collect();
         let every_row = || std::iter::once(&headers).chain(&cells);
         let mut widths = vec![0; headers.len()];
-        // A column can narrow down to its longest word or figure, no further.
+        // A column can narrow down to its longest word or figure, no
+        // further; the first, which names each row ("python-multiprocessing"),
+        // only to its longest whole word: a name is never hyphenated.
         let mut floors = vec![0; headers.len()];
         for row in every_row() {
             for (i, piece) in row.iter().enumerate() {
                 widths[i] = widths[i].max(width(&piece.text()));
-                floors[i] = floors[i].max(piece.longest_part());
+                let floor = if i == 0 {
+                    piece.longest_word()
+                } else {
+                    piece.longest_part()
+                };
+                floors[i] = floors[i].max(floor);
             }
         }
         let total = |w: &[usize]| 2 + w.iter().sum::<usize>() + 2 * (w.len() - 1);
@@ -259,6 +266,17 @@ impl Piece {
 
     fn longest_part(&self) -> usize {
         self.parts.iter().map(|(p, _)| width(p)).max().unwrap_or(0)
+    }
+
+    /// The widest word, its hyphenated parts joined again.
+    fn longest_word(&self) -> usize {
+        let mut longest = 0;
+        let mut current = 0;
+        for (part, spaced) in &self.parts {
+            current = if *spaced { 0 } else { current } + width(part);
+            longest = longest.max(current);
+        }
+        longest
     }
 
     /// Lines of at most `limit` columns, broken only between parts, and
@@ -465,6 +483,14 @@ impl SectionReport {
                 "no run kept more cores busy than the machine has",
             );
         }
+    }
+
+    /// The section's tables, in the order they are printed.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
     }
 
     /// Every table cell, for checks that hold every figure of a kind to a
@@ -742,6 +768,21 @@ mod tests {
             lines(Cell::Bytes(14_131.0).piece(Render::Plain), 3),
             ["13.8 KiB"]
         );
+    }
+
+    #[test]
+    fn a_table_never_hyphenates_the_names_in_its_first_column() {
+        let mut table = Table::new("t", &["model", "runs on", "what it did"]);
+        let long = "a long description that must wrap ".repeat(4);
+        table.push(vec![
+            Cell::text("python-multiprocessing"),
+            Cell::text("16 tasks on 2 threads"),
+            Cell::text(long.trim()),
+        ]);
+        let mut out = String::new();
+        table.render(Render::Plain, &mut out);
+        assert!(out.contains("python-multiprocessing"), "{out}");
+        assert!(out.lines().all(|l| width(l) <= TABLE_WIDTH), "{out}");
     }
 
     #[test]

@@ -129,40 +129,43 @@ pub fn measure(context: &Context, job: Job) -> anyhow::Result<PythonRun> {
     Ok(PythonRun::Ran { n, rows })
 }
 
-/// Appends Python's rows to `table` (speedups against Python's own
-/// sequential run), or says why there are none.
-pub fn add_rows(python: &PythonRun, table: &mut Table, report: &mut SectionReport) {
-    let rows = match python {
+/// CPython's rows as a table of their own, after Rust's: the columns
+/// Python's side measures (`headers`, from "model", "runs on", "wall",
+/// "speedup", "CPU", "cores busy"), speedups against Python's own
+/// sequential run; or a note saying why there are none. A table of its own
+/// also keeps "python-multiprocessing" on one line where Rust's table is
+/// wide.
+pub fn add_table(python: &PythonRun, headers: &[&str], report: &mut SectionReport) {
+    let (n, rows) = match python {
         PythonRun::NotAsked => return,
         PythonRun::Skipped { why } => {
             report.note(format!("Python counterpart skipped: {why}."));
             return;
         }
-        PythonRun::Ran { n, rows } => {
-            if let Some(n) = n {
-                report.note(format!(
-                    "Python rows sum below n = {} (CPython's loop is far slower \
-                     per step); their speedups are against Python's own \
-                     sequential run.",
-                    shared::report::group_thousands(*n)
-                ));
-            }
-            rows
+        PythonRun::Ran { n, rows } => (n, rows),
+    };
+    let title = match n {
+        Some(n) => format!(
+            "CPython, the same jobs summing below n = {} (its loop is far \
+             slower per step), speedup over Python's own sequential run",
+            shared::report::group_thousands(*n)
+        ),
+        None => {
+            "CPython, the same job: speedup over Python's own sequential run".into()
         }
     };
-    let cpu_job = matches!(python, PythonRun::Ran { n: Some(_), .. });
+    let mut table = Table::new(title, headers);
     let baseline = rows.iter().find(|r| r.model == PythonModel::Sequential);
     for row in rows {
         let speedup = baseline
             .map_or(f64::NAN, |b| super::sections::speedup(&b.wall, &row.wall));
-        let cells = table
-            .headers
+        let cells = headers
             .iter()
-            .map(|header| match header.as_str() {
+            .map(|&header| match header {
                 "model" => Cell::text(row.model.name()),
                 "runs on" => Cell::text(&row.runs_on),
                 "wall" => Cell::Timing(row.wall),
-                "speedup" if cpu_job => Cell::CpuSpeedup(speedup),
+                "speedup" if n.is_some() => Cell::CpuSpeedup(speedup),
                 "speedup" => Cell::Ratio(speedup),
                 "CPU" => Cell::Seconds(row.cpu.median),
                 "cores busy" => Cell::Cores(row.cpu.median / row.wall.median),
@@ -171,4 +174,5 @@ pub fn add_rows(python: &PythonRun, table: &mut Table, report: &mut SectionRepor
             .collect();
         table.push(cells);
     }
+    report.table(table);
 }

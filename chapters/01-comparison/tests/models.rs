@@ -8,7 +8,7 @@ use models::Model;
 use models::WorkerCommand;
 use models::processes::{run_all, sum_all};
 use shared::executor::{Executor, SubmitError, Task, TaskError};
-use shared::report::{SectionReport, Table};
+use shared::report::{Block, SectionReport};
 use shared::tasks::{Echo, Sleep, SumOfSquares};
 use shared::workload::{sum_of_squares_formula, urls};
 use std::time::{Duration, Instant};
@@ -149,10 +149,9 @@ fn a_missing_python_is_skipped_with_a_message() {
     let mut context = context();
     context.python = Some("python3-that-does-not-exist".into());
     let run = python::measure(&context, python::Job::Io).unwrap();
-    let mut table = Table::new("t", &["model", "wall"]);
     let mut report = SectionReport::new("io-bound", "claim");
-    python::add_rows(&run, &mut table, &mut report);
-    assert!(table.rows.is_empty());
+    python::add_table(&run, &["model", "wall"], &mut report);
+    assert!(!report.blocks.iter().any(|b| matches!(b, Block::Table(_))));
     let text = report.render(shared::report::Render::Plain);
     assert!(text.contains("Python counterpart skipped"), "{text}");
 }

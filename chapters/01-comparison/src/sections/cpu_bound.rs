@@ -6,7 +6,7 @@
 //! CPU work only as wide as its worker threads — and blocks them meanwhile.
 
 use super::speedup;
-use crate::python::{self, PythonRun};
+use crate::python::{self, PythonModel, PythonRun};
 use crate::{Context, Results, need};
 use models::Model;
 use serde::{Deserialize, Serialize};
@@ -134,8 +134,13 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::Cores(row.cores_busy()),
         ]);
     }
-    python::add_rows(&cpu.python, &mut table, &mut report);
     report.table(table);
+    python::add_table(
+        &cpu.python,
+        &["model", "runs on", "wall", "speedup", "CPU", "cores busy"],
+        &mut report,
+    );
+    versus_python(cpu, &mut report);
     report.check(
         cpu.rows.len() == Model::ALL.len() && cpu.rows.iter().all(|r| r.correct),
         format!(
@@ -185,6 +190,62 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     );
     Ok(report)
 }
+
+// ANCHOR: versus_python
+/// Rust against CPython per element, from this run: the two sides sum below
+/// different `n` (CPython's loop is far slower), so their wall times only
+/// compare once divided by the elements each summed.
+fn versus_python(cpu: &CpuBound, report: &mut SectionReport) {
+    let PythonRun::Ran {
+        n: Some(python_n),
+        rows,
+    } = &cpu.python
+    else {
+        return;
+    };
+    let python_row = |model| rows.iter().find(|r| r.model == model);
+    let per_element = |wall: f64, n: u64| wall / (cpu.jobs as f64 * n as f64);
+    let mut table = Table::new(
+        "Rust against CPython, per element summed (median wall time over elements)",
+        &[
+            "CPython",
+            "Rust",
+            "CPython per element",
+            "Rust per element",
+            "Rust faster by",
+        ],
+    );
+    let pairs = [
+        (Model::Sequential, PythonModel::Sequential),
+        (Model::Threads, PythonModel::Threading),
+        (Model::Threads, PythonModel::Multiprocessing),
+    ];
+    let mut sequential_ratio = None;
+    for (rust, python) in pairs {
+        let (Some(r), Some(p)) = (cpu.row(rust), python_row(python)) else {
+            continue;
+        };
+        let rust_each = per_element(r.timing.wall.median, cpu.n);
+        let python_each = per_element(p.wall.median, *python_n);
+        let faster = python_each / rust_each;
+        if rust == Model::Sequential {
+            sequential_ratio = Some(faster);
+        }
+        table.push(vec![
+            Cell::text(python.name()),
+            Cell::text(rust.name()),
+            Cell::Seconds(python_each),
+            Cell::Seconds(rust_each),
+            Cell::Ratio(faster),
+        ]);
+    }
+    report.table(table);
+    report.measured(
+        sequential_ratio.is_some_and(|ratio| ratio > 1.0),
+        "one thread against one thread, Rust sums each element faster than CPython",
+    );
+}
+// ANCHOR_END: versus_python
 
 /// Median time of the sum below `n` and below `4n`, three runs each.
 fn loop_times(n: u64) -> (f64, f64) {
@@ -287,6 +348,51 @@ pub mod tests {
         assert!(
             r.checks()
                 .any(|c| !c.holds && c.claim.contains("the loop really runs"))
+        );
+    }
+
+    #[test]
+    fn rust_and_python_compare_per_element_not_per_run() {
+        use crate::python::PythonRow;
+        // Rust: 8 jobs below 1000 in 2.0 s sequentially; CPython: 8 jobs
+        // below 10 in 1.0 s, 50× slower per element.
+        let mut cpu = made_up([2.0, 1.05, 1.1, 1.05, 1.1, 1.2, 1.2, 2.0], 1.9);
+        let row = |model, wall| PythonRow {
+            model,
+            runs_on: "made up".into(),
+            wall: Spread::single(wall),
+            cpu: Spread::single(wall),
+        };
+        cpu.python = PythonRun::Ran {
+            n: Some(10),
+            rows: vec![
+                row(PythonModel::Sequential, 1.0),
+                row(PythonModel::Threading, 1.0),
+            ],
+        };
+        let r = report_of(cpu);
+        let table = r
+            .tables()
+            .find(|t| t.title.starts_with("Rust against"))
+            .expect("a Rust against CPython table");
+        assert_eq!(table.rows[0][4], Cell::Ratio(50.0));
+        assert_eq!(table.rows.len(), 2, "no multiprocessing row was measured");
+        assert!(
+            r.checks().any(
+                |c| c.holds && c.claim.contains("Rust sums each element faster")
+            )
+        );
+        cpu = made_up([2.0, 1.05, 1.1, 1.05, 1.1, 1.2, 1.2, 2.0], 1.9);
+        cpu.python = PythonRun::Ran {
+            n: Some(10_000),
+            rows: vec![row(PythonModel::Sequential, 1.0)],
+        };
+        assert!(
+            report_of(cpu)
+                .checks()
+                .any(|c| !c.holds
+                    && c.claim.contains("Rust sums each element faster")),
+            "CPython faster per element must miss the claim"
         );
     }
 }

@@ -124,8 +124,12 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::Tally(row.processes_seen as u64),
         ]);
     }
-    python::add_rows(&io.python, &mut table, &mut report);
     report.table(table);
+    python::add_table(
+        &io.python,
+        &["model", "runs on", "wall", "speedup", "CPU"],
+        &mut report,
+    );
     let serial = count as f64 * delay;
     report.check(
         io.rows.len() == Model::ALL.len() && io.rows.iter().all(|r| r.correct),

@@ -2,7 +2,7 @@
 //! where the pool's own cost is all there is, and coarse ones, where it
 //! should vanish. With `--python`, CPython's executors on the same jobs.
 
-use crate::python::{self, PythonRun};
+use crate::python::{self, PythonRun, PythonWay};
 use crate::{BOUND, Context, Results, need};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -188,8 +188,43 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "on coarse CPU work the pool's own cost vanishes: the thread pool came within 2× of rayon",
     );
     python::add_rows(&throughput.python, &mut report);
+    versus_python(throughput, &mut report);
     Ok(report)
 }
+
+// ANCHOR: versus_python
+/// Rust's pools against CPython's on the same tiny tasks, from this run:
+/// the ratio a reader would otherwise work out from two tables.
+fn versus_python(throughput: &Throughput, report: &mut SectionReport) {
+    let PythonRun::Ran { rates } = &throughput.python else {
+        return;
+    };
+    let mut table = Table::new(
+        "Rust against CPython, tasks per second on the same tiny tasks",
+        &["pool", "Rust", "CPython", "Rust faster by"],
+    );
+    for python in rates {
+        let way = match python.what {
+            PythonWay::ThreadPoolSubmit => Way::ThreadPoolSubmit,
+            PythonWay::ProcessPoolChunk1 => Way::ProcessPoolMap { chunksize: 1 },
+            PythonWay::ProcessPoolChunked => {
+                Way::ProcessPoolMap { chunksize: CHUNKED }
+            }
+        };
+        let rust = throughput.per_second(way);
+        if rust == 0.0 {
+            continue; // not measured on the Rust side in this run
+        }
+        table.push(vec![
+            Cell::text(way.name()),
+            Cell::PerSecond(rust),
+            Cell::PerSecond(python.per_second),
+            Cell::Ratio(rust / python.per_second),
+        ]);
+    }
+    report.table(table);
+}
+// ANCHOR_END: versus_python
 
 #[cfg(test)]
 mod tests {
@@ -282,5 +317,36 @@ mod tests {
         };
         let plain = report_of(throughput).render(shared::report::Render::Plain);
         assert!(plain.contains("CPython's executors"), "{plain}");
+    }
+
+    #[test]
+    fn each_cpython_rate_is_divided_into_the_same_rust_way() {
+        let mut throughput = made_up(HONEST);
+        throughput.python = PythonRun::Ran {
+            rates: vec![
+                PythonRate {
+                    what: PythonWay::ThreadPoolSubmit,
+                    tasks: 2000,
+                    per_second: 1e4,
+                },
+                PythonRate {
+                    what: PythonWay::ProcessPoolChunk1,
+                    tasks: 2000,
+                    per_second: 1e3,
+                },
+            ],
+        };
+        let submit = throughput.per_second(Way::ThreadPoolSubmit);
+        let chunk1 = throughput.per_second(Way::ProcessPoolMap { chunksize: 1 });
+        let report = report_of(throughput);
+        let table = report
+            .tables()
+            .find(|t| t.title.starts_with("Rust against"))
+            .expect("a Rust against CPython table");
+        let ratios: Vec<&Cell> = table.rows.iter().map(|row| &row[3]).collect();
+        assert_eq!(
+            ratios,
+            [&Cell::Ratio(submit / 1e4), &Cell::Ratio(chunk1 / 1e3)]
+        );
     }
 }
