@@ -574,12 +574,19 @@ pub fn check_command(
             packages: named,
             args,
         } => {
-            let [name] = named.as_slice() else {
-                problems.push(
-                    "cargo run at the workspace root needs exactly one -p CHAPTER"
-                        .to_string(),
-                );
-                return problems;
+            // A bare `cargo run` runs the workspace's one default member.
+            let default = manifest::default_package(&workspace_root());
+            let name = match (named.as_slice(), &default) {
+                ([name], _) => name,
+                ([], Some(default)) => default,
+                _ => {
+                    problems.push(
+                        "cargo run at the workspace root needs exactly one -p CHAPTER \
+                         (or one default-members entry)"
+                            .to_string(),
+                    );
+                    return problems;
+                }
             };
             if is_placeholder(name) {
                 return problems;

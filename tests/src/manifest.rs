@@ -29,6 +29,8 @@ pub struct Package {
 pub struct Workspace {
     #[serde(default)]
     pub members: Vec<String>,
+    #[serde(default, rename = "default-members")]
+    pub default_members: Vec<String>,
 }
 
 impl Manifest {
@@ -71,6 +73,20 @@ pub fn workspace_members(cargo_toml: &str) -> Vec<String> {
         .ok()
         .and_then(|m| m.workspace)
         .map_or_else(Vec::new, |w| w.members)
+}
+
+/// The package a bare `cargo run` at `root` runs: the one
+/// `default-members` entry, if there is exactly one.
+pub fn default_package(root: &Path) -> Option<String> {
+    let workspace = Manifest::read(&root.join("Cargo.toml")).workspace?;
+    let [member] = workspace.default_members.as_slice() else {
+        return None;
+    };
+    Some(
+        Manifest::read(&root.join(member).join("Cargo.toml"))
+            .package?
+            .name,
+    )
 }
 
 /// Every package of the workspace at `root`: (directory, package name).
