@@ -10,7 +10,7 @@
 
 use crate::document::{Document, SCHEMA, SectionRun};
 use crate::machine::{Load, Machine, load_now, now_utc, wait_for_quiet};
-use crate::report::{Kind, Render, SectionReport, wrap};
+use crate::report::{Check, Kind, Render, SectionReport, wrap};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::io::{IsTerminal, Write};
@@ -432,6 +432,9 @@ where
         }
     } else {
         write!(out, "{}", wrap(&summary(&reports, None), "", 80))?;
+        if let Some(legend) = legend(&reports) {
+            write!(out, "{}", wrap(&legend, "", 80))?;
+        }
     }
     out.flush()?;
     if broken > 0 {
@@ -485,6 +488,9 @@ where
         .filter_map(|s| s.load.as_ref())
         .find(|l| l.looked_busy());
     write!(out, "{}", wrap(&summary(&printed, busy), "", 80))?;
+    if let Some(legend) = legend(&printed) {
+        write!(out, "{}", wrap(&legend, "", 80))?;
+    }
     out.flush()?;
     let unfit = printed
         .iter()
@@ -605,6 +611,34 @@ pub fn summary(reports: &[&SectionReport], busy: Option<&Load>) -> String {
     text
 }
 
+/// What each mark the run printed means, marks it did not print left out:
+/// "[miss]" reads as a bug to a newcomer unless the run says otherwise.
+pub fn legend(reports: &[&SectionReport]) -> Option<String> {
+    let checks: Vec<_> = reports.iter().flat_map(|r| r.checks()).collect();
+    let any = |pick: fn(&Check) -> bool| checks.iter().any(|c| pick(c));
+    let marks = [
+        (
+            any(|c| c.holds),
+            "[ok] an invariant held or a measured claim was met",
+        ),
+        (
+            any(|c| c.kind == Kind::Measured && !c.holds),
+            "[miss] a measured claim this run missed (a busy machine can do that)",
+        ),
+        (
+            any(|c| c.is_implausible()),
+            "[busy] a figure this machine cannot produce: the run is not fit to quote",
+        ),
+        (any(|c| c.is_broken()), "[FAIL] an invariant broke: a bug"),
+    ];
+    let shown: Vec<&str> = marks
+        .iter()
+        .filter(|(seen, _)| *seen)
+        .map(|(_, m)| *m)
+        .collect();
+    (!shown.is_empty()).then(|| format!("Marks: {}.", shown.join("; ")))
+}
+
 /// The text of `--help`.
 pub fn usage<C, R>(chapter: &Chapter<C, R>) -> String {
     let mut text = format!(
@@ -681,6 +715,30 @@ mod tests {
         assert_eq!(err.0, "no section 'three' (sections: one, two)");
         let err = parse(&CHAPTER, &args(&["--fast"])).unwrap_err();
         assert_eq!(err.0, "unknown option '--fast'");
+    }
+
+    #[test]
+    fn the_legend_explains_the_marks_the_run_printed_and_no_others() {
+        let mut report = SectionReport::new("demo", "A claim.");
+        assert_eq!(legend(&[&report]), None);
+        report.check(true, "right");
+        assert_eq!(
+            legend(&[&report]).as_deref(),
+            Some("Marks: [ok] an invariant held or a measured claim was met.")
+        );
+        report.measured(false, "fast");
+        let text = legend(&[&report]).unwrap();
+        assert!(text.contains("[ok]") && text.contains("[miss]"), "{text}");
+        assert!(
+            !text.contains("[FAIL]") && !text.contains("[busy]"),
+            "{text}"
+        );
+        report.check(false, "wrong");
+        assert!(
+            legend(&[&report])
+                .unwrap()
+                .contains("[FAIL] an invariant broke")
+        );
     }
 
     #[test]
