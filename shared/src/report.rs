@@ -496,13 +496,7 @@ impl SectionReport {
     /// Every table cell, for checks that hold every figure of a kind to a
     /// limit.
     pub fn cells(&self) -> impl Iterator<Item = &Cell> {
-        self.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Table(t) => Some(t),
-                _ => None,
-            })
-            .flat_map(|t| t.rows.iter().flatten())
+        self.tables().flat_map(|t| t.rows.iter().flatten())
     }
 
     pub fn render(&self, how: Render) -> String {

@@ -239,7 +239,9 @@ fn versus_python(cpu: &CpuBound, report: &mut SectionReport) {
             Cell::Ratio(faster),
         ]);
     }
-    report.table(table);
+    if !table.rows.is_empty() {
+        report.table(table);
+    }
     report.measured(
         sequential_ratio.is_some_and(|ratio| ratio > 1.0),
         "one thread against one thread, Rust sums each element faster than CPython",
