@@ -5,6 +5,11 @@
 //! compile time for that, so this module writes the SVG text by hand, with
 //! std only. The output is deterministic (same data, same bytes) so charts
 //! can be committed and diffed like any other file.
+//!
+//! A chart is drawn dark on a transparent background, so that it sits on
+//! the page's own colour: the book's dark themes invert it
+//! (book/theme/charts.css), which turns an opaque white panel into a black
+//! one, but dark ink on nothing into light ink on the theme's background.
 
 use crate::report::group_thousands;
 use std::fmt::Write as _;
@@ -54,7 +59,9 @@ const BOTTOM: f64 = 360.0;
 const PALETTE: [&str; 7] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
 ];
-const GRID: &str = " stroke=\"#e5e5e5\"";
+/// Half-transparent grey: faint on a light page, and still faint, not
+/// gone, once a dark theme inverts it.
+const GRID: &str = " stroke=\"#808080\" stroke-opacity=\"0.3\"";
 const FRAME: &str = " stroke=\"#333\"";
 const DASH: &str = " stroke-dasharray=\"6 4\"";
 const MIDDLE: &str = " text-anchor=\"middle\"";
@@ -82,7 +89,6 @@ impl LineChart {
              width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
              font-family=\"sans-serif\" font-size=\"12\">"
         );
-        out.push_str("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         text(&mut out, (WIDTH / 2.0, 28.0), &self.title, TITLE);
         let middle = ((LEFT + RIGHT) / 2.0, (TOP + BOTTOM) / 2.0);
         if all.is_empty() {
@@ -327,6 +333,13 @@ mod tests {
         assert!(svg.trim_end().ends_with("</svg>"));
         assert!(svg.contains(">rayon</text>") && svg.contains(">ideal</text>"));
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    #[test]
+    fn paints_no_background_so_a_dark_theme_can_invert_it() {
+        let svg = sample().to_svg();
+        assert!(!svg.contains("<rect"), "{svg}");
+        assert!(!svg.contains("white"), "{svg}");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`Results`]: every section's typed results, the `results` of the
 //!   `--json` document the book is rendered from.
 //! - [`python`]: CPython's shared counter beside Rust's, with `--python`.
+//! - [`python_relock`]: CPython's `Lock` and `RLock` beside Rust's locks.
 //! - [`hang`]: the deadlock that never ends, run as a child process
 //!   (`--hang`) so `debugger` has a hung process to look into.
 //! - [`sizes`]: how much work each section does (quick, full, tiny).
@@ -19,6 +20,7 @@
 pub mod exercises;
 pub mod hang;
 pub mod python;
+pub mod python_relock;
 pub mod sections;
 pub mod sizes;
 pub mod solutions;
@@ -43,6 +45,11 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             name: "deadlock",
             summary: "two locks in opposite order: deadlocked, detected, recovered",
             run: typed!(deadlock),
+        },
+        Section {
+            name: "relock",
+            summary: "Python's RLock: a Mutex asked again by its holder; two ways out",
+            run: typed!(relock),
         },
         Section {
             name: "starvation",
@@ -77,7 +84,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
     ],
     flags: &[(
         "--python",
-        "also count CPython's counter += 1 in race-condition",
+        "also run CPython's counterparts: race-condition's counter, relock's locks",
     )],
 };
 
@@ -88,6 +95,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
 pub struct Results {
     pub race_condition: Option<sections::race_condition::RaceCondition>,
     pub deadlock: Option<sections::deadlock::Deadlock>,
+    pub relock: Option<sections::relock::Relock>,
     pub starvation: Option<sections::starvation::Starvation>,
     pub reproduce: Option<sections::reproduce::Reproduce>,
     pub logging: Option<sections::logging::Logging>,

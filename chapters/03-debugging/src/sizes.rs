@@ -25,6 +25,11 @@ pub struct Sizes {
     pub deadlock_runs: usize,
     pub lock_timeout: Duration,
     pub transfers: usize,
+    /// relock: lock/unlock pairs per timed batch, and batches (the
+    /// fastest is kept). Its second lock waits `lock_timeout`, and its two
+    /// ways out make `transfers` calls per thread.
+    pub lock_pairs: usize,
+    pub lock_batches: usize,
     /// starvation: how often the patient thread wants the lock, how long
     /// the greedy one holds it each time, and when the greedy one gives up.
     pub patient_turns: usize,
@@ -55,6 +60,8 @@ impl Sizes {
             deadlock_runs: 3,
             lock_timeout: Duration::from_millis(100),
             transfers: 10_000,
+            lock_pairs: 10_000,
+            lock_batches: 20,
             patient_turns: 20,
             greedy_hold: Duration::from_micros(500),
             greedy_deadline: Duration::from_millis(500),
@@ -74,6 +81,7 @@ impl Sizes {
             python_runs: 30,
             deadlock_runs: 10,
             transfers: 100_000,
+            lock_batches: 100,
             patient_turns: 100,
             greedy_deadline: Duration::from_secs(2),
             real_runs: 20_000,
@@ -95,6 +103,8 @@ impl Sizes {
             deadlock_runs: 2,
             lock_timeout: Duration::from_millis(50),
             transfers: 1_000,
+            lock_pairs: 1_000,
+            lock_batches: 3,
             patient_turns: 10,
             greedy_hold: Duration::from_micros(500),
             greedy_deadline: Duration::from_millis(400),

@@ -3,6 +3,7 @@
 //! invariant must hold. Durations, ratios and counts that vary are redacted.
 
 use debugging::python::{PythonRun, PythonWay};
+use debugging::python_relock::PythonRelockRun;
 use debugging::sizes::Sizes;
 use debugging::{CHAPTER, Context};
 use shared::report::SectionReport;
@@ -31,6 +32,11 @@ fn race_condition() {
 #[test]
 fn deadlock() {
     snapshot("deadlock");
+}
+
+#[test]
+fn relock() {
+    snapshot("relock");
 }
 
 #[test]
@@ -102,4 +108,27 @@ fn a_missing_python_is_skipped_with_a_message() {
             .contains("CPython's counter skipped: 'python3-that-does-not-exist'"),
         "{report:?}"
     );
+}
+
+/// The real relock script: CPython's Lock waits for itself and its RLock
+/// lets the holder in, or, without python3, the skip says so.
+#[test]
+fn cpythons_locks_wait_for_themselves_and_the_rlock_lets_its_holder_in() {
+    let timeout = std::time::Duration::from_millis(20);
+    match debugging::python_relock::measure(Some("python3"), timeout).unwrap() {
+        PythonRelockRun::Ran { locks } => {
+            assert!(
+                !locks.lock_got_it && locks.lock_waited_s >= 0.018,
+                "{locks:?}"
+            );
+            assert!(
+                locks.rlock_depth == 2 && !locks.rlock_other_got_it,
+                "{locks:?}"
+            );
+        }
+        PythonRelockRun::Skipped { why } => {
+            assert!(why.contains("python3"), "{why}")
+        }
+        PythonRelockRun::NotAsked => panic!("an interpreter was given"),
+    }
 }

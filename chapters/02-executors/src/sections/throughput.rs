@@ -222,7 +222,9 @@ fn versus_python(throughput: &Throughput, report: &mut SectionReport) {
             Cell::Ratio(rust / python.per_second),
         ]);
     }
-    report.table(table);
+    if !table.rows.is_empty() {
+        report.table(table);
+    }
 }
 // ANCHOR_END: versus_python
 
@@ -317,6 +319,27 @@ mod tests {
         };
         let plain = report_of(throughput).render(shared::report::Render::Plain);
         assert!(plain.contains("CPython's executors"), "{plain}");
+    }
+
+    #[test]
+    fn no_rust_way_measured_against_cpython_prints_no_empty_table() {
+        let mut throughput = made_up(HONEST);
+        throughput
+            .rows
+            .retain(|r| r.way != Way::ProcessPoolMap { chunksize: CHUNKED });
+        throughput.python = PythonRun::Ran {
+            rates: vec![PythonRate {
+                what: PythonWay::ProcessPoolChunked,
+                tasks: 2000,
+                per_second: 1e5,
+            }],
+        };
+        let report = report_of(throughput);
+        let titles: Vec<&str> = report.tables().map(|t| t.title.as_str()).collect();
+        assert!(
+            titles.iter().all(|t| !t.starts_with("Rust against")),
+            "{titles:?}"
+        );
     }
 
     #[test]

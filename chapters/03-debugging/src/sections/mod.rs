@@ -8,5 +8,6 @@ pub mod debugger;
 pub mod logging;
 pub mod profiling;
 pub mod race_condition;
+pub mod relock;
 pub mod reproduce;
 pub mod starvation;
