@@ -24,9 +24,11 @@
 //!   packages and their dependencies, read with the `toml` crate.
 //! - [`workspace_root`], [`markdown_files`], [`display`]: the filesystem.
 //! - [`prose`]: numbers with a unit typed into prose, not taken from a run.
+//! - [`compiler`]: the compiler's messages, fitted to the book's width.
 
 use std::path::{Component, Path, PathBuf};
 
+pub mod compiler;
 pub mod manifest;
 pub mod markdown;
 pub mod prose;

@@ -252,7 +252,9 @@ fn every_output_shown_names_the_machine_it_ran_on() {
     for page in book_pages() {
         for directive in directives(&page.text) {
             let file = directive.target.split(':').next().unwrap_or_default();
-            if !(file.starts_with("generated/") && file.ends_with(".txt")) {
+            let run = file.starts_with("generated/") && file.ends_with(".txt");
+            // The compiler's messages come from a build, not from a run.
+            if !run || file.starts_with("generated/compiler/") {
                 continue;
             }
             shown.insert(file.to_string());
@@ -281,4 +283,54 @@ fn every_output_shown_names_the_machine_it_ran_on() {
         }
     }
     assert_none("outputs the book shows", &problems);
+}
+
+/// The compiler's messages on the pages are the `.stderr` files trybuild
+/// checks, fitted to the page (only prose lines folded), and every line
+/// fits: a caret diagram too wide is fixed in the code, not wrapped.
+#[test]
+fn every_compiler_message_shown_is_its_stderr_fitted_to_the_page() {
+    use workspace_checks::compiler::{WIDTH, fit, messages, too_wide};
+    let root = workspace_root();
+    let all = messages(&root);
+    assert!(all.len() >= 2, "no compile-fail messages found: {all:?}");
+    let mut problems = Vec::new();
+    for message in &all {
+        let stderr = std::fs::read_to_string(&message.stderr).unwrap();
+        let fitted = fit(&stderr);
+        let shown = display(&root, &message.fitted);
+        match std::fs::read_to_string(&message.fitted) {
+            Ok(copy) if copy == fitted => {}
+            _ => problems.push(format!(
+                "{shown} is not {} fitted: run `cargo run -p workspace-checks --bin \
+                 fit-compiler-messages`",
+                display(&root, &message.stderr)
+            )),
+        }
+        for (number, line) in too_wide(&fitted) {
+            problems.push(format!(
+                "{}:{number} is wider than {WIDTH} columns; change the code so \
+                 rustc's diagram fits: {line}",
+                display(&root, &message.stderr)
+            ));
+        }
+    }
+    assert_none("compiler messages the book shows", &problems);
+}
+
+/// A page quotes a compiler message through its fitted copy, never the
+/// `.stderr` itself (which may be too wide), and no block asks to wrap.
+#[test]
+fn no_page_quotes_a_stderr_file_or_wraps_a_block() {
+    let mut problems = Vec::new();
+    for page in book_pages() {
+        for (number, line) in page.text.lines().enumerate() {
+            let quotes_stderr =
+                line.contains("{{#include") && line.contains(".stderr");
+            if quotes_stderr || line.trim_start().starts_with("```text,wrap") {
+                problems.push(format!("{}:{}: {line}", page.shown, number + 1));
+            }
+        }
+    }
+    assert_none("compiler messages quoted unfitted", &problems);
 }

@@ -2,11 +2,11 @@
 // to one counter. Only one `&mut` may exist at a time, threads or not.
 // ANCHOR: mut
 fn main() {
-    let mut counter = 0;
+    let mut count = 0;
     std::thread::scope(|s| {
-        s.spawn(|| counter += 1);
-        s.spawn(|| counter += 1);
+        s.spawn(|| count += 1);
+        s.spawn(|| count += 1);
     });
-    println!("{counter}");
+    println!("{count}");
 }
 // ANCHOR_END: mut

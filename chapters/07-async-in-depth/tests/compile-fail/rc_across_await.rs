@@ -3,12 +3,13 @@
 // counts its owners with a plain integer: it is not.
 // ANCHOR: rc
 use std::rc::Rc;
+use tokio::task::yield_now;
 
 #[tokio::main]
 async fn main() {
     let handle = tokio::spawn(async {
         let names = Rc::new(vec!["a", "b"]);
-        tokio::task::yield_now().await; // may resume on another thread
+        yield_now().await; // may resume on another thread
         names.len()
     });
     println!("{}", handle.await.unwrap());

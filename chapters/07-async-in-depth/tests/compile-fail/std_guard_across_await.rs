@@ -4,14 +4,15 @@
 // block its thread, too.)
 // ANCHOR: guard
 use std::sync::{Arc, Mutex};
+use tokio::task::yield_now;
 
 #[tokio::main]
 async fn main() {
     let counter = Arc::new(Mutex::new(0));
     let handle = tokio::spawn(async move {
-        let mut count = counter.lock().unwrap();
-        tokio::task::yield_now().await; // the guard is still held here
-        *count += 1;
+        let count = counter.lock().unwrap();
+        yield_now().await; // the guard is still held here
+        println!("{}", *count);
     });
     handle.await.unwrap();
 }
