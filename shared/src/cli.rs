@@ -10,10 +10,11 @@
 
 use crate::document::{Document, SCHEMA, SectionRun};
 use crate::machine::{Load, Machine, load_now, now_utc, wait_for_quiet};
+use crate::progress::Progress;
 use crate::report::{Check, Kind, Render, SectionReport, wrap};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -365,7 +366,7 @@ where
         writeln!(out, "{}\n{}", chapter.title, wrap(&measured_on, "", 80))?;
         out.flush()?;
     }
-    let progress = std::io::stderr().is_terminal();
+    let progress = Progress::wanted(options.json);
     let mut failed = 0;
     let mut results = R::default();
     let mut runs = Vec::new();
@@ -377,15 +378,10 @@ where
         } else {
             None
         };
-        if progress {
-            eprint!("\r[{}/{}] {}…\x1b[K", i + 1, selected.len(), section.name);
-            let _ = std::io::stderr().flush();
-        }
+        let spinner = Progress::start(progress, i, selected.len(), section.name);
         let started = Instant::now();
         let outcome = measure_section(section, &mut context, &mut results);
-        if progress {
-            eprint!("\r\x1b[K");
-        }
+        drop(spinner);
         match outcome {
             Ok(report) => {
                 if !options.json {

@@ -15,6 +15,7 @@
 //! - [`cli`]: the options every chapter accepts and the one-line errors (exit
 //!   status 2) for the ones it does not.
 //! - [`interrupt`]: Ctrl-C ends a chapter with every process it started.
+//! - [`progress`]: the spinner on stderr while a section runs.
 //! - [`machine`]: what the figures were measured on.
 //! - [`chart`]: SVG line charts drawn from measured data, for the book.
 //! - [`exercise`]: how a learner's attempt is checked against a snapshot.
@@ -35,6 +36,7 @@ pub mod interrupt;
 pub mod machine;
 pub mod measure;
 pub mod memory;
+pub mod progress;
 pub mod python;
 pub mod report;
 pub mod tasks;

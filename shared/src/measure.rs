@@ -145,9 +145,68 @@ pub fn repeat<T, E>(
     Ok((value, repeated))
 }
 
+/// [`repeat`] for several ways of doing one job, taken in turns: run 1 of
+/// every way, then run 2 of every way, and so on. A machine that speeds up
+/// or slows down while it is measured (a neighbour's load, a core clocking
+/// up) then shifts every way alike, where `repeat` way after way would make
+/// all of one way's runs slow, and a slow baseline inflates every speedup
+/// taken over it. Returns each way's last value and its timing, in order.
+pub fn repeat_in_turns<W, T, E>(
+    runs: usize,
+    ways: &[W],
+    mut work: impl FnMut(&W) -> Result<T, E>,
+) -> Result<Vec<(T, Repeated)>, E> {
+    let runs = runs.max(1);
+    let mut walls = vec![Vec::with_capacity(runs); ways.len()];
+    let mut cpus = vec![Vec::with_capacity(runs); ways.len()];
+    let mut last: Vec<Option<T>> = ways.iter().map(|_| None).collect();
+    for _ in 0..runs {
+        for (i, way) in ways.iter().enumerate() {
+            let (value, timing) = timed(|| work(way));
+            walls[i].push(timing.wall.as_secs_f64());
+            cpus[i].push(timing.cpu.as_secs_f64());
+            last[i] = Some(value?);
+        }
+    }
+    Ok((last.into_iter().zip(walls.iter().zip(&cpus)))
+        .map(|(value, (walls, cpus))| {
+            let repeated = Repeated {
+                runs,
+                wall: Spread::of(walls),
+                cpu: Spread::of(cpus),
+            };
+            (value.expect("runs is at least one"), repeated)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeat_in_turns_takes_the_ways_in_turn_and_times_each_alone() {
+        let mut order = Vec::new();
+        let timed = repeat_in_turns(3, &["a", "b"], |way| {
+            order.push(*way);
+            Ok::<_, ()>(way.len())
+        })
+        .unwrap();
+        assert_eq!(order, ["a", "b", "a", "b", "a", "b"]);
+        assert_eq!(timed.len(), 2);
+        assert!(timed.iter().all(|(value, t)| *value == 1 && t.runs == 3));
+    }
+
+    #[test]
+    fn repeat_in_turns_stops_at_the_first_error() {
+        let mut calls = 0;
+        let failed = repeat_in_turns(3, &[1, 2], |way| {
+            calls += 1;
+            if *way == 2 { Err("two") } else { Ok(()) }
+        });
+        assert_eq!(failed.unwrap_err(), "two");
+        assert_eq!(calls, 2);
+    }
 
     #[test]
     fn spread_of_odd_and_even_counts() {

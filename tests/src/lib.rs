@@ -25,6 +25,7 @@
 //! - [`workspace_root`], [`markdown_files`], [`display`]: the filesystem.
 //! - [`prose`]: numbers with a unit typed into prose, not taken from a run.
 //! - [`compiler`]: the compiler's messages, fitted to the book's width.
+//! - [`run_times`]: how long each chapter's saved run took.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -32,6 +33,7 @@ pub mod compiler;
 pub mod manifest;
 pub mod markdown;
 pub mod prose;
+pub mod run_times;
 
 pub use markdown::{Fence, code_snippets, fences, is_rust, links, pasted_rust};
 

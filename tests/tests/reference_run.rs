@@ -271,3 +271,38 @@ fn the_closing_quiz_holds_in_the_reference_runs() {
         assert!(processes > 5.0 * right.cpu(way), "{way:?}");
     }
 }
+
+/// Every chapter's saved run was a `--full` run, took under the goal of
+/// three minutes on this machine, and run-times.txt says so as it is now.
+#[test]
+fn every_full_run_took_under_three_minutes_and_run_times_is_current() {
+    use workspace_checks::run_times::{GOAL_S, duration, runs, table};
+    let root = workspace_root();
+    let runs = runs(&root).expect("every chapter has a saved run");
+    assert!(runs.len() >= 7, "{} saved runs", runs.len());
+    let slow: Vec<String> = (runs.iter())
+        .filter(|run| {
+            !run.arguments.iter().any(|a| a == "--full") || run.seconds() >= GOAL_S
+        })
+        .map(|run| {
+            format!(
+                "{}: {} ({:?})",
+                run.chapter,
+                duration(run.seconds()),
+                run.arguments
+            )
+        })
+        .collect();
+    assert!(
+        slow.is_empty(),
+        "--full runs missing or over {GOAL_S} s: {slow:?}"
+    );
+    let file = root.join("book/src/generated/run-times.txt");
+    let shown = std::fs::read_to_string(&file).unwrap_or_default();
+    assert_eq!(
+        shown,
+        table(&runs),
+        "{} is stale: cargo run -p workspace-checks --bin run-times",
+        file.display()
+    );
+}

@@ -10,7 +10,7 @@ use crate::python::{self, PythonModel, PythonRun};
 use crate::{Context, Results, need};
 use models::Model;
 use serde::{Deserialize, Serialize};
-use shared::measure::{Repeated, repeat, timed};
+use shared::measure::{Repeated, repeat_in_turns, timed};
 use shared::report::{Cell, SectionReport, Table, group_thousands};
 use shared::workload::{sum_of_squares, sum_of_squares_formula};
 
@@ -78,17 +78,19 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     // cold caches and a core still clocking up, and a slow baseline
     // inflates every speedup after it.
     Model::Sequential.sum_all(&context.runners, &ns)?;
-    let mut rows = Vec::new();
-    for &model in Model::ALL {
-        let (sums, timing) =
-            repeat(sizes.runs, || model.sum_all(&context.runners, &ns))?;
-        rows.push(CpuRow {
+    // The models take turns, run by run: a machine that slows down for a
+    // while slows every model, not only the baseline.
+    let timed = repeat_in_turns(sizes.runs, Model::ALL, |model| {
+        model.sum_all(&context.runners, &ns)
+    })?;
+    let rows = (Model::ALL.iter().zip(timed))
+        .map(|(&model, (sums, timing))| CpuRow {
             model,
             runs_on: model.runs_on(&context.runners, ns.len()),
             timing,
             correct: sums.len() == ns.len() && sums.iter().all(|&s| s == expected),
-        });
-    }
+        })
+        .collect();
     let (loop_quarter, loop_whole) = loop_times(sizes.cpu_n / 4);
     results.cpu_bound = Some(CpuBound {
         jobs: sizes.cpu_jobs,

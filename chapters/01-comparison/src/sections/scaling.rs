@@ -10,7 +10,7 @@ use crate::{Context, Results, need};
 use models::processes;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use shared::measure::{Repeated, repeat};
+use shared::measure::{Repeated, repeat_in_turns};
 use shared::report::{Cell, SectionReport, Table};
 use shared::workload::sum_of_squares;
 
@@ -73,6 +73,13 @@ impl Scaling {
     }
 }
 
+/// The two kinds of worker the section scales.
+#[derive(Clone, Copy)]
+enum Kind {
+    Rayon,
+    Processes,
+}
+
 pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let ns = vec![sizes.cpu_n / 2; sizes.cpu_jobs];
@@ -85,23 +92,27 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         std::hint::black_box(sum_of_squares(n));
     });
     processes::sum_all(&context.runners.worker, 1, &ns[..1])?;
-    let mut rows = Vec::new();
-    for workers in 1..=most {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(workers)
-            .build()?;
-        let (_, rayon) = repeat(sizes.runs, || -> anyhow::Result<Vec<u64>> {
-            Ok(pool.install(|| ns.par_iter().map(|&n| sum_of_squares(n)).collect()))
-        })?;
-        let (_, processes) = repeat(sizes.runs, || {
-            processes::sum_all(&context.runners.worker, workers, &ns)
-        })?;
-        rows.push(ScalingRow {
+    let pools = (1..=most)
+        .map(|workers| rayon::ThreadPoolBuilder::new().num_threads(workers).build())
+        .collect::<Result<Vec<_>, _>>()?;
+    // Every worker count of both kinds takes its turn, run by run, so a
+    // machine that slows down for a while slows them all, not only the
+    // one-worker baseline every speedup is taken over.
+    let ways: Vec<(usize, Kind)> = (1..=most)
+        .flat_map(|workers| [(workers, Kind::Rayon), (workers, Kind::Processes)])
+        .collect();
+    let timed = repeat_in_turns(sizes.runs, &ways, |&(workers, kind)| match kind {
+        Kind::Rayon => Ok(pools[workers - 1]
+            .install(|| ns.par_iter().map(|&n| sum_of_squares(n)).collect())),
+        Kind::Processes => processes::sum_all(&context.runners.worker, workers, &ns),
+    })?;
+    let rows = (timed.chunks(2).zip(1..=most))
+        .map(|(pair, workers)| ScalingRow {
             workers,
-            rayon,
-            processes,
-        });
-    }
+            rayon: pair[0].1,
+            processes: pair[1].1,
+        })
+        .collect();
     results.scaling = Some(Scaling {
         cores: context.runners.cores,
         jobs: sizes.cpu_jobs,
