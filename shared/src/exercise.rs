@@ -10,6 +10,7 @@
 //! An unsolved stub panics at its `todo!()`, which [`attempt`] turns into
 //! text that can never match.
 
+use crate::panics::panic_message;
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -55,17 +56,6 @@ pub fn bounded(
             "no answer within {limit:?}: is a channel's sender still alive, a lock \
              still held, or a thread never joined?\n"
         ),
-    }
-}
-
-/// The text of a panic payload (`panic!` with a string or a format).
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic without a message".to_string()
     }
 }
 

@@ -16,6 +16,8 @@
 //!   status 2) for the ones it does not.
 //! - [`interrupt`]: Ctrl-C ends a chapter with every process it started.
 //! - [`progress`]: the spinner on stderr while a section runs.
+//! - [`panics`]: a payload's text, the one-line panic hook, and borrowing
+//!   the process-wide hook (Rust's `threading.excepthook`).
 //! - [`machine`]: what the figures were measured on.
 //! - [`chart`]: SVG line charts drawn from measured data, for the book.
 //! - [`exercise`]: how a learner's attempt is checked against a snapshot.
@@ -36,6 +38,7 @@ pub mod interrupt;
 pub mod machine;
 pub mod measure;
 pub mod memory;
+pub mod panics;
 pub mod progress;
 pub mod python;
 pub mod report;

@@ -8,8 +8,9 @@
 //!   `measure` into its typed results and a pure `report` from them.
 //! - [`Results`]: every section's typed results, the `results` of the
 //!   `--json` document the book is rendered from.
-//! - [`hook`]: the one-line panic hook of the binary, and [`hook::HookSwap`],
-//!   which replaces the process-wide hook for a while and puts it back.
+//! - The one-line panic hook of the binary, and `HookSwap`, which replaces
+//!   the process-wide hook for a while and puts it back, are
+//!   `shared::panics` (chapters 2 and 5 use them too).
 //! - [`child`]: what this binary does when started as a misbehaving child
 //!   process (the `processes` section starts it so).
 //! - [`sizes`]: quick (default), full, and tiny (tests).
@@ -17,7 +18,6 @@
 
 pub mod child;
 pub mod exercises;
-pub mod hook;
 pub mod sections;
 pub mod sizes;
 pub mod solutions;

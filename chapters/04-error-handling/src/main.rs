@@ -2,7 +2,7 @@
 //! binary is instead a misbehaving child process or a process-pool worker
 //! for its own demos.
 
-use error_handling::{child, hook};
+use error_handling::child;
 use shared::executor::process_pool::serve_if_worker;
 use std::process::ExitCode;
 
@@ -15,7 +15,9 @@ fn main() -> ExitCode {
         return code;
     }
     // Sections panic on purpose: one line each instead of a backtrace.
-    hook::install_one_line();
+    shared::panics::install_one_line(|thread, message| {
+        format!("(panic on {thread}: {message} — on purpose, see the report)")
+    });
     let args = match shared::cli::arguments("error-handling") {
         Ok(args) => args,
         Err(code) => return code,

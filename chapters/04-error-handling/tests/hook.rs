@@ -1,7 +1,7 @@
 //! `HookSwap` borrows the process-wide panic hook and gives it back. One
 //! test in its own binary: nothing else here panics meanwhile.
 
-use error_handling::hook::HookSwap;
+use shared::panics::HookSwap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -12,14 +12,11 @@
 //!   seconds), full, and tiny (tests).
 //! - [`light_job`]: this binary started as a process that does one light
 //!   I/O job, for `right-tool`.
-//! - [`quiet`]: runs code that panics on purpose without printing the
-//!   panic, so a demo's output stays readable.
 //! - [`exercises`] and [`solutions`]: the learner's stubs and the reference
 //!   answers, checked by the same snapshots.
 
 pub mod exercises;
 pub mod light_job;
-pub mod quiet;
 pub mod sections;
 pub mod sizes;
 pub mod solutions;

@@ -21,7 +21,7 @@ pub fn slower_of_two(timed: impl Fn() -> f64 + Sync) -> anyhow::Result<f64> {
         let mut slower = 0.0_f64;
         for thread in threads {
             let seconds = thread.join().map_err(|panic| {
-                let why = shared::exercise::panic_message(&*panic);
+                let why = shared::panics::panic_message(&*panic);
                 anyhow::anyhow!("a timing thread panicked: {why}")
             })?;
             slower = slower.max(seconds);

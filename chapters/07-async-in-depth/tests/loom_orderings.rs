@@ -46,7 +46,7 @@ fn loom_finds_the_stale_read_with_relaxed() {
         flag_publishes_data(Ordering::Relaxed, Ordering::Relaxed);
     });
     let failure = found.expect_err("loom found no execution with stale data");
-    let message = shared::exercise::panic_message(&*failure);
+    let message = shared::panics::panic_message(&*failure);
     assert!(message.contains("the data was not there"), "{message}");
 }
 

@@ -9,7 +9,7 @@
 
 use super::error::TaskError;
 use super::sync::{Arc, Condvar, Mutex, MutexGuard, lock};
-use crate::exercise::panic_message;
+use crate::panics::panic_message;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 

@@ -147,8 +147,8 @@ pub fn run_caught<T>(
     match catch_unwind(AssertUnwindSafe(task)) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(err)) => Err(TaskError::Failed(format!("{err:#}"))),
-        Err(payload) => Err(TaskError::Panicked(crate::exercise::panic_message(
-            &*payload,
-        ))),
+        Err(payload) => {
+            Err(TaskError::Panicked(crate::panics::panic_message(&*payload)))
+        }
     }
 }

@@ -15,7 +15,7 @@ pub struct BatchReport {
 
 // ANCHOR: exercise
 /// Run `work` on every input, each on its own scoped thread, and file each
-/// outcome under its input. `shared::exercise::panic_message` turns a
+/// outcome under its input. `shared::panics::panic_message` turns a
 /// panic's payload into its message.
 pub fn run_batch(inputs: &[&str], work: Work) -> BatchReport {
     // TODO: spawn one scoped thread per input, join each handle in order,

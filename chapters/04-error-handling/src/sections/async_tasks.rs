@@ -5,7 +5,7 @@
 
 use crate::{BOUND, Context, Results, need};
 use serde::{Deserialize, Serialize};
-use shared::exercise::panic_message;
+use shared::panics::panic_message;
 use shared::report::{Cell, SectionReport, Table};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;

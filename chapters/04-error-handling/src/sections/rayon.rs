@@ -5,7 +5,7 @@
 use crate::{Context, Results, need};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use shared::exercise::panic_message;
+use shared::panics::panic_message;
 use shared::report::{Cell, SectionReport, Table, group_thousands};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -2,11 +2,11 @@
 //! payload to whoever joins; a scope re-raises it when it ends; the panic
 //! hook sees it first, on the panicking thread, and knows its name.
 
-use crate::hook::{HookSwap, silenced};
 use crate::{Context, Results, need};
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
-use shared::exercise::panic_message;
+use shared::panics::panic_message;
+use shared::panics::{HookSwap, silenced};
 use shared::report::{Cell, SectionReport, Table};
 use std::hint::black_box;
 use std::panic::{AssertUnwindSafe, catch_unwind};

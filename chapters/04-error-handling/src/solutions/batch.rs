@@ -1,5 +1,5 @@
 use crate::exercises::batch::{BatchReport, Work};
-use shared::exercise::panic_message;
+use shared::panics::panic_message;
 
 // ANCHOR: solution
 pub fn run_batch(inputs: &[&str], work: Work) -> BatchReport {

@@ -1,5 +1,5 @@
 use crate::exercises::drain::Account;
-use shared::exercise::panic_message;
+use shared::panics::panic_message;
 use tokio::task::JoinSet;
 
 // ANCHOR: solution

@@ -1,5 +1,5 @@
 use crate::exercises::named_panic::Jobs;
-use shared::exercise::panic_message;
+use shared::panics::panic_message;
 use std::thread;
 
 // ANCHOR: solution

@@ -9,9 +9,9 @@
 //! `JoinHandle::abort` — leaves money half-moved unless a guard undoes the
 //! first half.
 
-use crate::quiet::quietly;
 use crate::{Context, Results, need};
 use serde::{Deserialize, Serialize};
+use shared::panics::quietly;
 use shared::report::{Cell, SectionReport, Table};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
