@@ -40,7 +40,7 @@ pub fn download_all(
     let delay_ms = delay.as_millis() as u64;
     let tasks = urls
         .iter()
-        .map(|url| tasks::Download {
+        .map(|url| tasks::DownloadTask {
             url: url.clone(),
             delay_ms,
         })

@@ -13,11 +13,6 @@ pub fn rss_bytes() -> io::Result<u64> {
     field_kib("/proc/self/status", "VmRSS:").map(|kib| kib * 1024)
 }
 
-/// The resident set size of process `pid`.
-pub fn process_rss_bytes(pid: u32) -> io::Result<u64> {
-    field_kib(&format!("/proc/{pid}/status"), "VmRSS:").map(|kib| kib * 1024)
-}
-
 /// The proportional set size of process `pid`: its private pages plus its
 /// share of the pages it shares.
 pub fn process_pss_bytes(pid: u32) -> io::Result<u64> {

@@ -22,14 +22,16 @@ impl Task for SumOfSquares {
 }
 // ANCHOR_END: sum_of_squares
 
-/// The I/O-bound job: wait, then return "data from URL" and who ran it.
+/// The I/O-bound job as a task for a pool: wait, then return "data from
+/// URL" and who ran it (the parts of a [`crate::workload::Download`] that
+/// travel back from a worker process).
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Download {
+pub struct DownloadTask {
     pub url: String,
     pub delay_ms: u64,
 }
 
-impl Task for Download {
+impl Task for DownloadTask {
     type Output = (String, RanOn);
     const NAME: &'static str = "download";
     fn run(self) -> anyhow::Result<(String, RanOn)> {
@@ -156,7 +158,7 @@ impl Task for Misbehave {
 pub fn registry() -> Registry {
     Registry::new()
         .register::<SumOfSquares>()
-        .register::<Download>()
+        .register::<DownloadTask>()
         .register::<Echo>()
         .register::<EchoFloats>()
         .register::<Sleep>()

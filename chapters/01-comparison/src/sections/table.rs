@@ -194,7 +194,7 @@ fn process_lines() -> usize {
         + lines_of_code(include_str!("../worker.rs"))
         + lines_of_code(include_str!("../main.rs"))
         + task_lines(tasks, "SumOfSquares")
-        + task_lines(tasks, "Download")
+        + task_lines(tasks, "DownloadTask")
 }
 
 /// The non-blank, non-comment lines of task `name` in `source`: its struct
@@ -265,7 +265,7 @@ mod tests {
     fn the_process_model_counts_both_tasks_it_sends() {
         let tasks = include_str!("../../../../shared/src/tasks.rs");
         assert!(task_lines(tasks, "SumOfSquares") >= 8);
-        assert!(task_lines(tasks, "Download") >= 8);
+        assert!(task_lines(tasks, "DownloadTask") >= 8);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::{BOUND, Context, Results, need};
 use serde::{Deserialize, Serialize};
 use shared::executor::{Executor, ProcessPoolExecutor, ThreadPoolExecutor};
 use shared::report::{Cell, SectionReport, Table, format_seconds};
-use shared::tasks::{Download, SumOfSquares};
+use shared::tasks::{DownloadTask, SumOfSquares};
 use shared::workload::sum_of_squares_formula;
 use std::time::Instant;
 
@@ -58,7 +58,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     let start = Instant::now();
     let pages = {
         let pool = ThreadPoolExecutor::new(3)?;
-        let tasks = urls.map(|url| Download {
+        let tasks = urls.map(|url| DownloadTask {
             url: url.into(),
             delay_ms,
         });

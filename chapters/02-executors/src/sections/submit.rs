@@ -7,7 +7,7 @@ use crate::{BOUND, Context, Results, need};
 use serde::{Deserialize, Serialize};
 use shared::executor::{Executor, ProcessPoolExecutor, ThreadPoolExecutor};
 use shared::report::{Cell, SectionReport, Table};
-use shared::tasks::{Download, SumOfSquares};
+use shared::tasks::{DownloadTask, SumOfSquares};
 use shared::workload::sum_of_squares_formula;
 use std::time::Instant;
 
@@ -41,7 +41,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
 
     // ANCHOR: submit
     let start = Instant::now();
-    let page = threads.submit(Download {
+    let page = threads.submit(DownloadTask {
         url: URL.into(),
         delay_ms,
     })?;
