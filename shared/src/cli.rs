@@ -5,8 +5,11 @@
 //! or `-- --from FILE [SECTION…]` to print a saved run again. A chapter
 //! declares its sections and any extra flags; everything else — parsing,
 //! `--list`, progress, errors, the results document — is here, so every
-//! chapter behaves the same. Bad arguments get one line on stderr and exit
-//! status 2; a section that fails gets one line and the others still run.
+//! chapter behaves the same. The arguments are read by clap ([`command`]:
+//! its near-miss suggestions, `--from=FILE`, its help layout); its
+//! refusals are turned into one line in the chapter's words. Bad arguments
+//! get that line on stderr and exit status 2; a section that fails gets
+//! one line and the others still run.
 
 use crate::document::{Document, SCHEMA, SectionRun};
 use crate::machine::{Load, Machine, load_now, now_utc, wait_for_quiet};
@@ -182,52 +185,160 @@ pub fn shown(arg: &str) -> String {
     format!("{start}… ({length} characters)")
 }
 
-/// Parses `args` (without the program name) for `chapter`.
+// ANCHOR: command
+/// The command line of `chapter` as clap reads it: its sections as the
+/// positional values (each with its summary for `--help`), the options
+/// every chapter takes, and the chapter's own flags. Help is ours to ask
+/// for (`-h`/`--help` is a plain flag), so that `--help` prints on stdout
+/// through the same closed-pipe and full-disk handling as a run.
+pub fn command<C, R>(chapter: &Chapter<C, R>) -> clap::Command {
+    use clap::builder::{PossibleValue, PossibleValuesParser};
+    use clap::{Arg, ArgAction, Command};
+    let flag = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .help(help)
+            .action(ArgAction::SetTrue)
+    };
+    let sections = chapter.sections.iter().map(|s| PossibleValue::new(s.name));
+    // The sections with their summaries, one a line, under the options:
+    // clap's own list of possible values would put them all on one line.
+    let listed: String = (chapter.sections.iter())
+        .map(|s| {
+            let summary = wrap(s.summary, "", 80 - 20)
+                .trim_end()
+                .replace('\n', &format!("\n{:20}", ""));
+            format!("\n  {:<17} {summary}", s.name)
+        })
+        .collect();
+    let mut command = Command::new(chapter.package)
+        .about(chapter.title)
+        .after_help(format!("Sections:{listed}"))
+        .override_usage(format!(
+            "cargo run -p {} -- [SECTION…] [OPTIONS]",
+            chapter.package
+        ))
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("sections")
+                .value_name("SECTION")
+                .help("sections to run, in the chapter's order (none: every one)")
+                .num_args(0..)
+                .action(ArgAction::Append)
+                .value_parser(PossibleValuesParser::new(sections))
+                .hide_possible_values(true),
+        )
+        .arg(flag("list", "list the sections"))
+        .arg(flag("json", "print the results as one JSON document"))
+        .arg(flag(
+            "full",
+            "real measurements: larger sizes, more runs (slow)",
+        ))
+        .arg(flag(
+            "wait-quiet",
+            "before each section, wait for a quiet machine (up to 60 s)",
+        ))
+        .arg(
+            Arg::new("from")
+                .long("from")
+                .value_name("FILE")
+                .help("print a saved --json run instead of measuring"),
+        );
+    for &(name, help) in chapter.flags {
+        command = command.arg(flag(name.trim_start_matches('-'), help));
+    }
+    command.arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .help("this text")
+            .action(ArgAction::SetTrue),
+    )
+}
+// ANCHOR_END: command
+
+/// Parses `args` (without the program name) for `chapter`, with clap; a
+/// command line it refuses is one line ([`one_line`]).
 pub fn parse<C, R>(
     chapter: &Chapter<C, R>,
     args: &[String],
 ) -> Result<Options, UsageError> {
-    let mut options = Options {
+    let program = std::iter::once(chapter.package.to_string());
+    let matches = command(chapter)
+        .try_get_matches_from(program.chain(args.iter().cloned()))
+        .map_err(|err| UsageError(one_line(chapter, args, &err)))?;
+    let mut sections: Vec<String> = Vec::new();
+    for name in matches.get_many::<String>("sections").into_iter().flatten() {
+        if !sections.contains(name) {
+            sections.push(name.clone());
+        }
+    }
+    let flags = (chapter.flags.iter())
+        .map(|(flag, _)| *flag)
+        .filter(|flag| matches.get_flag(flag.trim_start_matches('-')))
+        .map(String::from)
+        .collect();
+    Ok(Options {
+        json: matches.get_flag("json"),
+        full: matches.get_flag("full"),
+        list: matches.get_flag("list"),
+        help: matches.get_flag("help"),
+        wait_quiet: matches.get_flag("wait-quiet"),
+        from: matches.get_one::<String>("from").cloned(),
+        sections,
+        flags,
         arguments: args.to_vec(),
-        ..Options::default()
+    })
+}
+
+/// clap's refusal in one line, in the chapter's words: which option or
+/// section it did not know, as typed in `args` (cut to 40 characters: see
+/// [`shown`]), what it may have meant, and for a section, which there are.
+fn one_line<C, R>(
+    chapter: &Chapter<C, R>,
+    args: &[String],
+    err: &clap::Error,
+) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let text = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(s)) => s.first().cloned(),
+        _ => None,
     };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--json" => options.json = true,
-            "--full" => options.full = true,
-            "--list" => options.list = true,
-            "--wait-quiet" => options.wait_quiet = true,
-            "--from" => match args.next() {
-                Some(file) if !file.starts_with('-') => {
-                    options.from = Some(file.clone());
-                }
-                _ => return Err(UsageError("--from needs a FILE".into())),
-            },
-            "-h" | "--help" => options.help = true,
-            flag if chapter.flags.iter().any(|(f, _)| *f == flag) => {
-                options.flags.push(flag.to_string());
-            }
-            flag if flag.starts_with('-') => {
-                return Err(UsageError(format!("unknown option '{}'", shown(flag))));
-            }
-            name => {
-                if chapter.find(name).is_none() {
-                    let known: Vec<&str> =
-                        chapter.sections.iter().map(|s| s.name).collect();
-                    return Err(UsageError(format!(
-                        "no section '{}' (sections: {})",
-                        shown(name),
-                        known.join(", ")
-                    )));
-                }
-                if !options.sections.iter().any(|s| s == name) {
-                    options.sections.push(name.to_string());
-                }
+    let meant = (text(ContextKind::SuggestedArg))
+        .or_else(|| text(ContextKind::SuggestedValue))
+        .map_or(String::new(), |s| format!(" (did you mean '{s}'?)"));
+    let argument = text(ContextKind::InvalidArg).unwrap_or_default();
+    let value = text(ContextKind::InvalidValue).unwrap_or_default();
+    match err.kind() {
+        _ if argument.starts_with("--from") => "--from needs a FILE".to_string(),
+        ErrorKind::UnknownArgument => {
+            // clap names `--port` for `--port=8080`: quote what was typed.
+            let typed = (args.iter())
+                .find(|a| **a == argument || a.starts_with(&format!("{argument}=")))
+                .unwrap_or(&argument);
+            format!("unknown option '{}'{meant}", shown(typed))
+        }
+        ErrorKind::InvalidValue if argument.contains("SECTION") => {
+            let known: Vec<&str> = chapter.sections.iter().map(|s| s.name).collect();
+            format!(
+                "no section '{}'{meant} (sections: {})",
+                shown(&value),
+                known.join(", ")
+            )
+        }
+        _ => {
+            let rendered = err.render().to_string();
+            let first = rendered.lines().next().unwrap_or("bad arguments");
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            if value.is_empty() {
+                first.to_string()
+            } else {
+                first.replace(&value, &shown(&value))
             }
         }
     }
-    Ok(options)
 }
 
 /// Runs one section into `results` and returns its report, with the
@@ -635,26 +746,9 @@ pub fn legend(reports: &[&SectionReport]) -> Option<String> {
     (!shown.is_empty()).then(|| format!("Marks: {}.", shown.join("; ")))
 }
 
-/// The text of `--help`.
+/// The text of `--help`, as clap lays it out from [`command`].
 pub fn usage<C, R>(chapter: &Chapter<C, R>) -> String {
-    let mut text = format!(
-        "{}\n\nusage: cargo run -p {} -- [SECTION…] [OPTIONS]\n\nsections:\n",
-        chapter.title, chapter.package
-    );
-    for s in chapter.sections {
-        text += &format!("  {:<16} {}\n", s.name, s.summary);
-    }
-    text += "\noptions:\n";
-    text += "  --list           list the sections\n";
-    text += "  --json           print the results as one JSON document\n";
-    text += "  --full           real measurements: larger sizes, more runs (slow)\n";
-    text += "  --wait-quiet     before each section, wait for a quiet machine (≤ 60 s)\n";
-    text += "  --from FILE      print a saved --json run instead of measuring\n";
-    for (flag, help) in chapter.flags {
-        text += &format!("  {flag:<16} {help}\n");
-    }
-    text += "  -h, --help       this text\n";
-    text
+    command(chapter).render_help().to_string()
 }
 
 #[cfg(test)]
@@ -711,6 +805,46 @@ mod tests {
         assert_eq!(err.0, "no section 'three' (sections: one, two)");
         let err = parse(&CHAPTER, &args(&["--fast"])).unwrap_err();
         assert_eq!(err.0, "unknown option '--fast'");
+    }
+
+    #[test]
+    fn a_near_miss_gets_what_it_may_have_meant_and_an_option_as_typed() {
+        let err = parse(&CHAPTER, &args(&["--ful"])).unwrap_err();
+        assert_eq!(err.0, "unknown option '--ful' (did you mean '--full'?)");
+        let err = parse(&CHAPTER, &args(&["onee"])).unwrap_err();
+        assert!(
+            err.0.starts_with("no section 'onee' (did you mean 'one'?)"),
+            "{err}"
+        );
+        let err = parse(&CHAPTER, &args(&["--port=8080"])).unwrap_err();
+        assert_eq!(err.0, "unknown option '--port=8080'");
+        for bad in [&["--from"][..], &["--from", "--json"]] {
+            let err = parse(&CHAPTER, &args(bad)).unwrap_err();
+            assert_eq!(err.0, "--from needs a FILE", "{bad:?}");
+        }
+        let from = parse(&CHAPTER, &args(&["--from", "run.json", "one"])).unwrap();
+        assert_eq!(
+            (from.from.as_deref(), &from.sections[..]),
+            (Some("run.json"), &["one".to_string()][..])
+        );
+    }
+
+    #[test]
+    fn help_lists_every_section_and_flag_on_lines_that_fit() {
+        let help = usage(&CHAPTER);
+        for word in [
+            "one",
+            "first",
+            "two",
+            "second",
+            "--python",
+            "also run Python",
+            "--from <FILE>",
+        ] {
+            assert!(help.contains(word), "{word}: {help}");
+        }
+        assert!(help.lines().all(|l| l.chars().count() <= 80), "{help}");
+        assert!(parse(&CHAPTER, &args(&["-h"])).unwrap().help);
     }
 
     #[test]

@@ -12,8 +12,8 @@
 //!   redacted form for snapshot tests.
 //! - [`document`]: the results document of one run (`--json`), which the
 //!   book's figures are rendered from (`--from FILE`).
-//! - [`cli`]: the options every chapter accepts and the one-line errors (exit
-//!   status 2) for the ones it does not.
+//! - [`cli`]: the options every chapter accepts (read with clap) and the
+//!   one-line errors (exit status 2) for the ones it does not.
 //! - [`interrupt`]: Ctrl-C ends a chapter with every process it started.
 //! - [`progress`]: the spinner on stderr while a section runs.
 //! - [`panics`]: a payload's text, the one-line panic hook, and borrowing

@@ -552,6 +552,8 @@ pub struct ChapterInfo {
     /// The chapter's own argument parser: `Err(message)` for a command line
     /// it would refuse.
     pub accepts: Accepts,
+    /// What its `--help` prints.
+    pub help: String,
 }
 
 impl std::fmt::Debug for ChapterInfo {
@@ -948,6 +950,7 @@ mod tests {
                     None => Ok(()),
                 }
             }),
+            help: "usage: demo [one|two] [--full]".into(),
         }]
     }
 

@@ -41,7 +41,29 @@ fn chapter<C, R>(chapter: &'static Chapter<C, R>) -> ChapterInfo {
                 .map(|_| ())
                 .map_err(|e| e.0)
         }),
+        help: shared::cli::usage(chapter),
     }
+}
+
+/// Every chapter's `--help` reads in an 80-column terminal: clap does not
+/// wrap it (no `wrap_help`), so a long summary or flag help would.
+#[test]
+fn every_chapters_help_fits_80_columns() {
+    let mut problems = Vec::new();
+    for chapter in chapters() {
+        for line in chapter.help.lines().filter(|l| l.chars().count() > 80) {
+            problems.push(format!("{}: {line}", chapter.package));
+        }
+        for section in &chapter.sections {
+            if !chapter.help.contains(section.as_str()) {
+                problems.push(format!(
+                    "{}: --help leaves out {section}",
+                    chapter.package
+                ));
+            }
+        }
+    }
+    assert_none("--help lines over 80 columns", &problems);
 }
 
 /// A Markdown file of the book (or the README): where it is and its text.

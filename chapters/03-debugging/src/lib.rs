@@ -84,7 +84,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
     ],
     flags: &[(
         "--python",
-        "also run CPython's counterparts: race-condition's counter, relock's locks",
+        "CPython's counter and locks too (race-condition, relock)",
     )],
 };
 

@@ -88,7 +88,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
     ],
     flags: &[(
         "--python",
-        "also run the Python side of versus-python (FastAPI, aiohttp, httpx, asyncpg, redis-py)",
+        "versus-python runs its Python side too (FastAPI, httpx…)",
     )],
 };
 
