@@ -122,6 +122,19 @@ pub fn workspace_packages(root: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// `01-comparison` → `Some((1, "comparison"))`: two digits, a dash, and a
+/// lower-case name starting with a letter.
+pub fn chapter_dir(name: &str) -> Option<(u32, &str)> {
+    let (number, rest) = name.split_at_checked(2)?;
+    let package = rest.strip_prefix('-')?;
+    let ok_number = number.chars().all(|c| c.is_ascii_digit());
+    let ok_name = package.starts_with(|c: char| c.is_ascii_lowercase())
+        && package
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    (ok_number && ok_name).then(|| (number.parse().expect("two digits"), package))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +167,20 @@ mod tests {
             manifest.path_dependencies(),
             vec![("a", "../a"), ("d", "../d")]
         );
+    }
+
+    #[test]
+    fn reads_chapter_dirs_and_cargo_tomls() {
+        assert_eq!(chapter_dir("01-comparison"), Some((1, "comparison")));
+        assert_eq!(chapter_dir("12-async-io2"), Some((12, "async-io2")));
+        for bad in [
+            "1-comparison",
+            "01_comparison",
+            "01-Comparison",
+            "ab-x",
+            "01-",
+        ] {
+            assert_eq!(chapter_dir(bad), None, "{bad}");
+        }
     }
 }

@@ -236,4 +236,53 @@ mod tests {
                 .any(|t| t.contains("code") || t.contains("fence"))
         );
     }
+
+    #[test]
+    fn finds_fences_of_both_kinds() {
+        let text = "x\n```rust,ignore\na\n```\n~~~~\n```\nb\n~~~~\n\
+            ``` `inline` ```\n\
+            ```console\nc";
+        let found = fences(text);
+        let summary: Vec<(&str, usize, usize)> = found
+            .iter()
+            .map(|f| (f.info.as_str(), f.line, f.body.len()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![("rust,ignore", 2, 1), ("", 5, 2), ("console", 10, 1)]
+        );
+    }
+
+    #[test]
+    fn catches_pasted_rust() {
+        let text = "```rust\n{{#include a.rs:x}}\n\n```\n\
+            ```rust,ignore\n{{#include a.rs:y}}\nfn main() {}\n```\n\
+            ```text\nfn main() {}\n```\n\
+            ```rust\n{{#include a.rs}} let x = 1;\n```\n";
+        assert_eq!(
+            pasted_rust(text),
+            vec![
+                (7, "fn main() {}".to_string()),
+                (13, "{{#include a.rs}} let x = 1;".to_string()),
+            ]
+        );
+        assert!(is_rust("rust") && is_rust("rust,no_run") && is_rust("Rust ignore"));
+        assert!(!is_rust("rusty") && !is_rust("") && !is_rust("console"));
+    }
+
+    #[test]
+    fn finds_code_in_fences_and_inline_spans() {
+        let text = "Run `cargo run -p a` now.\n\n\
+            ```console\n$ cargo run \\\n  -p b\n\
+            ```\nand ``cargo test -p `c` `` then\n\n`unclosed\n\n`d`";
+        assert_eq!(
+            code_snippets(text),
+            vec![
+                (1, "cargo run -p a".to_string()),
+                (4, "$ cargo run    -p b".to_string()),
+                (7, "cargo test -p `c`".to_string()),
+                (11, "d".to_string()),
+            ]
+        );
+    }
 }
