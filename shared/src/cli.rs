@@ -65,14 +65,17 @@ pub fn need<'r, T>(results: &'r Option<T>, section: &str) -> anyhow::Result<&'r 
     })
 }
 
-/// A chapter: its package name, title, sections and extra flags. `R` is
-/// its typed results, `()` for a chapter whose sections all run `Once`.
+/// A chapter: its package name, title, sections and whether it has a
+/// Python counterpart. `R` is its typed results, `()` for a chapter whose
+/// sections all run `Once`.
 pub struct Chapter<C: 'static, R: 'static = ()> {
     pub package: &'static str,
     pub title: &'static str,
     pub sections: &'static [Section<C, R>],
-    /// Flags beyond the common ones, with one line of help each.
-    pub flags: &'static [(&'static str, &'static str)],
+    /// `Some(help)`: the chapter runs a Python counterpart with `--python`,
+    /// and `help` says which (one line of `--help`). `None`: `--python` is
+    /// an unknown option there.
+    pub python: Option<&'static str>,
 }
 
 impl<C, R> Chapter<C, R> {
@@ -121,17 +124,10 @@ pub struct Options {
     pub from: Option<String>,
     /// The sections to run, in the order given; empty means all.
     pub sections: Vec<String>,
-    /// The chapter's own flags that were given.
-    pub flags: Vec<String>,
+    /// `--python`: run the chapter's Python counterpart too.
+    pub python: bool,
     /// The arguments as given, for the document.
     pub arguments: Vec<String>,
-}
-
-impl Options {
-    /// Whether the chapter-specific `flag` (e.g. `"--python"`) was given.
-    pub fn has(&self, flag: &str) -> bool {
-        self.flags.iter().any(|f| f == flag)
-    }
 }
 
 /// A command line this chapter does not understand.
@@ -245,8 +241,8 @@ pub fn command<C, R>(chapter: &Chapter<C, R>) -> clap::Command {
                 .value_name("FILE")
                 .help("print a saved --json run instead of measuring"),
         );
-    for &(name, help) in chapter.flags {
-        command = command.arg(flag(name.trim_start_matches('-'), help));
+    if let Some(help) = chapter.python {
+        command = command.arg(flag("python", help));
     }
     command.arg(
         Arg::new("help")
@@ -274,11 +270,6 @@ pub fn parse<C, R>(
             sections.push(name.clone());
         }
     }
-    let flags = (chapter.flags.iter())
-        .map(|(flag, _)| *flag)
-        .filter(|flag| matches.get_flag(flag.trim_start_matches('-')))
-        .map(String::from)
-        .collect();
     Ok(Options {
         json: matches.get_flag("json"),
         full: matches.get_flag("full"),
@@ -287,7 +278,8 @@ pub fn parse<C, R>(
         wait_quiet: matches.get_flag("wait-quiet"),
         from: matches.get_one::<String>("from").cloned(),
         sections,
-        flags,
+        // get_flag would panic on an argument the command does not have.
+        python: chapter.python.is_some() && matches.get_flag("python"),
         arguments: args.to_vec(),
     })
 }
@@ -784,7 +776,7 @@ mod tests {
                 run: once(demo),
             },
         ],
-        flags: &[("--python", "also run Python")],
+        python: Some("also run Python"),
     };
 
     fn args(list: &[&str]) -> Vec<String> {
@@ -796,7 +788,7 @@ mod tests {
         let o =
             parse(&CHAPTER, &args(&["two", "--json", "--python", "two"])).unwrap();
         assert_eq!(o.sections, vec!["two"]);
-        assert!(o.json && o.has("--python") && !o.full);
+        assert!(o.json && o.python && !o.full);
     }
 
     #[test]
@@ -947,7 +939,7 @@ mod tests {
                 },
             },
         ],
-        flags: &[],
+        python: None,
     };
 
     #[test]
@@ -1033,7 +1025,7 @@ mod tests {
                 run: once(missed),
             },
         ],
-        flags: &[],
+        python: None,
     };
 
     #[test]

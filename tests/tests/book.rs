@@ -359,3 +359,31 @@ fn no_page_quotes_a_stderr_file_or_wraps_a_block() {
     }
     assert_none("compiler messages quoted unfitted", &problems);
 }
+
+/// The README names the chapters that take `--python`: exactly those whose
+/// `--help` lists it, as the README says.
+#[test]
+fn the_readme_names_every_chapter_that_takes_python_and_no_other() {
+    let readme =
+        std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
+    let paragraph = (readme.split("\n\n"))
+        .find(|p| p.starts_with("`--python`"))
+        .expect("the README has a paragraph starting with `--python`");
+    let chapters = chapters();
+    let named: Vec<&str> = (chapters.iter())
+        .filter(|c| paragraph.contains(&format!("`{}`", c.package)))
+        .map(|c| c.package.as_str())
+        .collect();
+    let listed: Vec<&str> = (chapters.iter())
+        .filter(|c| c.help.contains("--python"))
+        .map(|c| c.package.as_str())
+        .collect();
+    assert!(
+        listed.len() >= 2,
+        "fewer than two chapters list --python: {listed:?}"
+    );
+    assert_eq!(
+        named, listed,
+        "the README's --python paragraph against --help"
+    );
+}

@@ -99,10 +99,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             ),
         },
     ],
-    flags: &[(
-        "--python",
-        "also run the Python counterpart and show it beside",
-    )],
+    python: Some("also run the Python counterpart and show it beside"),
 };
 
 /// Everything one run of the chapter measured, section by section: what
@@ -153,7 +150,7 @@ impl Context {
         };
         let program = std::env::current_exe()?;
         let mut context = Context::new(sizes, WorkerCommand { program });
-        if options.has("--python") {
+        if options.python {
             context.python = Some("python3".to_string());
         }
         Ok(context)

@@ -86,7 +86,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             run: typed!(throughput),
         },
     ],
-    flags: &[("--python", "also run CPython's executors on the same jobs")],
+    python: Some("also run CPython's executors on the same jobs"),
 };
 
 /// Everything one run of the chapter measured, section by section: what
@@ -137,7 +137,7 @@ impl Context {
             Sizes::quick()
         };
         let mut context = Context::new(sizes, std::env::current_exe()?);
-        if options.has("--python") {
+        if options.python {
             context.python = Some("python3".into());
         }
         Ok(context)

@@ -82,10 +82,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             run: typed!(debugger),
         },
     ],
-    flags: &[(
-        "--python",
-        "CPython's counter and locks too (race-condition, relock)",
-    )],
+    python: Some("CPython's counter and locks too (race-condition, relock)"),
 };
 
 /// Everything one run of the chapter measured, section by section: what
@@ -127,7 +124,7 @@ impl Context {
             Sizes::quick()
         };
         let program = std::env::current_exe()?;
-        let python = options.has("--python").then(|| "python3".to_string());
+        let python = options.python.then(|| "python3".to_string());
         Ok(Context {
             sizes,
             program,

@@ -74,7 +74,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             run: typed!(timeouts),
         },
     ],
-    flags: &[],
+    python: None,
 };
 
 /// Everything one run of the chapter saw, section by section: what

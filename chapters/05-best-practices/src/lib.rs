@@ -73,7 +73,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             run: typed!(right_tool),
         },
     ],
-    flags: &[],
+    python: None,
 };
 
 /// Everything one run of the chapter measured, section by section: what

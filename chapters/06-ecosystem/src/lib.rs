@@ -86,10 +86,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             run: typed!(versus_python),
         },
     ],
-    flags: &[(
-        "--python",
-        "versus-python runs its Python side too (FastAPI, httpx…)",
-    )],
+    python: Some("versus-python runs its Python side too (FastAPI, httpx…)"),
 };
 
 /// Everything one run of the chapter measured, section by section: what
@@ -139,7 +136,7 @@ impl Context {
         };
         let mut context = Context::new(sizes);
         context.servers = db::servers::Urls::from_environment();
-        if options.has("--python") {
+        if options.python {
             context.python = Some(versus::python::Python::from_environment());
         }
         Ok(context)

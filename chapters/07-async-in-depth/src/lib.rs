@@ -67,7 +67,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             run: typed!(asyncio_map),
         },
     ],
-    flags: &[],
+    python: None,
 };
 
 /// Everything one run of the chapter saw, section by section: what
