@@ -3,7 +3,9 @@
 //!
 //! `cargo run -p NAME -- [SECTION…] [--list] [--json] [--full] [flags]`,
 //! or `-- --from FILE [SECTION…]` to print a saved run again. A chapter
-//! declares its sections and any extra flags; everything else — parsing,
+//! declares its sections, whether it takes `--python`, and its hidden
+//! modes ([`Mode`]: the helper processes it starts from its own binary);
+//! everything else — parsing,
 //! `--list`, progress, errors, the results document — is here, so every
 //! chapter behaves the same. The arguments are read by clap ([`command`]:
 //! its near-miss suggestions, `--from=FILE`, its help layout); its
@@ -362,8 +364,41 @@ pub fn run_alone<C, R: Default>(
     last.ok_or_else(|| anyhow::anyhow!("{} has no section {name}", chapter.package))
 }
 
-/// The whole `main` of a chapter: parse, then list, replay or run the
-/// sections. `make` builds the context the sections share.
+// ANCHOR: mode
+/// A hidden mode of a chapter's binary: started with `flag` as its first
+/// argument, the binary is not the chapter but a helper process the
+/// chapter starts itself (a process pool's worker, a memory probe, a hung
+/// process to debug, a misbehaving child). `run` gets the arguments after
+/// the flag. No reader types these; `--help` leaves them out.
+pub struct Mode {
+    pub flag: &'static str,
+    pub run: fn(&[String]) -> ExitCode,
+}
+
+/// A chapter binary's whole `main`: its hidden mode when the first
+/// argument names one of `modes`, the chapter ([`run`]) otherwise.
+pub fn main<C, R>(
+    chapter: &Chapter<C, R>,
+    modes: &[Mode],
+    make: impl FnOnce(&Options) -> anyhow::Result<C>,
+) -> ExitCode
+where
+    R: Serialize + DeserializeOwned + Default,
+{
+    let args = match arguments(chapter.package) {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    let first = args.first().map(String::as_str);
+    if let Some(mode) = modes.iter().find(|mode| Some(mode.flag) == first) {
+        return (mode.run)(&args[1..]);
+    }
+    run(chapter, args, make)
+}
+// ANCHOR_END: mode
+
+/// A chapter's run: parse, then list, replay or run the sections. `make`
+/// builds the context the sections share.
 ///
 /// Exit status: 0 when every section ran and every invariant held; 1 when
 /// a section failed or an invariant broke (scripts must see it; a missed

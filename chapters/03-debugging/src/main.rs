@@ -1,15 +1,17 @@
 //! `cargo run -p debugging -- --help`. The binary also serves as the hung
 //! process the `debugger` section looks into (`--hang`).
 
+use shared::cli::Mode;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = match shared::cli::arguments("debugging") {
-        Ok(args) => args,
-        Err(code) => return code,
+    let hang = Mode {
+        flag: debugging::hang::HANG_FLAG,
+        run: debugging::hang::main,
     };
-    if args.first().map(String::as_str) == Some(debugging::hang::HANG_FLAG) {
-        return debugging::hang::main(&args[1..]);
-    }
-    shared::cli::run(&debugging::CHAPTER, args, debugging::Context::from_options)
+    shared::cli::main(
+        &debugging::CHAPTER,
+        &[hang],
+        debugging::Context::from_options,
+    )
 }

@@ -7,15 +7,14 @@ use std::time::Duration;
 /// The hidden argument that makes this binary a misbehaving child.
 pub const CHILD_FLAG: &str = "--misbehaving-child";
 
-/// Call first in `main`: in a child, behave as asked and return its code.
-pub fn serve_if_child() -> Option<ExitCode> {
-    let mut args = std::env::args_os().skip(1);
-    if args.next().is_none_or(|arg| arg != CHILD_FLAG) {
-        return None;
-    }
+/// The child's `main` (a hidden mode of the binary): behave as the first
+/// argument says and end with its code.
+pub fn main(args: &[String]) -> ExitCode {
+    // A child panics as any program does, with the default hook's message,
+    // not the chapter's one-line hook that `main` installed first.
+    drop(std::panic::take_hook());
     no_core_dump();
-    let how = args.next().unwrap_or_default();
-    Some(behave(&how.to_string_lossy()))
+    behave(args.first().map_or("", String::as_str))
 }
 
 // ANCHOR: behave
@@ -49,16 +48,8 @@ fn behave(how: &str) -> ExitCode {
 }
 // ANCHOR_END: behave
 
-/// Pool workers crash on purpose too (`Misbehave::Abort`).
-pub fn no_core_dump_if_worker() {
-    let flag = shared::executor::process_pool::WORKER_FLAG;
-    if std::env::args_os().nth(1).is_some_and(|arg| arg == flag) {
-        no_core_dump();
-    }
-}
-
 /// A crash on purpose should not leave a core file on the reader's disk.
-fn no_core_dump() {
+pub fn no_core_dump() {
     use nix::sys::resource::{Resource, setrlimit};
     let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
 }

@@ -3,28 +3,30 @@
 //! for its own demos.
 
 use error_handling::child;
-use shared::executor::process_pool::serve_if_worker;
+use shared::cli::Mode;
+use shared::executor::process_pool::{WORKER_FLAG, serve_worker};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    if let Some(code) = child::serve_if_child() {
-        return code;
-    }
-    child::no_core_dump_if_worker();
-    if let Some(code) = serve_if_worker(&shared::tasks::registry()) {
-        return code;
-    }
     // Sections panic on purpose: one line each instead of a backtrace.
     shared::panics::install_one_line(|thread, message| {
         format!("(panic on {thread}: {message} — on purpose, see the report)")
     });
-    let args = match shared::cli::arguments("error-handling") {
-        Ok(args) => args,
-        Err(code) => return code,
+    let misbehaving = Mode {
+        flag: child::CHILD_FLAG,
+        run: child::main,
     };
-    shared::cli::run(
+    // Pool workers crash on purpose too (`Misbehave::Abort`).
+    let worker = Mode {
+        flag: WORKER_FLAG,
+        run: |_| {
+            child::no_core_dump();
+            serve_worker(&shared::tasks::registry())
+        },
+    };
+    shared::cli::main(
         &error_handling::CHAPTER,
-        args,
+        &[misbehaving, worker],
         error_handling::Context::from_options,
     )
 }

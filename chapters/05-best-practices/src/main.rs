@@ -3,23 +3,22 @@
 //! serving the shared tasks (`--executor-worker`), and one light job per
 //! process (`--light-job`).
 
+use shared::cli::Mode;
+use shared::executor::process_pool::{WORKER_FLAG, serve_worker};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let registry = shared::tasks::registry();
-    if let Some(code) = shared::executor::process_pool::serve_if_worker(&registry) {
-        return code;
-    }
-    let args = match shared::cli::arguments("best-practices") {
-        Ok(args) => args,
-        Err(code) => return code,
+    let worker = Mode {
+        flag: WORKER_FLAG,
+        run: |_| serve_worker(&shared::tasks::registry()),
     };
-    if args.first().map(String::as_str) == Some(best_practices::light_job::FLAG) {
-        return best_practices::light_job::main(&args[1..]);
-    }
-    shared::cli::run(
+    let light_job = Mode {
+        flag: best_practices::light_job::FLAG,
+        run: best_practices::light_job::main,
+    };
+    shared::cli::main(
         &best_practices::CHAPTER,
-        args,
+        &[worker, light_job],
         best_practices::Context::from_options,
     )
 }

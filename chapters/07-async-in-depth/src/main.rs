@@ -1,15 +1,9 @@
 //! `cargo run -p async-in-depth -- --help`.
 
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    let args = match shared::cli::arguments("async-in-depth") {
-        Ok(args) => args,
-        Err(code) => return code,
-    };
-    shared::cli::run(
+fn main() -> std::process::ExitCode {
+    shared::cli::main(
         &async_in_depth::CHAPTER,
-        args,
+        &[],
         async_in_depth::Context::from_options,
     )
 }

@@ -1,7 +1,8 @@
 //! `ProcessPoolExecutor`: worker processes fed over pipes.
 //!
 //! A worker is a program that calls [`serve_if_worker`] first thing in
-//! `main`: started with [`WORKER_FLAG`], it reads one request frame at a
+//! `main` (a chapter declares it as a hidden mode, `shared::cli::Mode`,
+//! running [`serve_worker`]): started with [`WORKER_FLAG`], it reads one request frame at a
 //! time on stdin — a task's `NAME` and its serialised arguments — runs it,
 //! and writes the results as one frame on stdout ([`wire`]). In the parent,
 //! one driver thread per worker takes the next job from a crossbeam
@@ -24,7 +25,7 @@ mod worker;
 pub use builder::ProcessPoolBuilder;
 pub use driver::IDLE_CHECK;
 pub use wire::{REPLY_MARKER, Raw, Reply, Request};
-pub use worker::{Registry, WORKER_FLAG, serve, serve_if_worker};
+pub use worker::{Registry, WORKER_FLAG, serve, serve_if_worker, serve_worker};
 
 use super::sync::{Arc, Mutex, lock};
 use super::{BatchFuture, Executor, SubmitError, Task, TaskFuture};

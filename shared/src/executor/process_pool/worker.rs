@@ -61,14 +61,20 @@ pub fn serve_if_worker(registry: &Registry) -> Option<ExitCode> {
     {
         return None;
     }
+    Some(serve_worker(registry))
+}
+
+/// What a worker process does once it knows it is one (a chapter's hidden
+/// mode, see `shared::cli::Mode`): serve until the parent closes stdin.
+pub fn serve_worker(registry: &Registry) -> ExitCode {
     // A task's panic travels back in its reply; do not also print it here.
     std::panic::set_hook(Box::new(|_| {}));
     let served = serve(registry, std::io::stdin().lock(), std::io::stdout().lock());
-    Some(if served.is_ok() {
+    if served.is_ok() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)
-    })
+    }
 }
 
 /// The worker's loop: a request frame in, a reply frame out, until the
