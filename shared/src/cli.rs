@@ -467,27 +467,8 @@ where
             return Ok(2);
         }
     };
-    if options.help {
-        write!(out, "{}", usage(chapter))?;
-        return out.flush().map(|()| 0);
-    }
-    if options.list {
-        for s in chapter.sections {
-            writeln!(out, "{:<16} {}", s.name, s.summary)?;
-        }
-        return out.flush().map(|()| 0);
-    }
-    if let Some(file) = &options.from {
-        return match replay(chapter, file, &options.sections, out) {
-            Ok(status) => Ok(status),
-            Err(err) => match err.downcast::<std::io::Error>() {
-                Ok(write_failed) => Err(write_failed),
-                Err(err) => {
-                    eprintln!("{}: {}: {err:#}", chapter.package, shown(file));
-                    Ok(2)
-                }
-            },
-        };
+    if let Some(answered) = answer_without_measuring(chapter, &options, out) {
+        return answered;
     }
     let mut context = match make(&options) {
         Ok(context) => context,
@@ -496,7 +477,6 @@ where
             return Ok(1);
         }
     };
-    let selected = chapter.plan(&options.sections);
     let machine = Machine::this_one();
     let date = now_utc();
     if !options.json {
@@ -504,10 +484,89 @@ where
         writeln!(out, "{}\n{}", chapter.title, wrap(&measured_on, "", 80))?;
         out.flush()?;
     }
+    let (runs, results, failed) = measure_all(chapter, &options, &mut context, out)?;
+    let broken: usize = runs.iter().map(|r| r.report.broken().len()).sum();
+    if options.json {
+        let document = Document {
+            schema: SCHEMA,
+            chapter: chapter.package.to_string(),
+            machine,
+            date,
+            arguments: options.arguments.clone(),
+            sections: runs,
+            results,
+        };
+        match serde_json::to_string_pretty(&document) {
+            Ok(text) => writeln!(out, "{text}")?,
+            Err(err) => {
+                eprintln!(
+                    "{}: the results do not serialise: {err}",
+                    chapter.package
+                );
+                return Ok(1);
+            }
+        }
+    } else {
+        let reports: Vec<&SectionReport> = runs.iter().map(|r| &r.report).collect();
+        write!(out, "{}", wrap(&summary(&reports, None), "", 80))?;
+        if let Some(legend) = legend(&reports) {
+            write!(out, "{}", wrap(&legend, "", 80))?;
+        }
+    }
+    out.flush()?;
+    if broken > 0 {
+        eprintln!(
+            "{}: {broken} invariant(s) broke: a bug, not a busy machine",
+            chapter.package
+        );
+    }
+    Ok(if failed > 0 || broken > 0 { 1 } else { 0 })
+}
+
+/// `--help`, `--list` and `--from FILE`: what a command line asks that
+/// needs no measuring, with its exit status; `None` for a run.
+fn answer_without_measuring<C, R>(
+    chapter: &Chapter<C, R>,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Option<std::io::Result<u8>>
+where
+    R: Serialize + DeserializeOwned + Default,
+{
+    let written = |out: &mut dyn Write| out.flush().map(|()| 0);
+    if options.help {
+        return Some(write!(out, "{}", usage(chapter)).and_then(|()| written(out)));
+    }
+    if options.list {
+        let listed = (chapter.sections.iter())
+            .try_for_each(|s| writeln!(out, "{:<16} {}", s.name, s.summary));
+        return Some(listed.and_then(|()| written(out)));
+    }
+    let file = options.from.as_ref()?;
+    Some(match replay(chapter, file, &options.sections, out) {
+        Ok(status) => Ok(status),
+        Err(err) => match err.downcast::<std::io::Error>() {
+            Ok(write_failed) => Err(write_failed),
+            Err(err) => {
+                eprintln!("{}: {}: {err:#}", chapter.package, shown(file));
+                Ok(2)
+            }
+        },
+    })
+}
+
+/// Runs the sections `options` asked for, in the chapter's order, printing
+/// each report as it comes unless `--json`: every section's run, the
+/// typed results, and how many sections failed.
+fn measure_all<C, R: Default>(
+    chapter: &Chapter<C, R>,
+    options: &Options,
+    context: &mut C,
+    out: &mut dyn Write,
+) -> std::io::Result<(Vec<SectionRun>, R, usize)> {
+    let selected = chapter.plan(&options.sections);
     let progress = Progress::wanted(options.json);
-    let mut failed = 0;
-    let mut results = R::default();
-    let mut runs = Vec::new();
+    let (mut runs, mut results, mut failed) = (Vec::new(), R::default(), 0);
     for (i, section) in selected.iter().enumerate() {
         let load = if options.wait_quiet {
             Some(wait_for_quiet(QUIET_WAIT))
@@ -518,7 +577,7 @@ where
         };
         let spinner = Progress::start(progress, i, selected.len(), section.name);
         let started = Instant::now();
-        let outcome = measure_section(section, &mut context, &mut results);
+        let outcome = measure_section(section, context, &mut results);
         drop(spinner);
         match outcome {
             Ok(report) => {
@@ -542,42 +601,7 @@ where
             }
         }
     }
-    let broken: usize = runs.iter().map(|r| r.report.broken().len()).sum();
-    let reports: Vec<&SectionReport> = runs.iter().map(|r| &r.report).collect();
-    if options.json {
-        let document = Document {
-            schema: SCHEMA,
-            chapter: chapter.package.to_string(),
-            machine,
-            date,
-            arguments: options.arguments.clone(),
-            sections: runs,
-            results,
-        };
-        match serde_json::to_string_pretty(&document) {
-            Ok(text) => writeln!(out, "{text}")?,
-            Err(err) => {
-                eprintln!(
-                    "{}: the results do not serialise: {err}",
-                    chapter.package
-                );
-                return Ok(1);
-            }
-        }
-    } else {
-        write!(out, "{}", wrap(&summary(&reports, None), "", 80))?;
-        if let Some(legend) = legend(&reports) {
-            write!(out, "{}", wrap(&legend, "", 80))?;
-        }
-    }
-    out.flush()?;
-    if broken > 0 {
-        eprintln!(
-            "{}: {broken} invariant(s) broke: a bug, not a busy machine",
-            chapter.package
-        );
-    }
-    Ok(if failed > 0 || broken > 0 { 1 } else { 0 })
+    Ok((runs, results, failed))
 }
 
 /// How long `--wait-quiet` waits for a quiet machine before each section.

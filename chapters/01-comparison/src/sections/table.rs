@@ -5,7 +5,7 @@
 //! this run (they run first, and print their own reports, when `table` is
 //! asked for alone), so every cell is the figure its section shows.
 
-use crate::sections::cpu_bound::BUSY_AT_LEAST;
+use crate::sections::cpu_bound::{BUSY_AT_LEAST, CpuBound};
 use crate::sections::data_exchange::Way;
 use crate::sections::event_loop::Placement;
 use crate::sections::memory::Unit as Waiter;
@@ -20,12 +20,7 @@ pub fn measure(_: &mut Context, _: &mut Results) -> anyhow::Result<()> {
 }
 
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
-    let io = need(&results.io_bound, "io-bound")?;
     let cpu = need(&results.cpu_bound, "cpu-bound")?;
-    let memory = need(&results.memory, "memory")?;
-    let overhead = need(&results.overhead, "overhead")?;
-    let exchange = need(&results.data_exchange, "data-exchange")?;
-    let event_loop = need(&results.event_loop, "event-loop")?;
     let mut report = SectionReport::new(
         "table",
         "The article's comparison, row by row: Python's verdict for threading, \
@@ -44,6 +39,50 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             "Rust tokio",
         ],
     );
+    let (rows, missing) = rows(results)?;
+    for row in rows {
+        table.push(row);
+    }
+    report.table(table);
+    report.check(
+        missing == 0,
+        "every Rust cell of the table was measured in this run",
+    );
+    report.verdict(verdict(cpu));
+    report.note(
+        "What follows, with the figures above: async first for many concurrent \
+         waits (network servers, crawlers) — a task costs bytes where a thread costs \
+         kilobytes. Threads when the code or its libraries block, or when the \
+         count is small. rayon for CPU-bound data work. spawn_blocking or rayon \
+         for CPU work inside async code. Processes when a crash or a leak must \
+         stay contained.",
+    );
+    report.note(
+        "¹ cores kept busy (CPU time / wall time) by the CPU-bound jobs. ² median \
+         wall time of the I/O-bound section's waits. ³ speedup of the CPU-bound \
+         jobs over sequential; for tokio, the worst lag a CPU job in a task caused \
+         another task. ⁴ memory per concurrent wait, at the largest count measured. \
+         ⁵ one round trip, the minimum: crossbeam channel, process pool, tokio \
+         channel. ⁶ starting and finishing one thread, process, task, the minimum. \
+         ⁷ non-blank, non-comment lines of each model's code; for processes also \
+         the worker's registry, its start in main and the two tasks it sends, \
+         which must be named, serialisable types. The pools themselves \
+         (shared::executor, built in chapter 2) are not counted. Every figure is \
+         the one its section printed in this run.",
+    );
+    Ok(report)
+}
+
+/// The table's eight rows, each Python verdict beside the figure its own
+/// section measured for the Rust counterpart, and how many figures are
+/// missing from this run.
+fn rows(results: &Results) -> anyhow::Result<(Vec<Vec<Cell>>, usize)> {
+    let io = need(&results.io_bound, "io-bound")?;
+    let cpu = need(&results.cpu_bound, "cpu-bound")?;
+    let memory = need(&results.memory, "memory")?;
+    let overhead = need(&results.overhead, "overhead")?;
+    let exchange = need(&results.data_exchange, "data-exchange")?;
+    let event_loop = need(&results.event_loop, "event-loop")?;
     let mut missing = 0;
     let mut figure = |value: Option<f64>, cell: fn(f64) -> Cell| match value {
         Some(v) if v.is_finite() => cell(v),
@@ -134,55 +173,30 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::Count(lines_of_code(Model::Tokio.source()) as u64),
         ],
     ];
-    for row in rows {
-        table.push(row);
-    }
-    report.table(table);
-    report.check(
-        missing == 0,
-        "every Rust cell of the table was measured in this run",
-    );
+    Ok((rows, missing))
+}
+
+/// What the CPU rows say about Rust, or why this run cannot say it.
+fn verdict(cpu: &CpuBound) -> String {
+    let busy = |model| cpu.row(model).map(|r| r.cores_busy());
     let parallel = cpu.cores >= 2
         && [Model::Threads, Model::Processes]
             .iter()
             .all(|&m| busy(m).is_some_and(|b| b >= BUSY_AT_LEAST));
     if parallel {
-        report.verdict(
-            "Where Rust differs: threads are parallel, so the CPU-bound row no longer \
-             sends you to processes. Threads, rayon or a thread pool use every core \
-             with shared memory and no serialisation; processes are for isolation.",
-        );
+        "Where Rust differs: threads are parallel, so the CPU-bound row no longer \
+         sends you to processes. Threads, rayon or a thread pool use every core \
+         with shared memory and no serialisation; processes are for isolation."
+            .to_string()
     } else if cpu.cores >= 2 {
-        report.verdict(format!(
+        format!(
             "In this run threads or processes kept fewer than {BUSY_AT_LEAST} cores \
              busy: other work had the cores, so the CPU rows understate what this \
              machine can do. Rerun when it is quiet before reading them."
-        ));
+        )
     } else {
-        report.verdict("Only one core here: no row can show parallel speedup.");
+        "Only one core here: no row can show parallel speedup.".to_string()
     }
-    report.note(
-        "What follows, with the figures above: async first for many concurrent \
-         waits (network servers, crawlers) — a task costs bytes where a thread costs \
-         kilobytes. Threads when the code or its libraries block, or when the \
-         count is small. rayon for CPU-bound data work. spawn_blocking or rayon \
-         for CPU work inside async code. Processes when a crash or a leak must \
-         stay contained.",
-    );
-    report.note(
-        "¹ cores kept busy (CPU time / wall time) by the CPU-bound jobs. ² median \
-         wall time of the I/O-bound section's waits. ³ speedup of the CPU-bound \
-         jobs over sequential; for tokio, the worst lag a CPU job in a task caused \
-         another task. ⁴ memory per concurrent wait, at the largest count measured. \
-         ⁵ one round trip, the minimum: crossbeam channel, process pool, tokio \
-         channel. ⁶ starting and finishing one thread, process, task, the minimum. \
-         ⁷ non-blank, non-comment lines of each model's code; for processes also \
-         the worker's registry, its start in main and the two tasks it sends, \
-         which must be named, serialisable types. The pools themselves \
-         (shared::executor, built in chapter 2) are not counted. Every figure is \
-         the one its section printed in this run.",
-    );
-    Ok(report)
 }
 
 /// What the process model costs to write: the model, the worker's registry
