@@ -132,6 +132,27 @@ pub struct Options {
     pub arguments: Vec<String>,
 }
 
+/// A chapter's workload sizes: `quick` for a reader's run (seconds),
+/// `full` for the book's reference run (minutes). A trait, so that the
+/// choice between them is written once, in [`Options::sizes`].
+pub trait RunSizes {
+    fn quick() -> Self;
+    fn full() -> Self;
+}
+
+impl Options {
+    /// The sizes this command line asks for: `--full` or the quick ones.
+    pub fn sizes<S: RunSizes>(&self) -> S {
+        if self.full { S::full() } else { S::quick() }
+    }
+
+    /// The interpreter `--python` runs ([`crate::python::interpreter`]);
+    /// `None` without `--python`.
+    pub fn python_interpreter(&self) -> Option<String> {
+        self.python.then(crate::python::interpreter)
+    }
+}
+
 /// A command line this chapter does not understand.
 #[derive(Debug, PartialEq, Eq)]
 pub struct UsageError(pub String);

@@ -6,6 +6,17 @@
 use anyhow::{Context as _, bail};
 use std::process::Command;
 
+/// The interpreter a chapter's `--python` runs: `$PYTHON` where it is set
+/// and not empty (a virtual environment's `bin/python`, with the packages a
+/// counterpart needs), else `python3` from the PATH, which is an active
+/// environment's own.
+pub fn interpreter() -> String {
+    std::env::var("PYTHON")
+        .ok()
+        .filter(|python| !python.is_empty())
+        .unwrap_or_else(|| "python3".into())
+}
+
 /// What became of a counterpart's run.
 #[derive(Debug)]
 pub enum Outcome {

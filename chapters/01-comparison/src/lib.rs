@@ -143,16 +143,10 @@ impl Context {
     /// The context for a command line: quick or `--full` sizes, and this
     /// very binary as the worker program.
     pub fn from_options(options: &Options) -> anyhow::Result<Context> {
-        let sizes = if options.full {
-            Sizes::full()
-        } else {
-            Sizes::quick()
-        };
+        let sizes = options.sizes();
         let program = std::env::current_exe()?;
         let mut context = Context::new(sizes, WorkerCommand { program });
-        if options.python {
-            context.python = Some("python3".to_string());
-        }
+        context.python = options.python_interpreter();
         Ok(context)
     }
 }

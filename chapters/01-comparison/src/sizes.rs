@@ -2,6 +2,7 @@
 //! seconds; `--full` is for figures worth quoting; `tiny` is for tests,
 //! where only the shape of the output and the invariants matter.
 
+use shared::cli::RunSizes;
 use std::time::Duration;
 
 /// Whether this build is optimised. A debug build runs the CPU loop many
@@ -47,9 +48,9 @@ pub struct Sizes {
     pub combine_urls: usize,
 }
 
-impl Sizes {
+impl RunSizes for Sizes {
     /// The default: every section in seconds.
-    pub fn quick() -> Sizes {
+    fn quick() -> Sizes {
         Sizes {
             runs: 3,
             io_tasks: 32,
@@ -79,7 +80,7 @@ impl Sizes {
     /// minutes on two cores with `--python` (the sequential waits and the
     /// CPU jobs set the time: each is large enough that a start-up cost or
     /// a busy millisecond moves its figure by little).
-    pub fn full() -> Sizes {
+    fn full() -> Sizes {
         Sizes {
             runs: 5,
             io_tasks: 100,
@@ -104,7 +105,9 @@ impl Sizes {
             combine_urls: 16,
         }
     }
+}
 
+impl Sizes {
     /// For tests: the least work that still shows every effect.
     pub fn tiny() -> Sizes {
         Sizes {

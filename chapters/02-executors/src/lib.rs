@@ -131,15 +131,9 @@ impl Context {
     }
 
     pub fn from_options(options: &Options) -> anyhow::Result<Context> {
-        let sizes = if options.full {
-            Sizes::full()
-        } else {
-            Sizes::quick()
-        };
+        let sizes = options.sizes();
         let mut context = Context::new(sizes, std::env::current_exe()?);
-        if options.python {
-            context.python = Some("python3".into());
-        }
+        context.python = options.python_interpreter();
         Ok(context)
     }
 }

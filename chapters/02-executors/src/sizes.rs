@@ -1,6 +1,8 @@
 //! How much work each section does: quick by default, `--full` for figures
 //! worth quoting, `tiny` for tests.
 
+use shared::cli::RunSizes;
+
 /// Every size a section uses.
 #[derive(Clone, Debug)]
 pub struct Sizes {
@@ -22,8 +24,8 @@ pub struct Sizes {
     pub round_trips: usize,
 }
 
-impl Sizes {
-    pub fn quick() -> Sizes {
+impl RunSizes for Sizes {
+    fn quick() -> Sizes {
         Sizes {
             download_ms: 300,
             step_ms: 100,
@@ -41,7 +43,7 @@ impl Sizes {
         }
     }
 
-    pub fn full() -> Sizes {
+    fn full() -> Sizes {
         Sizes {
             download_ms: 1_000,
             step_ms: 200,
@@ -58,7 +60,9 @@ impl Sizes {
             round_trips: 20_000,
         }
     }
+}
 
+impl Sizes {
     pub fn tiny() -> Sizes {
         Sizes {
             download_ms: 100,

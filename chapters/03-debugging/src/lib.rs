@@ -118,13 +118,9 @@ impl Context {
     /// The context for a command line: quick or `--full` sizes, and this
     /// very binary as the process to hang.
     pub fn from_options(options: &Options) -> anyhow::Result<Context> {
-        let sizes = if options.full {
-            Sizes::full()
-        } else {
-            Sizes::quick()
-        };
+        let sizes = options.sizes();
         let program = std::env::current_exe()?;
-        let python = options.python.then(|| "python3".to_string());
+        let python = options.python_interpreter();
         Ok(Context {
             sizes,
             program,

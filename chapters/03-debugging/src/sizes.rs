@@ -3,6 +3,7 @@
 //! is for tests, where only the invariants and the shape of the output
 //! matter.
 
+use shared::cli::RunSizes;
 use std::time::Duration;
 
 /// Every size a section uses.
@@ -47,9 +48,9 @@ pub struct Sizes {
     pub gdb_timeout: Duration,
 }
 
-impl Sizes {
+impl RunSizes for Sizes {
     /// The default: every section in seconds.
-    pub fn quick() -> Sizes {
+    fn quick() -> Sizes {
         Sizes {
             race_threads: 4,
             race_increments: 2_000,
@@ -75,7 +76,7 @@ impl Sizes {
     }
 
     /// More runs, for rarer outcomes and steadier figures.
-    pub fn full() -> Sizes {
+    fn full() -> Sizes {
         Sizes {
             race_runs: 200,
             python_runs: 30,
@@ -90,7 +91,9 @@ impl Sizes {
             ..Sizes::quick()
         }
     }
+}
 
+impl Sizes {
     /// For tests: the least work that still shows every effect.
     pub fn tiny() -> Sizes {
         Sizes {

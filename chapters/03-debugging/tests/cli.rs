@@ -120,3 +120,18 @@ fn the_hung_child_does_not_outlive_a_killed_parent() {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+#[test]
+fn python_runs_the_interpreter_that_the_python_variable_names() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_debugging"))
+        .args(["relock", "--python"])
+        .env("PYTHON", "/no/such/python")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("'/no/such/python' was not found on this machine"),
+        "{stdout}"
+    );
+}

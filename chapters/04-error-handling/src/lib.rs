@@ -108,11 +108,7 @@ impl Context {
     }
 
     pub fn from_options(options: &Options) -> anyhow::Result<Context> {
-        let sizes = if options.full {
-            Sizes::full()
-        } else {
-            Sizes::quick()
-        };
+        let sizes = options.sizes();
         Ok(Context::new(sizes, std::env::current_exe()?))
     }
 }

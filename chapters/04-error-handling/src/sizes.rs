@@ -1,6 +1,8 @@
 //! How much work each section does: quick by default, `--full` for figures
 //! worth quoting, `tiny` for tests.
 
+use shared::cli::RunSizes;
+
 /// Every size a section uses.
 #[derive(Clone, Debug)]
 pub struct Sizes {
@@ -13,8 +15,8 @@ pub struct Sizes {
     pub rayon_items: u64,
 }
 
-impl Sizes {
-    pub fn quick() -> Sizes {
+impl RunSizes for Sizes {
+    fn quick() -> Sizes {
         Sizes {
             step_ms: 40,
             unwind_iterations: 2_000,
@@ -22,14 +24,16 @@ impl Sizes {
         }
     }
 
-    pub fn full() -> Sizes {
+    fn full() -> Sizes {
         Sizes {
             step_ms: 100,
             unwind_iterations: 50_000,
             rayon_items: 100_000,
         }
     }
+}
 
+impl Sizes {
     pub fn tiny() -> Sizes {
         Sizes {
             step_ms: 30,

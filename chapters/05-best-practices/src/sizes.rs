@@ -2,6 +2,7 @@
 //! seconds; `--full` is for figures worth quoting; `tiny` is for tests,
 //! where only the invariants and the shape of the output matter.
 
+use shared::cli::RunSizes;
 use std::time::Duration;
 
 /// Every size a section uses.
@@ -40,9 +41,9 @@ pub struct Sizes {
     pub light_wait: Duration,
 }
 
-impl Sizes {
+impl RunSizes for Sizes {
     /// The default: every section in seconds.
-    pub fn quick() -> Sizes {
+    fn quick() -> Sizes {
         Sizes {
             runs: 3,
             threads: 4,
@@ -66,7 +67,7 @@ impl Sizes {
     }
 
     /// Figures worth quoting: larger sizes, more runs.
-    pub fn full() -> Sizes {
+    fn full() -> Sizes {
         Sizes {
             runs: 7,
             items_per_thread: 10_000_000,
@@ -80,7 +81,9 @@ impl Sizes {
             ..Sizes::quick()
         }
     }
+}
 
+impl Sizes {
     /// For tests: the least work that still shows every effect.
     pub fn tiny() -> Sizes {
         Sizes {

@@ -129,11 +129,7 @@ impl Context {
     }
 
     pub fn from_options(options: &Options) -> anyhow::Result<Context> {
-        let sizes = if options.full {
-            Sizes::full()
-        } else {
-            Sizes::quick()
-        };
+        let sizes = options.sizes();
         let mut context = Context::new(sizes);
         context.servers = db::servers::Urls::from_environment();
         if options.python {

@@ -3,6 +3,7 @@
 //! requests in flight); `tiny` is for tests, where only the shape of the
 //! output and the invariants matter.
 
+use shared::cli::RunSizes;
 use std::time::Duration;
 
 /// Every size a section uses.
@@ -47,9 +48,9 @@ pub struct Sizes {
     pub pool_calls: usize,
 }
 
-impl Sizes {
+impl RunSizes for Sizes {
     /// The default: every section in seconds.
-    pub fn quick() -> Sizes {
+    fn quick() -> Sizes {
         Sizes {
             latency: Duration::from_millis(20),
             server_requests: 50,
@@ -75,7 +76,7 @@ impl Sizes {
     }
 
     /// The figures for the page: 100 and 1 000 requests in flight.
-    pub fn full() -> Sizes {
+    fn full() -> Sizes {
         Sizes {
             latency: Duration::from_millis(20),
             server_requests: 1_000,
@@ -99,7 +100,9 @@ impl Sizes {
             limit_extra: 100,
         }
     }
+}
 
+impl Sizes {
     /// For tests: the least work that still shows every effect.
     pub fn tiny() -> Sizes {
         Sizes {

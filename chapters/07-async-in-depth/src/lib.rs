@@ -96,11 +96,7 @@ impl Context {
     }
 
     pub fn from_options(options: &Options) -> anyhow::Result<Context> {
-        let sizes = if options.full {
-            Sizes::full()
-        } else {
-            Sizes::quick()
-        };
+        let sizes = options.sizes();
         Ok(Context::new(sizes))
     }
 }

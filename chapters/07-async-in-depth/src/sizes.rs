@@ -2,6 +2,8 @@
 //! worth quoting, `tiny` for tests. Only the timed loops change size; every
 //! demo that checks an invariant runs the same at every size.
 
+use shared::cli::RunSizes;
+
 /// Every size a section uses.
 #[derive(Clone, Debug)]
 pub struct Sizes {
@@ -16,8 +18,8 @@ pub struct Sizes {
     pub atomic_ops: u64,
 }
 
-impl Sizes {
-    pub fn quick() -> Sizes {
+impl RunSizes for Sizes {
+    fn quick() -> Sizes {
         Sizes {
             clones: 1_000_000,
             runs: 11,
@@ -26,7 +28,7 @@ impl Sizes {
         }
     }
 
-    pub fn full() -> Sizes {
+    fn full() -> Sizes {
         Sizes {
             clones: 5_000_000,
             runs: 21,
@@ -34,7 +36,9 @@ impl Sizes {
             atomic_ops: 5_000_000,
         }
     }
+}
 
+impl Sizes {
     pub fn tiny() -> Sizes {
         Sizes {
             clones: 10_000,
