@@ -12,6 +12,8 @@ on one machine in one run. Run by the chapter, not by hand:
   ecosystem.py redis URL KEY CONNECTIONS COMMANDS SECONDS
   ecosystem.py two-queries URL            two queries at once on one asyncpg
                                           connection: prints what it raised
+  ecosystem.py versions                   the interpreter and the installed
+                                          version of each package, as JSON
 
 A load prints one JSON line: every call's latency in seconds, the wall
 time, and how many answers were wrong. Each worker makes its calls one
@@ -21,9 +23,11 @@ the same way, so the two are comparable.
 """
 
 import asyncio
+import importlib.metadata
 import importlib.util
 import json
 import os
+import platform
 import socket
 import sys
 import threading
@@ -39,6 +43,22 @@ NEEDS = {
 
 # Requests name ids 1..=IDS over and over, as the Rust side does.
 IDS = 1000
+
+
+# The distributions the parts import, in requirements.txt's order: the
+# versions a run was measured with.
+DISTRIBUTIONS = ["fastapi", "uvicorn", "aiohttp", "httpx", "asyncpg", "redis"]
+
+
+def versions():
+    installed = []
+    for name in DISTRIBUTIONS:
+        try:
+            installed.append([name, importlib.metadata.version(name)])
+        except importlib.metadata.PackageNotFoundError:
+            installed.append([name, None])
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    print(json.dumps({"python": python, "packages": installed}))
 
 
 def item(item_id):
@@ -227,6 +247,8 @@ def main(argv):
         asyncio.run(redis_incr(args[0], args[1], int(args[2]), int(args[3]), float(args[4])))
     elif command == "two-queries":
         asyncio.run(two_queries(args[0]))
+    elif command == "versions":
+        versions()
     else:
         sys.exit(f"unknown command {command!r}")
 

@@ -119,3 +119,44 @@ fn asyncpg_refuses_a_second_query_on_a_busy_connection() {
     let said: serde_json::Value = serde_json::from_str(&said).unwrap();
     assert_eq!(said["raised"], "InterfaceError", "{said}");
 }
+
+#[test]
+fn the_script_names_the_interpreter_and_each_package_in_order() {
+    let python = Python::from_environment();
+    let versions = match python.versions() {
+        Ok(versions) => versions,
+        Err(why) if std::env::var_os("ECOSYSTEM_REQUIRE_PYTHON").is_some() => {
+            panic!("{why:#}, but ECOSYSTEM_REQUIRE_PYTHON is set")
+        }
+        Err(why) => {
+            eprintln!("versions: skipped: {why:#}");
+            return;
+        }
+    };
+    assert!(versions.python.starts_with("CPython 3."), "{versions:?}");
+    let names: Vec<&str> =
+        versions.packages.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["fastapi", "uvicorn", "aiohttp", "httpx", "asyncpg", "redis"]
+    );
+    // Where CI built the environment from requirements.txt, each installed
+    // package is its pin (a reader may have installed others).
+    if std::env::var_os("ECOSYSTEM_REQUIRE_PYTHON").is_none() {
+        return;
+    }
+    let pins = include_str!("../python/requirements.txt");
+    for (name, version) in &versions.packages {
+        if let Some(version) = version {
+            let pinned = pins.lines().any(|line| {
+                line.split_once("==").is_some_and(|(pkg, pin)| {
+                    pkg.split('[').next() == Some(name.as_str()) && pin == version
+                })
+            });
+            assert!(
+                pinned,
+                "{name} {version} is not the pin in requirements.txt"
+            );
+        }
+    }
+}

@@ -11,7 +11,7 @@ use crate::db::servers::{self, Urls};
 use crate::sizes::Sizes;
 use crate::versus::endpoint;
 use crate::versus::load::{self, Bounds, Load};
-use crate::versus::python::{Python, PythonServer};
+use crate::versus::python::{Python, PythonServer, Versions};
 use crate::{Context, Results, need};
 use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table};
@@ -27,6 +27,11 @@ pub struct VersusPython {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BothSides {
     pub interpreter: String,
+    /// What the interpreter and its packages were; `None` where they could
+    /// not be read (the interpreter did not run: the rows say why) and in
+    /// runs saved before versions were recorded.
+    #[serde(default)]
+    pub versions: Option<Versions>,
     /// The cores of this machine: what axum's multi-threaded row used.
     pub cores: usize,
     pub servers: Vec<Row>,
@@ -127,6 +132,9 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let both = BothSides {
         interpreter: python.interpreter.clone(),
+        // An interpreter that cannot say its versions cannot run the parts
+        // either, and each row then says why: nothing is lost here.
+        versions: python.versions().ok(),
         cores,
         servers: servers(&python, &sizes, runtime, cores)?,
         clients: clients(&python, &sizes, runtime, cores)?,
@@ -471,7 +479,14 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          the default runtime gives. The load generator, the servers and the \
          databases share this machine's cores.",
     );
-    report.verdict(format!("Python ran as {}.", both.interpreter));
+    report.verdict(match &both.versions {
+        Some(versions) => format!(
+            "Python ran as {}: {}.",
+            both.interpreter,
+            versions.describe()
+        ),
+        None => format!("Python ran as {}.", both.interpreter),
+    });
     claim_rust_is_faster(&mut report, both);
     Ok(report)
 }
@@ -609,6 +624,7 @@ fn claim_rust_is_faster(report: &mut SectionReport, both: &BothSides) {
 mod tests {
     use super::*;
     use crate::stats::Throughput;
+    use shared::report::Render;
 
     fn ran(
         software: Software,
@@ -634,6 +650,7 @@ mod tests {
     fn report_of(servers: Vec<Row>) -> SectionReport {
         let both = BothSides {
             interpreter: "python3".into(),
+            versions: None,
             cores: 2,
             servers,
             clients: Vec::new(),
@@ -662,6 +679,46 @@ mod tests {
         let report = report_of(rows);
         assert!(report.broken().is_empty(), "{report:?}");
         assert!(report.cells().any(|c| *c == Cell::Ratio(6.0)));
+    }
+
+    #[test]
+    fn the_verdict_names_the_versions_and_what_is_not_installed() {
+        let mut results = report_of(Vec::new());
+        let versions = Versions {
+            python: "CPython 3.11.7".into(),
+            packages: vec![
+                ("fastapi".into(), Some("0.165.0".into())),
+                ("asyncpg".into(), None),
+                ("redis".into(), Some("8.1.0".into())),
+            ],
+        };
+        // Wrapped to the terminal: compared word by word.
+        let words = |report: &SectionReport| {
+            let text = report.render(Render::Plain);
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        assert!(words(&results).contains("Python ran as python3."));
+        let both = BothSides {
+            interpreter: "python3".into(),
+            versions: Some(versions),
+            cores: 2,
+            servers: Vec::new(),
+            clients: Vec::new(),
+            databases: Vec::new(),
+        };
+        results = report(&Results {
+            versus_python: Some(VersusPython { python: Some(both) }),
+            ..Results::default()
+        })
+        .unwrap();
+        let text = words(&results);
+        assert!(
+            text.contains(
+                "Python ran as python3: CPython 3.11.7 with fastapi 0.165.0, \
+                 redis 8.1.0; not installed: asyncpg."
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::load::{Bounds, Load};
 use anyhow::{Context as _, anyhow, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
@@ -29,14 +29,12 @@ pub struct Python {
 }
 
 impl Python {
-    /// `$PYTHON` if set (e.g. a virtual environment's `bin/python`), else
-    /// `python3` from the PATH, which is an active environment's own.
+    /// The interpreter every chapter's `--python` runs
+    /// ([`shared::python::interpreter`]).
     pub fn from_environment() -> Python {
-        let interpreter = std::env::var("PYTHON")
-            .ok()
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| "python3".into());
-        Python { interpreter }
+        Python {
+            interpreter: shared::python::interpreter(),
+        }
     }
 
     fn command(&self, args: &[&str]) -> Command {
@@ -139,6 +137,52 @@ impl Python {
             .collect();
         let wall = Duration::from_secs_f64(measured.wall.max(0.0));
         Ok(Load::of(bounds, &took, measured.wrong, wall))
+    }
+}
+
+/// What the Python side ran as: the interpreter's implementation and
+/// version ("CPython 3.11.7"), and each package the parts import with its
+/// installed version, `None` where it is not installed. A figure against
+/// "FastAPI" means little without the version that made it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Versions {
+    pub python: String,
+    pub packages: Vec<(String, Option<String>)>,
+}
+
+impl Python {
+    /// The versions the script finds (its `versions` command).
+    pub fn versions(&self) -> anyhow::Result<Versions> {
+        let stdout = self.output(&["versions"])?;
+        serde_json::from_str(&stdout)
+            .with_context(|| format!("the script's versions said {stdout:?}"))
+    }
+}
+
+impl Versions {
+    /// "CPython 3.11.7 with fastapi 0.165.0, uvicorn 0.54.0; not
+    /// installed: asyncpg".
+    pub fn describe(&self) -> String {
+        let (installed, missing): (Vec<_>, Vec<_>) = self
+            .packages
+            .iter()
+            .partition(|(_, version)| version.is_some());
+        let mut text = self.python.clone();
+        if !installed.is_empty() {
+            let named: Vec<String> = installed
+                .iter()
+                .map(|(name, version)| {
+                    format!("{name} {}", version.as_deref().unwrap_or_default())
+                })
+                .collect();
+            text += &format!(" with {}", named.join(", "));
+        }
+        if !missing.is_empty() {
+            let names: Vec<&str> =
+                missing.iter().map(|(name, _)| name.as_str()).collect();
+            text += &format!("; not installed: {}", names.join(", "));
+        }
+        text
     }
 }
 
