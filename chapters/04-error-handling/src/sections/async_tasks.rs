@@ -337,6 +337,15 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          fast or collects every outcome — your choice, made explicit.",
     );
 
+    report_independent(&mut report, tasks);
+    report_collected(&mut report, &tasks.collected);
+    report_fail_fast(&mut report, &tasks.fail_fast);
+    report_other_runtimes(&mut report, tasks);
+    Ok(report)
+}
+
+/// Each task's outcome waits in its handle; JoinError's two kinds.
+fn report_independent(report: &mut SectionReport, tasks: &AsyncTasks) {
     let mut table = Table::new(
         "Five tasks, all finished before any was awaited",
         &["task", "awaited"],
@@ -371,8 +380,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         message == "index out of range" && *was_cancelled,
         "a panic and a cancellation arrived as the two kinds of JoinError",
     );
+}
 
-    let c = &tasks.collected;
+/// A JoinSet drained to the end accounts for every task.
+fn report_collected(report: &mut SectionReport, c: &Collected) {
     let mut table = Table::new(
         "Collect everything: a JoinSet drained to the end",
         &["spawned", "ok", "failed", "panicked", "cancelled"],
@@ -387,8 +398,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         c.spawned == 9 && (c.ok, c.failed, c.panicked, c.cancelled) == (5, 3, 1, 0),
         "draining the set accounted for all 9 tasks: 5 ok + 3 failed + 1 panicked",
     );
+}
 
-    let ff = &tasks.fail_fast;
+/// try_join! and a JoinSet with abort_all() stop at the first error.
+fn report_fail_fast(report: &mut SectionReport, ff: &FailFast) {
     let mut table = Table::new(
         "Fail fast: a (1 step) succeeds, b (3 steps) fails, c would take 40",
         &["how", "result", "took", "finished"],
@@ -424,7 +437,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          tasks running; a TaskGroup cancels them. Dropping a tokio JoinHandle \
          cancels nothing either: only abort() (or dropping the JoinSet) does.",
     );
+}
 
+/// async-std and smol hand a task's panic on to its awaiter.
+fn report_other_runtimes(report: &mut SectionReport, tasks: &AsyncTasks) {
     let mut table = Table::new(
         "Awaiting a task that panicked",
         &["runtime", "what the awaiting code gets"],
@@ -454,7 +470,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          to whoever awaits it, so a panic in a task is a panic in its awaiter \
          — tokio turns it into a value instead.",
     );
-    Ok(report)
 }
 
 #[cfg(test)]

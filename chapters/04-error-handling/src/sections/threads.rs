@@ -236,6 +236,14 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          hook brings it out.",
     );
 
+    report_panics(&mut report, threads);
+    report_results(&mut report, threads);
+    report_unwinding(&mut report, &threads.unwind);
+    Ok(report)
+}
+
+/// A panic in a thread: through join(), a scope, and the panic hook.
+fn report_panics(report: &mut SectionReport, threads: &Threads) {
     let (parsed, counted) = (&threads.parser, &threads.counter);
     let mut table = Table::new("Two threads, joined", &["thread", "join()"]);
     table.push(vec![
@@ -280,7 +288,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "the hook saw both panics, each with its thread's name, although the \
          joins threw the payloads away",
     );
+}
 
+/// Threads that return anyhow::Result: a value, an error, a panic.
+fn report_results(report: &mut SectionReport, threads: &Threads) {
     let mut table = Table::new(
         "Threads returning anyhow::Result",
         &["input", "join() of the thread"],
@@ -301,8 +312,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         inputs == LINES && outcomes == expected.iter().collect::<Vec<_>>(),
         "join() told apart a value, an error the thread returned, and a panic",
     );
+}
 
-    let unwind = &threads.unwind;
+/// The same failure returned or panicked and caught: what each costs.
+fn report_unwinding(report: &mut SectionReport, unwind: &UnwindCost) {
     let mut table = Table::new(
         "The same failure, returned or panicked and caught",
         &["how", "times", "each"],
@@ -334,7 +347,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         unwind.per_panic_s > unwind.per_error_s,
         "a caught panic cost more than a returned Err",
     );
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -176,7 +176,6 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
 
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     let tool = need(&results.right_tool, "right-tool")?;
-    let (jobs, runs) = (tool.jobs, tool.runs);
     let mut report = SectionReport::new(
         "right-tool",
         "Rule 8: choose the right tool. Light I/O — many short waits — under \
@@ -184,6 +183,20 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          processes pay to start, to serialise and to be reaped, in CPU time. \
          The guide at the end is built from these figures.",
     );
+    report_light_io(&mut report, tool);
+    report.table(guide(tool));
+    report.note(
+        "The speedup is rayon's on a short CPU-bound sum; it shrinks when other \
+         programs keep the cores busy. A process is worth its cost when a crash, \
+         a leak or untrusted native code must stay contained — not to wait on \
+         I/O, and in Rust not to use every core either.",
+    );
+    Ok(report)
+}
+
+/// The light I/O job under each model, and the checks on it.
+fn report_light_io(report: &mut SectionReport, tool: &RightTool) {
+    let (jobs, runs) = (tool.jobs, tool.runs);
     let mut table = Table::new(
         format!(
             "Light I/O: {jobs} jobs, each a {} ms wait (median, range of {} run{})",
@@ -224,7 +237,11 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "the process pool took longer than tokio tasks",
     );
     report.check(tool.sums_equal, "rayon's sums equal the sequential ones");
+}
 
+/// The guide: which tool for which job, each row with this run's figure.
+fn guide(tool: &RightTool) -> Table {
+    let jobs = tool.jobs;
     let mut guide = Table::new(
         "The guide, with this run's evidence",
         &["the job", "reach for", "evidence", "measured here"],
@@ -277,14 +294,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             figure,
         ]);
     }
-    report.table(guide);
-    report.note(
-        "The speedup is rayon's on a short CPU-bound sum; it shrinks when other \
-         programs keep the cores busy. A process is worth its cost when a crash, \
-         a leak or untrusted native code must stay contained — not to wait on \
-         I/O, and in Rust not to use every core either.",
-    );
-    Ok(report)
+    guide
 }
 
 #[cfg(test)]
