@@ -125,40 +125,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             shared::report::format_seconds(memory.delay_s)
         ),
     );
-    let mut table = Table::new(
-        "Memory per concurrent wait (RSS; PSS for processes) and wall time for all N",
-        &["unit", "N", "wall", "memory", "per unit", "kernel per unit"],
-    );
-    for row in &memory.rows {
-        let probe = match &row.probe {
-            Ok(probe) => probe,
-            Err(why) => {
-                table.push(vec![
-                    Cell::text(row.unit.name()),
-                    Cell::Count(row.count as u64),
-                    Cell::Missing(why.clone()),
-                    Cell::text(""),
-                    Cell::text(""),
-                    Cell::text(""),
-                ]);
-                continue;
-            }
-        };
-        let count = row.count as f64;
-        table.push(vec![
-            Cell::text(row.unit.name()),
-            Cell::Count(row.count as u64),
-            Cell::Seconds(probe.wall_s),
-            Cell::Bytes(probe.bytes),
-            Cell::Bytes(probe.bytes / count),
-            if row.unit.is_kernel_object() {
-                Cell::Bytes(probe.kernel_bytes / count)
-            } else {
-                Cell::text("none") // a task is not a kernel object
-            },
-        ]);
-    }
-    report.table(table);
+    report.table(per_unit_table(memory));
     report.check(
         memory
             .rows
@@ -196,7 +163,50 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          this machine's limits cap how many can wait at once:",
         format_bytes(2.0 * 1024.0 * 1024.0),
     ));
-    let limits = &memory.limits;
+    report.table(limits_table(&memory.limits));
+    Ok(report)
+}
+
+/// A row per probe: what all N units took and what each one adds.
+fn per_unit_table(memory: &Memory) -> Table {
+    let mut table = Table::new(
+        "Memory per concurrent wait (RSS; PSS for processes) and wall time for all N",
+        &["unit", "N", "wall", "memory", "per unit", "kernel per unit"],
+    );
+    for row in &memory.rows {
+        let probe = match &row.probe {
+            Ok(probe) => probe,
+            Err(why) => {
+                table.push(vec![
+                    Cell::text(row.unit.name()),
+                    Cell::Count(row.count as u64),
+                    Cell::Missing(why.clone()),
+                    Cell::text(""),
+                    Cell::text(""),
+                    Cell::text(""),
+                ]);
+                continue;
+            }
+        };
+        let count = row.count as f64;
+        table.push(vec![
+            Cell::text(row.unit.name()),
+            Cell::Count(row.count as u64),
+            Cell::Seconds(probe.wall_s),
+            Cell::Bytes(probe.bytes),
+            Cell::Bytes(probe.bytes / count),
+            if row.unit.is_kernel_object() {
+                Cell::Bytes(probe.kernel_bytes / count)
+            } else {
+                Cell::text("none") // a task is not a kernel object
+            },
+        ]);
+    }
+    table
+}
+
+/// The kernel's caps on how many threads and processes can wait at once.
+fn limits_table(limits: &Limits) -> Table {
     let mut caps = Table::new("This machine's limits", &["limit", "value"]);
     for (name, value) in [
         ("kernel.threads-max", limits.threads_max),
@@ -206,8 +216,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         let cell = value.map_or(Cell::Missing("unknown".into()), Cell::Tally);
         caps.push(vec![Cell::text(name), cell]);
     }
-    report.table(caps);
-    Ok(report)
+    caps
 }
 
 /// Runs `--probe KIND COUNT DELAY_MS` in a fresh process, bounded in time.

@@ -88,24 +88,40 @@ fn per_unit(
 }
 
 pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
-    let sizes = context.sizes.clone();
-    let runs = sizes.runs;
     let mut rows = Vec::new();
-    let mut add = |unit, started: usize, batch: usize, per_unit| {
-        rows.push(OverheadRow {
-            unit,
-            started,
-            batch,
-            per_unit,
-        });
-    };
+    threads(context, &mut rows)?;
+    tasks(context, &mut rows)?;
+    processes(context, &mut rows)?;
+    results.overhead = Some(Overhead { rows });
+    Ok(())
+}
 
+/// Adds a row: `started` units timed in batches of `batch`.
+fn add(
+    rows: &mut Vec<OverheadRow>,
+    unit: Unit,
+    started: usize,
+    batch: usize,
+    per_unit: Spread,
+) {
+    rows.push(OverheadRow {
+        unit,
+        started,
+        batch,
+        per_unit,
+    });
+}
+
+/// A thread, a thread-pool job and a rayon job.
+fn threads(context: &Context, rows: &mut Vec<OverheadRow>) -> anyhow::Result<()> {
+    let sizes = &context.sizes;
+    let runs = sizes.runs;
     let n = sizes.spawn_threads * runs;
     let t = per_unit(1, n, |_| {
         std::thread::spawn(|| {}).join().expect("an empty thread");
         Ok(())
     })?;
-    add(Unit::Thread, n, 1, t);
+    add(rows, Unit::Thread, n, 1, t);
 
     // The pool is made once, and its threads start on demand, as CPython's
     // do: one untimed batch starts those a batch needs, so the timing is a
@@ -123,7 +139,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     run_batch(BATCH)?;
     let t = per_unit(BATCH, n / BATCH, run_batch)?;
     pool.shutdown(true, false);
-    add(Unit::ThreadPoolJob, n / BATCH * BATCH, BATCH, t);
+    add(rows, Unit::ThreadPoolJob, n / BATCH * BATCH, BATCH, t);
 
     let n = sizes.spawn_tasks * runs;
     let batches = n / BATCH;
@@ -131,8 +147,14 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         rayon::scope(|s| (0..batch).for_each(|_| s.spawn(|_| {})));
         Ok(())
     })?;
-    add(Unit::RayonJob, batches * BATCH, BATCH, t);
+    add(rows, Unit::RayonJob, batches * BATCH, BATCH, t);
 
+    Ok(())
+}
+
+/// A task on tokio, async-std and smol, each spawned and awaited.
+fn tasks(context: &Context, rows: &mut Vec<OverheadRow>) -> anyhow::Result<()> {
+    let batches = context.sizes.spawn_tasks * context.sizes.runs / BATCH;
     let runtime = context.runners.tokio()?;
     let t = per_unit(BATCH, batches, |batch| {
         runtime.block_on(async {
@@ -143,7 +165,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
             anyhow::Ok(())
         })
     })?;
-    add(Unit::TokioTask, batches * BATCH, BATCH, t);
+    add(rows, Unit::TokioTask, batches * BATCH, BATCH, t);
 
     let t = per_unit(BATCH, batches, |batch| {
         async_std::task::block_on(async {
@@ -156,7 +178,7 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         });
         Ok(())
     })?;
-    add(Unit::AsyncStdTask, batches * BATCH, BATCH, t);
+    add(rows, Unit::AsyncStdTask, batches * BATCH, BATCH, t);
 
     let executor = smol::LocalExecutor::new();
     let t = per_unit(BATCH, batches, |batch| {
@@ -169,17 +191,23 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         }));
         Ok(())
     })?;
-    add(Unit::SmolTask, batches * BATCH, BATCH, t);
+    add(rows, Unit::SmolTask, batches * BATCH, BATCH, t);
 
+    Ok(())
+}
+
+/// A worker process, started and reaped.
+fn processes(context: &Context, rows: &mut Vec<OverheadRow>) -> anyhow::Result<()> {
+    let sizes = &context.sizes;
+    let runs = sizes.runs;
     let n = sizes.spawn_processes * runs;
     let t = per_unit(1, n, |_| {
         let pool = context.runners.worker.pool(1)?;
         pool.shutdown(true, false); // waits for the worker to exit
         Ok(())
     })?;
-    add(Unit::Process, n, 1, t);
+    add(rows, Unit::Process, n, 1, t);
 
-    results.overhead = Some(Overhead { rows });
     Ok(())
 }
 
