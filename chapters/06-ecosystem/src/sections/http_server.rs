@@ -153,6 +153,21 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             format_seconds(latency)
         ),
     );
+    report_downloads(&mut report, served);
+    report_refusals(&mut report, served);
+    report_shutdown(&mut report, &served.shutdown);
+    report.note(
+        "aiohttp's `web.run_app` and uvicorn do the same on Ctrl-C: stop \
+         accepting, finish what is in flight, then close. Here the signal is a \
+         oneshot channel, sent by `stop` or by dropping the server on an \
+         error path.",
+    );
+    Ok(report)
+}
+
+/// N downloads at once: all answered, and their waits overlapped.
+fn report_downloads(report: &mut SectionReport, served: &HttpServer) {
+    let (n, latency) = (served.requests, served.latency);
     let mut table = Table::new(
         "Downloads from the server",
         &[
@@ -184,7 +199,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         served.wall < serial / 2.0,
         "the waits overlapped: the batch took under half of N × L",
     );
+}
 
+/// Bad paths refused by the extractor and the router.
+fn report_refusals(report: &mut SectionReport, served: &HttpServer) {
     let mut table = Table::new("Bad requests", &["request", "status"]);
     for refusal in &served.refusals {
         table.push(vec![
@@ -199,8 +217,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "a path that is not a number is refused with 400 by `Path<u64>`, an \
          unknown route with 404",
     );
+}
 
-    let shutdown = &served.shutdown;
+/// A request in flight at the stop is answered; then the port is closed.
+fn report_shutdown(report: &mut SectionReport, shutdown: &Shutdown) {
     let mut table = Table::new("Graceful shutdown", &["step", "outcome"]);
     let answered = shutdown.answer.as_deref().unwrap_or("an error");
     table.push(vec![
@@ -225,13 +245,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         shutdown.refused.is_some(),
         "after the stop the port is closed: a new connection is refused",
     );
-    report.note(
-        "aiohttp's `web.run_app` and uvicorn do the same on Ctrl-C: stop \
-         accepting, finish what is in flight, then close. Here the signal is a \
-         oneshot channel, sent by `stop` or by dropping the server on an \
-         error path.",
-    );
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -179,15 +179,28 @@ fn count(statuses: &[u16], status: u16) -> usize {
 
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     let limits = need(&results.server_limits, "server-limits")?;
-    let (limit, extra) = (limits.limit, limits.extra);
     let mut report = SectionReport::new(
         "server-limits",
         format!(
             "tower's layers around axum: a {} timeout, and at most {limit} \
              requests at once, the rest shed (503) or queued.",
-            shared::report::format_seconds(limits.timeout)
+            shared::report::format_seconds(limits.timeout),
+            limit = limits.limit,
         ),
     );
+    report_timeout(&mut report, limits);
+    report_crowd(&mut report, limits);
+    report.note(
+        "uvicorn's --limit-concurrency N answers 503 beyond N, as load_shed + \
+         concurrency_limit do here; without shedding, a full server makes \
+         clients wait, which is back-pressure, and their own timeouts decide \
+         how long.",
+    );
+    Ok(report)
+}
+
+/// The timeout layer: a quick request, and one slower than the timeout.
+fn report_timeout(report: &mut SectionReport, limits: &ServerLimits) {
     let mut table = Table::new("The timeout", &["request", "status", "answered in"]);
     for (what, answer) in [
         ("GET /sleep/0".to_string(), limits.quick),
@@ -210,6 +223,11 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "the slow request was answered at the timeout, not when its handler \
          would have finished",
     );
+}
+
+/// The concurrency limit, with and without load shedding, under a crowd.
+fn report_crowd(report: &mut SectionReport, limits: &ServerLimits) {
+    let (limit, extra) = (limits.limit, limits.extra);
     let mut table = Table::new(
         format!("{limit} requests held inside, then {extra} more"),
         &[
@@ -264,11 +282,4 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             table
         });
     }
-    report.note(
-        "uvicorn's --limit-concurrency N answers 503 beyond N, as load_shed + \
-         concurrency_limit do here; without shedding, a full server makes \
-         clients wait, which is back-pressure, and their own timeouts decide \
-         how long.",
-    );
-    Ok(report)
 }

@@ -213,6 +213,53 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
              store loses nothing."
         ),
     );
+    report.table(creation_table(app)?);
+    // Distinct ids, as many as the items, from 1 to `count`: each id once.
+    let every_id_once = app.distinct_ids == count
+        && app.created == count
+        && (count == 0
+            || (app.lowest_id == Some(1) && app.highest_id == Some(count as u64)));
+    report.check(
+        every_id_once && app.listed == count,
+        format!(
+            "{count} concurrent creations got the ids 1 to {count}, each once, and \
+             the list holds all of them: no update was lost"
+        ),
+    );
+    report.check(
+        app.first.as_ref().is_some_and(|item| item.id == 1)
+            && app.missing_status == 404,
+        "an item is read back by id; an id never created is 404",
+    );
+
+    report.table(refusals_table(app));
+    let all_as_expected = app.refusals.len() == Malformed::ALL.len()
+        && app
+            .refusals
+            .iter()
+            .all(|r| r.status == r.request.expected());
+    report.check(
+        all_as_expected && app.listed_after == count,
+        "every malformed request was refused with the expected status, and none \
+         created an item",
+    );
+    report.check(
+        app.stopped_in < app.stop_bound,
+        "the app shut down gracefully when asked, well within its bound",
+    );
+    report.note(
+        "FastAPI answers a body that fails its pydantic model with 422, and a \
+         body that is not JSON at all with 422 too; axum's `Json` extractor \
+         tells them apart: 400 for bad JSON syntax, 415 for a missing JSON \
+         content type, 422 for JSON of the wrong shape. Starlette's lifespan \
+         and shutdown hooks correspond to the code around `axum::serve`.",
+    );
+    Ok(report)
+}
+
+/// What the concurrent creations did, and two reads back.
+fn creation_table(app: &WebFramework) -> anyhow::Result<Table> {
+    let count = app.count;
     let mut table = Table::new("Concurrent creation", &["what", "result"]);
     table.push(vec![
         Cell::text("POST /items at once"),
@@ -244,25 +291,11 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         Cell::text(format!("GET /items/{}", count + 1)),
         Cell::text(status_text(app.missing_status)),
     ]);
-    report.table(table);
-    // Distinct ids, as many as the items, from 1 to `count`: each id once.
-    let every_id_once = app.distinct_ids == count
-        && app.created == count
-        && (count == 0
-            || (app.lowest_id == Some(1) && app.highest_id == Some(count as u64)));
-    report.check(
-        every_id_once && app.listed == count,
-        format!(
-            "{count} concurrent creations got the ids 1 to {count}, each once, and \
-             the list holds all of them: no update was lost"
-        ),
-    );
-    report.check(
-        app.first.as_ref().is_some_and(|item| item.id == 1)
-            && app.missing_status == 404,
-        "an item is read back by id; an id never created is 404",
-    );
+    Ok(table)
+}
 
+/// Each malformed request, what refused it, and with which status.
+fn refusals_table(app: &WebFramework) -> Table {
     let mut table = Table::new(
         "Bad requests to POST /items",
         &["body", "refused by", "expected", "status"],
@@ -275,29 +308,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::text(status_text(r.status)),
         ]);
     }
-    report.table(table);
-    let all_as_expected = app.refusals.len() == Malformed::ALL.len()
-        && app
-            .refusals
-            .iter()
-            .all(|r| r.status == r.request.expected());
-    report.check(
-        all_as_expected && app.listed_after == count,
-        "every malformed request was refused with the expected status, and none \
-         created an item",
-    );
-    report.check(
-        app.stopped_in < app.stop_bound,
-        "the app shut down gracefully when asked, well within its bound",
-    );
-    report.note(
-        "FastAPI answers a body that fails its pydantic model with 422, and a \
-         body that is not JSON at all with 422 too; axum's `Json` extractor \
-         tells them apart: 400 for bad JSON syntax, 415 for a missing JSON \
-         content type, 422 for JSON of the wrong shape. Starlette's lifespan \
-         and shutdown hooks correspond to the code around `axum::serve`.",
-    );
-    Ok(report)
+    table
 }
 
 #[cfg(test)]
