@@ -122,21 +122,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
              `cargo run --release -p comparison`, but the ratios hold.",
         );
     }
-    let mut table = Table::new(
-        "CPU-bound: wall time (median, range), speedup over sequential, cores kept busy",
-        &["model", "runs on", "wall", "speedup", "CPU", "cores busy"],
-    );
-    for row in &cpu.rows {
-        table.push(vec![
-            Cell::text(row.model.name()),
-            Cell::Varies(row.runs_on.clone()),
-            Cell::Timing(row.timing.wall),
-            Cell::CpuSpeedup(cpu.speedup(row.model).unwrap_or(f64::NAN)),
-            Cell::Seconds(row.timing.cpu.median),
-            Cell::Cores(row.cores_busy()),
-        ]);
-    }
-    report.table(table);
+    report.table(table(cpu));
     python::add_table(
         &cpu.python,
         &["model", "runs on", "wall", "speedup", "CPU", "cores busy"],
@@ -155,6 +141,41 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "the loop really runs: 4× the work took over 2× the time (the optimiser \
          did not fold it into a formula)",
     );
+    check_parallel(cpu, &mut report);
+    let smol = cpu.row(Model::Smol);
+    report.check(
+        smol.is_some_and(|row| row.cores_busy() < 1.25),
+        "smol, on its one thread, kept about one core busy — asyncio's situation",
+    );
+    report.note(
+        "tokio and async-std spread the jobs over their worker threads, so they \
+         speed up too — but a worker busy with a sum cannot run any other task. \
+         `event-loop` measures what that does to everything else on the runtime.",
+    );
+    Ok(report)
+}
+
+/// A row per model: wall time, speedup, CPU time and cores kept busy.
+fn table(cpu: &CpuBound) -> Table {
+    let mut table = Table::new(
+        "CPU-bound: wall time (median, range), speedup over sequential, cores kept busy",
+        &["model", "runs on", "wall", "speedup", "CPU", "cores busy"],
+    );
+    for row in &cpu.rows {
+        table.push(vec![
+            Cell::text(row.model.name()),
+            Cell::Varies(row.runs_on.clone()),
+            Cell::Timing(row.timing.wall),
+            Cell::CpuSpeedup(cpu.speedup(row.model).unwrap_or(f64::NAN)),
+            Cell::Seconds(row.timing.cpu.median),
+            Cell::Cores(row.cores_busy()),
+        ]);
+    }
+    table
+}
+
+/// On two cores or more: did every parallel model keep them busy?
+fn check_parallel(cpu: &CpuBound, report: &mut SectionReport) {
     let parallel_busy = cpu
         .rows
         .iter()
@@ -180,17 +201,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     } else {
         report.note("Only one core here: no parallel speedup is possible, so none is checked.");
     }
-    let smol = cpu.row(Model::Smol);
-    report.check(
-        smol.is_some_and(|row| row.cores_busy() < 1.25),
-        "smol, on its one thread, kept about one core busy — asyncio's situation",
-    );
-    report.note(
-        "tokio and async-std spread the jobs over their worker threads, so they \
-         speed up too — but a worker busy with a sum cannot run any other task. \
-         `event-loop` measures what that does to everything else on the runtime.",
-    );
-    Ok(report)
 }
 
 // ANCHOR: versus_python

@@ -400,6 +400,18 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             deadlock.transfers
         ),
     );
+    report_deadlock(&mut report, deadlock);
+    report_fixes(&mut report, deadlock);
+    report.note(
+        "Python's threading.Lock.acquire(timeout=…) is the same detector. What neither \
+         language does for you is notice the cycle: a plain lock() would wait forever \
+         (the debugger section shows such a process from outside).",
+    );
+    Ok(report)
+}
+
+/// The broken order: what each thread saw, and the checks over every run.
+fn report_deadlock(report: &mut SectionReport, deadlock: &Deadlock) {
     let mut table = Table::new(
         "The deadlock, as each thread saw it (last run)",
         &["thread", "holds", "waits for", "got it", "gave up after"],
@@ -443,7 +455,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         deadlock.runs.iter().all(|r| r.recovered),
         "after each run both locks were free and both threads joined: recovered",
     );
+}
 
+/// The three fixes: every transfer done, the total kept, no timeout.
+fn report_fixes(report: &mut SectionReport, deadlock: &Deadlock) {
     let mut fixes = Table::new(
         "The fixes, two threads transferring in opposite directions",
         &["fix", "transfers", "total after", "timeouts", "back-offs"],
@@ -465,12 +480,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         all_fixed,
         "every fix did every transfer, kept the total at 200, and never timed out",
     );
-    report.note(
-        "Python's threading.Lock.acquire(timeout=…) is the same detector. What neither \
-         language does for you is notice the cycle: a plain lock() would wait forever \
-         (the debugger section shows such a process from outside).",
-    );
-    Ok(report)
 }
 
 #[cfg(test)]

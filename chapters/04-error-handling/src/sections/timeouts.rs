@@ -176,6 +176,39 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             "steps ran",
         ],
     );
+    let ran_on = push_blocking_rows(&mut table, timeouts);
+    push_async_rows(&mut table, &timeouts.tasks);
+    report.table(table);
+    report.check(
+        ran_on,
+        "recv_timeout and result_timeout gave up after one step, and the thread \
+         and the pool's task finished later anyway",
+    );
+    report.check(
+        timeouts.tasks.future.held(),
+        "tokio::time::timeout dropped the future at its .await: no step ran \
+         after the timeout",
+    );
+    report.check(
+        timeouts.tasks.spawned.held(),
+        "a timeout on a spawned task's JoinHandle stopped only the waiting: the \
+         task ran every step",
+    );
+    report.check(
+        timeouts.tasks.aborted.held(),
+        "abort() stopped the task at its .await, its destructor ran, and the \
+         handle said is_cancelled()",
+    );
+    report.note(
+        "Python is the same: result(timeout=…) leaves the task running and no \
+         thread can be killed; asyncio.wait_for cancels the task it waited for.",
+    );
+    Ok(report)
+}
+
+/// The thread's and the pool task's rows: whether each waiter gave up
+/// after one step while its work finished later anyway.
+fn push_blocking_rows(table: &mut Table, timeouts: &Timeouts) -> bool {
     let Waited { gave_up, later } = &timeouts.thread;
     table.push(vec![
         Cell::text("a thread (5 steps)"),
@@ -193,12 +226,16 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         Cell::text("—"),
     ]);
     let task_ran_on = *gave_up == Err(TaskError::TimedOut) && *later == Ok(9);
+    thread_ran_on && task_ran_on
+}
 
+/// The rows of a future, a spawned task and an aborted task.
+fn push_async_rows(table: &mut Table, tasks: &AsyncRows) {
     let AsyncRows {
         future,
         spawned,
         aborted,
-    } = &timeouts.tasks;
+    } = tasks;
     table.push(vec![
         Cell::text("a future (10 steps)"),
         Cell::text(format!("{} after 3.5 steps", elapsed(future.timed_out))),
@@ -221,32 +258,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         Cell::text(format!("stopped, cleaned up: {}", aborted.cleaned_up)),
         Cell::Tally(aborted.ran),
     ]);
-    report.table(table);
-    report.check(
-        thread_ran_on && task_ran_on,
-        "recv_timeout and result_timeout gave up after one step, and the thread \
-         and the pool's task finished later anyway",
-    );
-    report.check(
-        future.held(),
-        "tokio::time::timeout dropped the future at its .await: no step ran \
-         after the timeout",
-    );
-    report.check(
-        spawned.held(),
-        "a timeout on a spawned task's JoinHandle stopped only the waiting: the \
-         task ran every step",
-    );
-    report.check(
-        aborted.held(),
-        "abort() stopped the task at its .await, its destructor ran, and the \
-         handle said is_cancelled()",
-    );
-    report.note(
-        "Python is the same: result(timeout=…) leaves the task running and no \
-         thread can be killed; asyncio.wait_for cancels the task it waited for.",
-    );
-    Ok(report)
 }
 
 /// Counts steps of work, one per `step`, up to `total`.
