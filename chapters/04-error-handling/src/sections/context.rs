@@ -183,6 +183,13 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "An error can carry its story across threads and tasks — which task, \
          which input, which worker — and a batch can account for every input.",
     );
+    report_crossed(&mut report, context);
+    report_batch(&mut report, &context.batch);
+    Ok(report)
+}
+
+/// Two errors' context chains after crossing a thread and a task.
+fn report_crossed(report: &mut SectionReport, context: &ContextResults) {
     let mut table = Table::new(
         "Two errors after crossing a boundary, outermost context first",
         &["where", "level", "message"],
@@ -225,8 +232,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "each error kept every level of context across its boundary, and the \
          root cause is still a typed ParseIntError to downcast to",
     );
+}
 
-    let batch = &context.batch;
+/// A batch that accounts for every input, failures with their reasons.
+fn report_batch(report: &mut SectionReport, batch: &Batch) {
     let mut table = Table::new("The batch report", &["input", "outcome"]);
     for (input, value) in &batch.succeeded {
         table.push(vec![Cell::text(input), Cell::text(format!("ok: {value}"))]);
@@ -258,7 +267,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             && (ok, failed) == (3, 4),
         "succeeded + failed == inputs: no input was lost, the panic included",
     );
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -388,6 +388,21 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          every path. An async transfer cancelled at its .await leaves money \
          half-moved unless a guard undoes the first half.",
     );
+    report_leases(&mut report, resources);
+    report_cancelled(&mut report, &resources.cancelled);
+    report.note(
+        "In Rust, cancelling a future means dropping it: it stops at the await \
+         where it was suspended and never runs another line. Drop still runs, so \
+         a guard is the one place cleanup is sure to happen — the async form of \
+         Python's try/finally around an await that may raise CancelledError. \
+         The simplest fix needs no guard: await first, then make both changes \
+         with no await between them.",
+    );
+    Ok(report)
+}
+
+/// A connection given back by hand or held in a guard, on every way out.
+fn report_leases(report: &mut SectionReport, resources: &Resources) {
     let mut table = Table::new(
         "Connections still out after one call, by way out of the function",
         &["way out", "given back by hand", "held in a guard"],
@@ -425,12 +440,14 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         resources.scoped_re_raised && resources.scoped_out == 0,
         "a scoped thread's panic reached the caller, and its lease went back",
     );
+}
 
+/// A transfer cancelled at its await, unguarded and guarded.
+fn report_cancelled(report: &mut SectionReport, cancelled: &[Cancellation]) {
     let mut table = Table::new(
         "A transfer of 10, cancelled at its await: money missing afterwards",
         &["cancelled by", "debit, await, credit", "debit in a guard"],
     );
-    let cancelled = &resources.cancelled;
     for c in cancelled {
         table.push(vec![
             Cell::text(c.way.name()),
@@ -453,15 +470,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         cancelled.iter().all(|c| c.guarded.lost == 0),
         "guarded, every cancellation rolled the debit back: nothing missing",
     );
-    report.note(
-        "In Rust, cancelling a future means dropping it: it stops at the await \
-         where it was suspended and never runs another line. Drop still runs, so \
-         a guard is the one place cleanup is sure to happen — the async form of \
-         Python's try/finally around an await that may raise CancelledError. \
-         The simplest fix needs no guard: await first, then make both changes \
-         with no await between them.",
-    );
-    Ok(report)
 }
 
 #[cfg(test)]

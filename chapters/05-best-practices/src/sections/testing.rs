@@ -241,8 +241,8 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
 
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     let testing = need(&results.testing, "testing")?;
-    let (increments, bound) = (testing.increments, testing.bound);
-    let (racy_stress, fixed_stress) = (&testing.racy_stress, &testing.fixed_stress);
+    let bound = testing.bound;
+    let fixed_stress = &testing.fixed_stress;
     let (racy_model, fixed_model) = (&testing.racy_model, &testing.fixed_model);
     let mut report = SectionReport::new(
         "testing",
@@ -250,53 +250,8 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          back one more — hunted by a stress test on real threads and by shuttle, \
          a model checker that tries every interleaving.",
     );
-    let mut table = Table::new(
-        format!(
-            "Stress test: 2 threads × {} increments a run, at most {} runs",
-            group_thousands(increments),
-            group_thousands(bound as u64)
-        ),
-        &["code", "runs made", "updates lost in the last run", "time"],
-    );
-    // How soon the race shows depends on the machine and the moment:
-    // those counts vary. The fix's are fixed: every run, nothing lost.
-    table.push(vec![
-        Cell::text("read, write back +1"),
-        Cell::Tally(racy_stress.runs as u64),
-        Cell::Tally(racy_stress.lost),
-        Cell::Seconds(racy_stress.took),
-    ]);
-    table.push(vec![
-        Cell::text("fetch_add"),
-        Cell::Count(fixed_stress.runs as u64),
-        Cell::Count(fixed_stress.lost),
-        Cell::Seconds(fixed_stress.took),
-    ]);
-    report.table(table);
-    let mut table = Table::new(
-        "shuttle, depth-first: 2 threads × 1 increment, every interleaving",
-        &[
-            "code",
-            "schedules explored",
-            "first failing schedule",
-            "time",
-        ],
-    );
-    for (name, m) in [
-        ("read, write back +1", racy_model),
-        ("fetch_add", fixed_model),
-    ] {
-        table.push(vec![
-            Cell::text(name),
-            Cell::Count(m.schedules as u64),
-            match m.first_failure {
-                Some(n) => Cell::Count(n as u64),
-                None => Cell::text("none: no schedule loses an update"),
-            },
-            Cell::Seconds(m.took),
-        ]);
-    }
-    report.table(table);
+    report.table(stress_table(testing));
+    report.table(model_table(testing));
     report.note(format!(
         "The schedule shuttle found: {}.",
         racy_model.failing_steps.join(", ")
@@ -323,6 +278,64 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          seed. loom does the same job for std's memory model, exhaustively.",
     );
     Ok(report)
+}
+
+/// The stress test's runs on real threads, racy code and fix.
+fn stress_table(testing: &Testing) -> Table {
+    let (increments, bound) = (testing.increments, testing.bound);
+    let (racy_stress, fixed_stress) = (&testing.racy_stress, &testing.fixed_stress);
+    let mut table = Table::new(
+        format!(
+            "Stress test: 2 threads × {} increments a run, at most {} runs",
+            group_thousands(increments),
+            group_thousands(bound as u64)
+        ),
+        &["code", "runs made", "updates lost in the last run", "time"],
+    );
+    // How soon the race shows depends on the machine and the moment:
+    // those counts vary. The fix's are fixed: every run, nothing lost.
+    table.push(vec![
+        Cell::text("read, write back +1"),
+        Cell::Tally(racy_stress.runs as u64),
+        Cell::Tally(racy_stress.lost),
+        Cell::Seconds(racy_stress.took),
+    ]);
+    table.push(vec![
+        Cell::text("fetch_add"),
+        Cell::Count(fixed_stress.runs as u64),
+        Cell::Count(fixed_stress.lost),
+        Cell::Seconds(fixed_stress.took),
+    ]);
+    table
+}
+
+/// shuttle's exhaustive search, racy code and fix.
+fn model_table(testing: &Testing) -> Table {
+    let (racy_model, fixed_model) = (&testing.racy_model, &testing.fixed_model);
+    let mut table = Table::new(
+        "shuttle, depth-first: 2 threads × 1 increment, every interleaving",
+        &[
+            "code",
+            "schedules explored",
+            "first failing schedule",
+            "time",
+        ],
+    );
+    for (name, m) in [
+        ("read, write back +1", racy_model),
+        ("fetch_add", fixed_model),
+    ] {
+        table.push(vec![
+            Cell::text(name),
+            Cell::Count(m.schedules as u64),
+            match m.first_failure {
+                Some(n) => Cell::Count(n as u64),
+                None => Cell::text("none: no schedule loses an update"),
+            },
+            Cell::Seconds(m.took),
+        ]);
+    }
+    table
 }
 
 #[cfg(test)]
