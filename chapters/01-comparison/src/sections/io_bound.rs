@@ -97,6 +97,24 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             format_seconds(delay)
         ),
     );
+    report.table(table(io));
+    python::add_table(
+        &io.python,
+        &["model", "runs on", "wall", "speedup", "CPU"],
+        &mut report,
+    );
+    check_waits(io, &mut report);
+    report.note(
+        "rayon has one thread per core, so blocking waits queue behind each other: \
+         it is built for CPU work. Threads and tasks both overlap waits; the \
+         difference is what each concurrent wait costs (see `memory`).",
+    );
+    Ok(report)
+}
+
+/// A row per model: wall time, speedup, CPU, and the threads and
+/// processes it was seen to use.
+fn table(io: &IoBound) -> Table {
     let mut table = Table::new(
         "I/O-bound: wall time (median, range), speedup over sequential",
         &[
@@ -124,12 +142,12 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::Tally(row.processes_seen as u64),
         ]);
     }
-    report.table(table);
-    python::add_table(
-        &io.python,
-        &["model", "runs on", "wall", "speedup", "CPU"],
-        &mut report,
-    );
+    table
+}
+
+/// Every download came back; pools waited in rounds, the rest overlapped.
+fn check_waits(io: &IoBound, report: &mut SectionReport) {
+    let (count, delay) = (io.tasks, io.delay_s);
     let serial = count as f64 * delay;
     report.check(
         io.rows.len() == Model::ALL.len() && io.rows.iter().all(|r| r.correct),
@@ -161,12 +179,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         io.rows.iter().all(|r| r.timing.wall.min >= delay),
         "no model finished before one wait had passed",
     );
-    report.note(
-        "rayon has one thread per core, so blocking waits queue behind each other: \
-         it is built for CPU work. Threads and tasks both overlap waits; the \
-         difference is what each concurrent wait costs (see `memory`).",
-    );
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -109,15 +109,26 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
 
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     let map = need(&results.map, "map")?;
-    let wait = map.delay_s;
     let mut report = SectionReport::new(
         "map",
         format!(
             "Three downloads of {} each through a 3-worker thread pool, then three \
              sums through a 3-worker process pool, both with map.",
-            format_seconds(wait)
+            format_seconds(map.delay_s)
         ),
     );
+    report_threads(&mut report, map);
+    report_processes(&mut report, map);
+    report.note(
+        "The two blocks differ in one line: the pool's type. Both implement the \
+         Executor trait, which is the article's point about concurrent.futures.",
+    );
+    Ok(report)
+}
+
+/// The downloads through the thread pool: every page, in order, overlapped.
+fn report_threads(report: &mut SectionReport, map: &Map) {
+    let wait = map.delay_s;
     let mut table = Table::new(
         "ThreadPoolExecutor(3).map(download, urls)",
         &["url", "result", "ran on"],
@@ -152,7 +163,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         map.downloads_s < 2.0 * wait,
         "the three waits overlapped: about one wait in all, not three",
     );
+}
 
+/// The sums through the process pool: right, in order, in other processes.
+fn report_processes(report: &mut SectionReport, map: &Map) {
     let mut table = Table::new(
         "ProcessPoolExecutor(3).map(sum_of_squares, [1M, 2M, 3M])",
         &["n", "sum of i*i below n"],
@@ -183,11 +197,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         map.workers.len() == 3 && !map.workers.contains(&map.parent),
         "the sums ran in three other processes",
     );
-    report.note(
-        "The two blocks differ in one line: the pool's type. Both implement the \
-         Executor trait, which is the article's point about concurrent.futures.",
-    );
-    Ok(report)
 }
 
 #[cfg(test)]
