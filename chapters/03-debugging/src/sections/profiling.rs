@@ -208,6 +208,23 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             (profiling.work_s * 1e6).round() as u64
         ),
     );
+    report_lock(&mut report, profiling)?;
+    report_runtime(&mut report, &profiling.runtime);
+    report.note(
+        "For CPU time, profile the release binary: `perf record -g --call-graph dwarf \
+         target/release/debugging profiling` then `perf report`, or `cargo flamegraph \
+         -p debugging -- profiling` for a flame graph (the page has the details). \
+         tokio-console shows every task's polls and wakes live; it needs the \
+         console-subscriber crate and RUSTFLAGS=\"--cfg tokio_unstable\".",
+    );
+    Ok(report)
+}
+
+/// Time spent waiting for the lock and holding it, work inside or before.
+fn report_lock(
+    report: &mut SectionReport,
+    profiling: &Profiling,
+) -> anyhow::Result<()> {
     let mut table = Table::new(
         "Time all threads spent waiting for the lock and holding it",
         &[
@@ -243,7 +260,11 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         before.waiting_s * 2.0 < inside.waiting_s,
         "moving the work out of the lock cut the waiting by more than half",
     );
-    let view = &profiling.runtime;
+    Ok(())
+}
+
+/// What tokio's runtime metrics say about its workers and tasks.
+fn report_runtime(report: &mut SectionReport, view: &RuntimeView) {
     let mut shown = Table::new(
         format!(
             "tokio's view: Handle::metrics() on a runtime with {TASKS} sleeping tasks"
@@ -267,14 +288,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         view.workers == 2 && view.alive_while_sleeping == TASKS,
         "the runtime reported its 2 workers and all 100 sleeping tasks",
     );
-    report.note(
-        "For CPU time, profile the release binary: `perf record -g --call-graph dwarf \
-         target/release/debugging profiling` then `perf report`, or `cargo flamegraph \
-         -p debugging -- profiling` for a flame graph (the page has the details). \
-         tokio-console shows every task's polls and wakes live; it needs the \
-         console-subscriber crate and RUSTFLAGS=\"--cfg tokio_unstable\".",
-    );
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -186,6 +186,35 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             race.threads, race.increments, race.runs
         ),
     );
+    let (Some(broken_lost), true) = (
+        race.lost(Counting::LoadThenStore),
+        race.ways.len() == Counting::ALL.len(),
+    ) else {
+        anyhow::bail!("the race-condition results lack a way of counting");
+    };
+    let (table, fixes_exact) = lost_table(race);
+    report.table(table);
+    report.table(first_runs(broken_lost, expected));
+    report.check(
+        broken_lost.iter().any(|l| *l > 0),
+        "load-then-store lost updates in at least one run",
+    );
+    report.check(
+        fixes_exact,
+        "fetch_add, the held Mutex and message passing reached the exact total in every run",
+    );
+    python::add_rows(&race.python, &mut report);
+    report.note(
+        "What Rust adds is the data race that does not compile: see \
+         tests/compile-fail/ and the page.",
+    );
+    Ok(report)
+}
+
+/// Lost updates per way of counting, and whether every fix was exact in
+/// every run.
+fn lost_table(race: &RaceCondition) -> (Table, bool) {
+    let expected = race.expected();
     let mut table = Table::new(
         format!("Lost updates per run (of {expected} expected)"),
         &[
@@ -196,12 +225,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             "most lost",
         ],
     );
-    let (Some(broken_lost), true) = (
-        race.lost(Counting::LoadThenStore),
-        race.ways.len() == Counting::ALL.len(),
-    ) else {
-        anyhow::bail!("the race-condition results lack a way of counting");
-    };
     let mut fixes_exact = true;
     for way in &race.ways {
         let lost = &way.lost_per_run;
@@ -226,7 +249,11 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             figure(most),
         ]);
     }
-    report.table(table);
+    (table, fixes_exact)
+}
+
+/// The broken way's first runs, one by one.
+fn first_runs(broken_lost: &[u64], expected: u64) -> Table {
     let mut first = Table::new(
         "The broken way, run by run (the first 10 runs; --json lists all)",
         &["run", "lost updates", "final count"],
@@ -238,21 +265,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::Tally(expected.saturating_sub(*lost)),
         ]);
     }
-    report.table(first);
-    report.check(
-        broken_lost.iter().any(|l| *l > 0),
-        "load-then-store lost updates in at least one run",
-    );
-    report.check(
-        fixes_exact,
-        "fetch_add, the held Mutex and message passing reached the exact total in every run",
-    );
-    python::add_rows(&race.python, &mut report);
-    report.note(
-        "What Rust adds is the data race that does not compile: see \
-         tests/compile-fail/ and the page.",
-    );
-    Ok(report)
+    first
 }
 
 #[cfg(test)]
