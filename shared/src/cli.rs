@@ -507,32 +507,17 @@ where
     }
     let (runs, results, failed) = measure_all(chapter, &options, &mut context, out)?;
     let broken: usize = runs.iter().map(|r| r.report.broken().len()).sum();
-    if options.json {
-        let document = Document {
-            schema: SCHEMA,
-            chapter: chapter.package.to_string(),
-            machine,
-            date,
-            arguments: options.arguments.clone(),
-            sections: runs,
-            results,
-        };
-        match serde_json::to_string_pretty(&document) {
-            Ok(text) => writeln!(out, "{text}")?,
-            Err(err) => {
-                eprintln!(
-                    "{}: the results do not serialise: {err}",
-                    chapter.package
-                );
-                return Ok(1);
-            }
-        }
-    } else {
-        let reports: Vec<&SectionReport> = runs.iter().map(|r| &r.report).collect();
-        write!(out, "{}", wrap(&summary(&reports, None), "", 80))?;
-        if let Some(legend) = legend(&reports) {
-            write!(out, "{}", wrap(&legend, "", 80))?;
-        }
+    let document = Document {
+        schema: SCHEMA,
+        chapter: chapter.package.to_string(),
+        machine,
+        date,
+        arguments: options.arguments.clone(),
+        sections: runs,
+        results,
+    };
+    if !write_ending(chapter.package, &options, &document, out)? {
+        return Ok(1);
     }
     out.flush()?;
     if broken > 0 {
@@ -542,6 +527,34 @@ where
         );
     }
     Ok(if failed > 0 || broken > 0 { 1 } else { 0 })
+}
+
+/// After the sections: the `--json` document, or the summary and the
+/// legend of the marks; `false` when the document does not serialise
+/// (said on stderr).
+fn write_ending<R: Serialize>(
+    package: &str,
+    options: &Options,
+    document: &Document<R>,
+    out: &mut dyn Write,
+) -> std::io::Result<bool> {
+    if options.json {
+        match serde_json::to_string_pretty(document) {
+            Ok(text) => writeln!(out, "{text}")?,
+            Err(err) => {
+                eprintln!("{package}: the results do not serialise: {err}");
+                return Ok(false);
+            }
+        }
+    } else {
+        let reports: Vec<&SectionReport> =
+            document.sections.iter().map(|r| &r.report).collect();
+        write!(out, "{}", wrap(&summary(&reports, None), "", 80))?;
+        if let Some(legend) = legend(&reports) {
+            write!(out, "{}", wrap(&legend, "", 80))?;
+        }
+    }
+    Ok(true)
 }
 
 /// `--help`, `--list` and `--from FILE`: what a command line asks that

@@ -142,6 +142,17 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             runs,
         } => (*in_flight, *max_connections, runs),
     };
+    report.table(table(in_flight, runs));
+    report.verdict(format!(
+        "This server allows {max_connections} connections at once \
+         (max_connections): a connection per request may run into it."
+    ));
+    check_runs(&mut report, runs);
+    Ok(report)
+}
+
+/// A row per way of connecting: rate, latencies, wrong answers.
+fn table(in_flight: usize, runs: &[PoolRun]) -> Table {
     let mut table = Table::new(
         format!("GET /items/{{id}} from PostgreSQL, {in_flight} requests in flight"),
         &["connections", "per second", "p50", "p99", "refused"],
@@ -164,11 +175,12 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         }
         table.push(cells);
     }
-    report.table(table);
-    report.verdict(format!(
-        "This server allows {max_connections} connections at once \
-         (max_connections): a connection per request may run into it."
-    ));
+    table
+}
+
+/// Every answer right for the shared client and the pool; the pool faster
+/// than a connection per request.
+fn check_runs(report: &mut SectionReport, runs: &[PoolRun]) {
     let load_of = |way: Way| {
         runs.iter()
             .find(|r| r.way == way)
@@ -198,7 +210,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             ),
         );
     }
-    Ok(report)
 }
 
 #[cfg(test)]
