@@ -297,27 +297,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
              later than {limit_ms} ms and names the task whose poll was running.",
         ),
     );
-    let mut table = Table::new(
-        "What the watchdog reported",
-        &["blocking work", "stall in task", "stall lasted"],
-    );
-    for (version, watched) in &blocked.versions {
-        for stall in &watched.stalls {
-            table.push(vec![
-                Cell::text(version.name()),
-                Cell::text(&stall.task),
-                Cell::Seconds(stall.lasted_s),
-            ]);
-        }
-        if watched.stalls.is_empty() {
-            table.push(vec![
-                Cell::text(version.name()),
-                Cell::text("none (worst heartbeat delay:)"),
-                Cell::Seconds(watched.worst_delay_s),
-            ]);
-        }
-    }
-    report.table(table);
+    report.table(stalls_table(blocked));
     let (Some(inside), Some(moved)) = (
         blocked.watched(Version::Blocking),
         blocked.watched(Version::SpawnBlocking),
@@ -360,6 +340,32 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          metrics count long polls.",
     );
     Ok(report)
+}
+
+/// Every stall the watchdog reported, per version; or, where none, the
+/// worst heartbeat delay.
+fn stalls_table(blocked: &BlockedExecutor) -> Table {
+    let mut table = Table::new(
+        "What the watchdog reported",
+        &["blocking work", "stall in task", "stall lasted"],
+    );
+    for (version, watched) in &blocked.versions {
+        for stall in &watched.stalls {
+            table.push(vec![
+                Cell::text(version.name()),
+                Cell::text(&stall.task),
+                Cell::Seconds(stall.lasted_s),
+            ]);
+        }
+        if watched.stalls.is_empty() {
+            table.push(vec![
+                Cell::text(version.name()),
+                Cell::text("none (worst heartbeat delay:)"),
+                Cell::Seconds(watched.worst_delay_s),
+            ]);
+        }
+    }
+    table
 }
 
 #[cfg(test)]

@@ -299,7 +299,23 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          right each hold one lock and wait for the other's, main waits to join them. \
          Looked at from outside, while it hangs:",
     );
-    let threads = &debugger.threads;
+    report_proc(&mut report, &debugger.threads);
+    report_backtraces(&mut report, debugger.backtraces.as_deref());
+    report.check(
+        debugger.reaped,
+        "the hung process was killed and reaped: nothing is left running",
+    );
+    report.note(
+        "Rerun it yourself: `./target/debug/debugging --hang 60 &` then `gdb -p $! \
+         -batch -ex \"thread apply all bt\"` (or `ls /proc/$!/task` and `cat \
+         /proc/$!/task/*/wchan`). In a backtrace, read each thread from the top down \
+         to the first frame of your own code: that is the line it is stuck on.",
+    );
+    Ok(report)
+}
+
+/// The kernel's view of each thread, through /proc.
+fn report_proc(report: &mut SectionReport, threads: &[ProcThread]) {
     let mut table = Table::new(
         "/proc/PID/task/*: the kernel's view",
         &["thread", "state", "waits in"],
@@ -321,7 +337,11 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             .all(|n| threads.iter().any(|t| t.name == *n && t.state == "S")),
         "/proc shows left and right asleep (state S): waiting, not computing",
     );
-    match &debugger.backtraces {
+}
+
+/// gdb's backtrace of each thread, or why there is none.
+fn report_backtraces(report: &mut SectionReport, backtraces: Option<&[Backtrace]>) {
+    match backtraces {
         None => {
             let mut table =
                 Table::new("gdb: thread apply all bt", &["thread", "frames"]);
@@ -356,17 +376,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             );
         }
     }
-    report.check(
-        debugger.reaped,
-        "the hung process was killed and reaped: nothing is left running",
-    );
-    report.note(
-        "Rerun it yourself: `./target/debug/debugging --hang 60 &` then `gdb -p $! \
-         -batch -ex \"thread apply all bt\"` (or `ls /proc/$!/task` and `cat \
-         /proc/$!/task/*/wchan`). In a backtrace, read each thread from the top down \
-         to the first frame of your own code: that is the line it is stuck on.",
-    );
-    Ok(report)
 }
 
 #[cfg(test)]
