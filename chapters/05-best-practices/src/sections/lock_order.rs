@@ -233,7 +233,6 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
 
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     let order = need(&results.lock_order, "lock-order")?;
-    let (before, after) = (&order.before, &order.after);
     let mut report = SectionReport::new(
         "lock-order",
         "Rule 3: avoid deadlocks. Two opposite transfers that lock payer then \
@@ -241,6 +240,20 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          id) cannot. A timeout on every acquisition turns a deadlock into an \
          error instead of a hang.",
     );
+    report_meeting(&mut report, order);
+    report_stress(&mut report, &order.stress);
+    report.note(
+        "In each deadlocked round one or both transfers time out: the first to \
+         give up releases its lock, and the other may then get through. Python's \
+         Lock.acquire(timeout=…) is the same safety net; the fix is the same \
+         order, not a longer timeout.",
+    );
+    Ok(report)
+}
+
+/// The two transfers made to meet: payer first deadlocks, id order cannot.
+fn report_meeting(report: &mut SectionReport, order: &LockOrder) {
+    let (before, after) = (&order.before, &order.after);
     let mut table = Table::new(
         format!(
             "Two opposite transfers, made to meet half-way (lock wait limit: {} ms \
@@ -275,8 +288,10 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         before.conserved && after.conserved,
         "a transfer that timed out changed nothing: money is conserved",
     );
+}
 
-    let stress = &order.stress;
+/// Transfers in every direction, in id order: no timeout at all.
+fn report_stress(report: &mut SectionReport, stress: &Stress) {
     let mut table = Table::new(
         "Stress: transfers between 4 accounts in every direction, in id order",
         &["threads", "transfers each", "timeouts", "money conserved"],
@@ -292,13 +307,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         stress.timeouts == 0 && stress.conserved,
         "no transfer in id order ever timed out, and money is conserved",
     );
-    report.note(
-        "In each deadlocked round one or both transfers time out: the first to \
-         give up releases its lock, and the other may then get through. Python's \
-         Lock.acquire(timeout=…) is the same safety net; the fix is the same \
-         order, not a longer timeout.",
-    );
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -165,35 +165,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          a total per thread sent once over a channel.",
     );
     let (shared, owned) = (&state.before.outcome, &state.after.outcome);
-    let mut table = Table::new(
-        format!(
-            "{threads} threads add {} numbers each (wall time: median, range)",
-            shared::report::group_thousands(per_thread)
-        ),
-        &[
-            "version",
-            "total right",
-            "locks",
-            "waited",
-            "messages",
-            "wall",
-        ],
-    );
-    for (name, version) in [
-        ("before: Arc<Mutex<u64>>", &state.before),
-        ("after: owned + channel", &state.after),
-    ] {
-        let outcome = &version.outcome;
-        table.push(vec![
-            Cell::text(name),
-            Cell::text(super::yes(outcome.total == expected)),
-            Cell::Count(outcome.locks),
-            Cell::Tally(outcome.waits),
-            Cell::Count(outcome.messages),
-            Cell::Timing(version.timing.wall),
-        ]);
-    }
-    report.table(table);
+    report.table(table(state));
     let speedup = state.before.timing.wall.median / state.after.timing.wall.median;
     let mut ratio = Table::new("The difference", &["owned is faster by"]);
     ratio.push(vec![Cell::Ratio(speedup)]);
@@ -223,6 +195,41 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          of sharing a counter.",
     );
     Ok(report)
+}
+
+/// Both versions: right total, locks, waits, messages and wall time.
+fn table(state: &SharedState) -> Table {
+    let (threads, per_thread, expected) =
+        (state.threads, state.per_thread, state.expected);
+    let mut table = Table::new(
+        format!(
+            "{threads} threads add {} numbers each (wall time: median, range)",
+            shared::report::group_thousands(per_thread)
+        ),
+        &[
+            "version",
+            "total right",
+            "locks",
+            "waited",
+            "messages",
+            "wall",
+        ],
+    );
+    for (name, version) in [
+        ("before: Arc<Mutex<u64>>", &state.before),
+        ("after: owned + channel", &state.after),
+    ] {
+        let outcome = &version.outcome;
+        table.push(vec![
+            Cell::text(name),
+            Cell::text(super::yes(outcome.total == expected)),
+            Cell::Count(outcome.locks),
+            Cell::Tally(outcome.waits),
+            Cell::Count(outcome.messages),
+            Cell::Timing(version.timing.wall),
+        ]);
+    }
+    table
 }
 
 #[cfg(test)]
