@@ -12,7 +12,7 @@
 //! order), so the outcome does not depend on scheduling luck.
 
 use serde::{Deserialize, Serialize};
-use shared::report::{Cell, Table};
+use shared::report::{Cell, SectionReport, Table};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -162,7 +162,27 @@ pub fn compare(limit: Duration) -> anyhow::Result<Vec<Held>> {
     Ok(vec![before, scoped, tokio_mutex])
 }
 
-pub fn table(held: &[Held]) -> Table {
+/// The table, and the checks that only the std guard held across .await
+/// locked the other task out.
+pub fn report(report: &mut SectionReport, held: &[Held]) {
+    let version = |v| held.iter().find(|h| h.version == v);
+    report.table(table(held));
+    report.check(
+        version(Version::StdHeldAcrossAwait).is_some_and(|h| !h.other_got_lock),
+        "a std guard held across .await locks out the other task",
+    );
+    report.check(
+        [
+            Version::StdDroppedBeforeAwait,
+            Version::TokioHeldAcrossAwait,
+        ]
+        .into_iter()
+        .all(|v| version(v).is_some_and(|h| h.other_got_lock && h.total == 2)),
+        "tokio's Mutex, or a guard dropped before .await, lets both finish",
+    );
+}
+
+fn table(held: &[Held]) -> Table {
     let mut table = Table::new(
         "Two tasks on one runtime thread; the first holds the lock over a yield",
         &["version", "second task got the lock", "counter (want 2)"],

@@ -6,7 +6,7 @@ use super::{Demo, Saw};
 use crate::sizes::Sizes;
 use crossbeam::channel::{self, Receiver, Sender, TrySendError};
 use serde::{Deserialize, Serialize};
-use shared::report::{Cell, Table};
+use shared::report::{Cell, SectionReport, Table};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -113,7 +113,24 @@ pub fn flow(sizes: &Sizes) -> Flow {
     }
 }
 
-pub fn table(flow: &Flow) -> Table {
+/// The table, and the checks that the bounded queue held the producer back.
+pub fn report(report: &mut SectionReport, flow: &Flow) {
+    report.table(table(flow));
+    report.check(
+        flow.bounded_peak <= flow.capacity,
+        "the bounded queue never held more than its capacity",
+    );
+    report.check(
+        flow.bounded_send_time >= flow.lower_bound,
+        "the producer was held back to the consumer's pace",
+    );
+    report.check(
+        flow.unbounded_peak == flow.messages,
+        "the unbounded queue took every message at once",
+    );
+}
+
+fn table(flow: &Flow) -> Table {
     let mut table = Table::new(
         format!(
             "A producer sends {} messages; the consumer pauses {} ms after each",

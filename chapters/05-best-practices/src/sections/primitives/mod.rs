@@ -218,20 +218,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     report.table(table);
     check_demos(&mut report, &primitives.threads);
 
-    let flow = &primitives.flow;
-    report.table(back_pressure::table(flow));
-    report.check(
-        flow.bounded_peak <= flow.capacity,
-        "the bounded queue never held more than its capacity",
-    );
-    report.check(
-        flow.bounded_send_time >= flow.lower_bound,
-        "the producer was held back to the consumer's pace",
-    );
-    report.check(
-        flow.unbounded_peak == flow.messages,
-        "the unbounded queue took every message at once",
-    );
+    back_pressure::report(&mut report, &primitives.flow);
 
     let mut table = Table::new(
         "Tasks: the tokio counterparts (one runtime thread)",
@@ -241,23 +228,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     report.table(table);
     check_demos(&mut report, &primitives.tasks);
 
-    let held = &primitives.held;
-    let version = |v| held.iter().find(|h| h.version == v);
-    report.table(await_lock::table(held));
-    report.check(
-        version(await_lock::Version::StdHeldAcrossAwait)
-            .is_some_and(|h| !h.other_got_lock),
-        "a std guard held across .await locks out the other task",
-    );
-    report.check(
-        [
-            await_lock::Version::StdDroppedBeforeAwait,
-            await_lock::Version::TokioHeldAcrossAwait,
-        ]
-        .into_iter()
-        .all(|v| version(v).is_some_and(|h| h.other_got_lock && h.total == 2)),
-        "tokio's Mutex, or a guard dropped before .await, lets both finish",
-    );
+    await_lock::report(&mut report, &primitives.held);
     report.note(
         "The first row is the bug clippy's await_holding_lock lint catches; this \
          workspace sets it to deny, and the demo compiles only because it says \
