@@ -39,14 +39,7 @@ pub struct ProcessPool {
 
 pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
-    let task = SumOfSquares { n: 1_000_000 };
-    let request = Request {
-        task: SumOfSquares::NAME.into(),
-        args: vec![wire::encode(&task)?],
-    };
-    let reply = Reply {
-        results: vec![Ok::<_, TaskError>(wire::encode(&task.clone().run()?)?)],
-    };
+    let (request, reply) = one_task_on_the_wire()?;
 
     let threads = ThreadPoolExecutor::new(context.cores)?;
     let start = Instant::now();
@@ -89,8 +82,8 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         })?;
 
     results.process_pool = Some(ProcessPool {
-        request: wire::encode(&request)?,
-        reply: wire::encode(&reply)?,
+        request,
+        reply,
         started_s: started,
         round_trips: n,
         round_trip_threads: on_threads,
@@ -104,6 +97,20 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     Ok(())
 }
 
+/// The request that sends one sum to a worker and the reply that brings
+/// its result back, as the bytes that cross the pipe.
+fn one_task_on_the_wire() -> anyhow::Result<(Vec<u8>, Vec<u8>)> {
+    let task = SumOfSquares { n: 1_000_000 };
+    let request = Request {
+        task: SumOfSquares::NAME.into(),
+        args: vec![wire::encode(&task)?],
+    };
+    let reply = Reply {
+        results: vec![Ok::<_, TaskError>(wire::encode(&task.clone().run()?)?)],
+    };
+    Ok((wire::encode(&request)?, wire::encode(&reply)?))
+}
+
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     let pool = need(&results.process_pool, "process-pool")?;
     let mut report = SectionReport::new(
@@ -112,42 +119,8 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          arguments. That costs a round trip through two pipes and a parse each \
          way: fine for coarse work, ruinous for tiny tasks.",
     );
-    let mut frames = Table::new(
-        "What crosses the pipe for one task",
-        &["direction", "bytes", "the message, in hex"],
-    );
-    for (direction, bytes) in [
-        ("parent → worker", &pool.request),
-        ("worker → parent", &pool.reply),
-    ] {
-        frames.push(vec![
-            Cell::text(direction),
-            Cell::text(bytes.len().to_string()),
-            Cell::text(hex(bytes)),
-        ]);
-    }
-    report.table(frames);
-
-    let mut table = Table::new(
-        "The same work on one worker thread, or one worker process, per core",
-        &["measure", "threads", "processes"],
-    );
-    table.push(vec![
-        Cell::text("start the pool, first result"),
-        Cell::text("—"),
-        Cell::Seconds(pool.started_s),
-    ]);
-    table.push(vec![
-        Cell::text("submit + result of a trivial task"),
-        Cell::Timing(pool.round_trip_threads),
-        Cell::Timing(pool.round_trip_processes),
-    ]);
-    table.push(vec![
-        Cell::text(format!("map of {} sums (coarse CPU work)", pool.cpu_jobs)),
-        Cell::Timing(pool.map_threads),
-        Cell::Timing(pool.map_processes),
-    ]);
-    report.table(table);
+    report.table(frames(pool));
+    report.table(costs(pool));
     report.check(
         pool.sums_threads.len() == pool.cpu_jobs
             && pool.sums_threads == pool.sums_processes,
@@ -169,6 +142,50 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          hides the cost; for tiny tasks, send many per message (map's chunksize).",
     );
     Ok(report)
+}
+
+/// The bytes of one task's request and its reply.
+fn frames(pool: &ProcessPool) -> Table {
+    let mut frames = Table::new(
+        "What crosses the pipe for one task",
+        &["direction", "bytes", "the message, in hex"],
+    );
+    for (direction, bytes) in [
+        ("parent → worker", &pool.request),
+        ("worker → parent", &pool.reply),
+    ] {
+        frames.push(vec![
+            Cell::text(direction),
+            Cell::text(bytes.len().to_string()),
+            Cell::text(hex(bytes)),
+        ]);
+    }
+    frames
+}
+
+/// Starting the pool, a trivial round trip, and coarse work: threads
+/// against processes.
+fn costs(pool: &ProcessPool) -> Table {
+    let mut table = Table::new(
+        "The same work on one worker thread, or one worker process, per core",
+        &["measure", "threads", "processes"],
+    );
+    table.push(vec![
+        Cell::text("start the pool, first result"),
+        Cell::text("—"),
+        Cell::Seconds(pool.started_s),
+    ]);
+    table.push(vec![
+        Cell::text("submit + result of a trivial task"),
+        Cell::Timing(pool.round_trip_threads),
+        Cell::Timing(pool.round_trip_processes),
+    ]);
+    table.push(vec![
+        Cell::text(format!("map of {} sums (coarse CPU work)", pool.cpu_jobs)),
+        Cell::Timing(pool.map_threads),
+        Cell::Timing(pool.map_processes),
+    ]);
+    table
 }
 
 /// `bytes` as two hex digits each, spaced.
