@@ -96,63 +96,82 @@ impl LineChart {
             out.push_str("</svg>\n");
             return out;
         }
-        let x_axis = Axis::new(all.iter().map(|p| p.0), self.log_x);
-        let y_axis = Axis::new(all.iter().map(|p| p.1), self.log_y);
-        let to_px = |(x, y): (f64, f64)| {
-            let px = LEFT + x_axis.frac(x) * (RIGHT - LEFT);
-            (px, BOTTOM - y_axis.frac(y) * (BOTTOM - TOP))
+        let plot = Plot {
+            x: Axis::new(all.iter().map(|p| p.0), self.log_x),
+            y: Axis::new(all.iter().map(|p| p.1), self.log_y),
         };
-
         // Grid and tick labels first, so the data is drawn over them.
-        for (t, label) in &x_axis.ticks {
-            let x = to_px((*t, y_axis.lo)).0;
-            line(&mut out, (x, TOP), (x, BOTTOM), GRID);
-            text(&mut out, (x, BOTTOM + 18.0), label, MIDDLE);
-        }
-        for (t, label) in &y_axis.ticks {
-            let y = to_px((x_axis.lo, *t)).1;
-            line(&mut out, (LEFT, y), (RIGHT, y), GRID);
-            text(&mut out, (LEFT - 8.0, y + 4.0), label, END);
-        }
-        line(&mut out, (LEFT, BOTTOM), (RIGHT, BOTTOM), FRAME);
-        line(&mut out, (LEFT, TOP), (LEFT, BOTTOM), FRAME);
-        let axis_label = format!("{MIDDLE} font-size=\"13\"");
-        text(
-            &mut out,
-            (middle.0, HEIGHT - 16.0),
-            &self.x_label,
-            &axis_label,
-        );
-        let turned =
-            format!("{axis_label} transform=\"rotate(-90 22 {})\"", middle.1);
-        text(&mut out, (22.0, middle.1), &self.y_label, &turned);
-
+        plot.draw_grid(&mut out, &self.x_label, &self.y_label);
         for (i, (series, points)) in self.series.iter().zip(&plotted).enumerate() {
-            let colour = PALETTE[i % PALETTE.len()];
-            let dash = if series.dashed { DASH } else { "" };
-            let stroke = format!(" stroke=\"{colour}\" stroke-width=\"2\"{dash}");
-            if !points.is_empty() {
-                let pts: Vec<String> = (points.iter())
-                    .map(|&p| to_px(p))
-                    .map(|(x, y)| format!("{},{}", num(x), num(y)))
-                    .collect();
-                let pts = pts.join(" ");
-                let _ = writeln!(
-                    out,
-                    "<polyline fill=\"none\"{stroke} points=\"{pts}\"/>"
-                );
-                for &p in points {
-                    circle(&mut out, to_px(p), colour);
-                }
-            }
-            // Legend entry: a short sample of the line, then the name.
-            let (x, y) = (RIGHT + 16.0, TOP + 8.0 + 20.0 * i as f64);
-            line(&mut out, (x, y), (x + 24.0, y), &stroke);
-            circle(&mut out, (x + 12.0, y), colour);
-            text(&mut out, (x + 30.0, y + 4.0), &series.name, "");
+            plot.draw_series(&mut out, i, series, points);
         }
         out.push_str("</svg>\n");
         out
+    }
+}
+
+/// The two axes of a chart with data: where a value lands, in pixels.
+struct Plot {
+    x: Axis,
+    y: Axis,
+}
+
+impl Plot {
+    fn to_px(&self, (x, y): (f64, f64)) -> (f64, f64) {
+        let px = LEFT + self.x.frac(x) * (RIGHT - LEFT);
+        (px, BOTTOM - self.y.frac(y) * (BOTTOM - TOP))
+    }
+
+    /// The grid, the tick labels, the frame and the axis labels.
+    fn draw_grid(&self, out: &mut String, x_label: &str, y_label: &str) {
+        let middle = ((LEFT + RIGHT) / 2.0, (TOP + BOTTOM) / 2.0);
+        for (t, label) in &self.x.ticks {
+            let x = self.to_px((*t, self.y.lo)).0;
+            line(out, (x, TOP), (x, BOTTOM), GRID);
+            text(out, (x, BOTTOM + 18.0), label, MIDDLE);
+        }
+        for (t, label) in &self.y.ticks {
+            let y = self.to_px((self.x.lo, *t)).1;
+            line(out, (LEFT, y), (RIGHT, y), GRID);
+            text(out, (LEFT - 8.0, y + 4.0), label, END);
+        }
+        line(out, (LEFT, BOTTOM), (RIGHT, BOTTOM), FRAME);
+        line(out, (LEFT, TOP), (LEFT, BOTTOM), FRAME);
+        let axis_label = format!("{MIDDLE} font-size=\"13\"");
+        text(out, (middle.0, HEIGHT - 16.0), x_label, &axis_label);
+        let turned =
+            format!("{axis_label} transform=\"rotate(-90 22 {})\"", middle.1);
+        text(out, (22.0, middle.1), y_label, &turned);
+    }
+
+    /// Series `i`: its line and points, and its entry in the legend.
+    fn draw_series(
+        &self,
+        out: &mut String,
+        i: usize,
+        series: &Series,
+        points: &[(f64, f64)],
+    ) {
+        let colour = PALETTE[i % PALETTE.len()];
+        let dash = if series.dashed { DASH } else { "" };
+        let stroke = format!(" stroke=\"{colour}\" stroke-width=\"2\"{dash}");
+        if !points.is_empty() {
+            let pts: Vec<String> = (points.iter())
+                .map(|&p| self.to_px(p))
+                .map(|(x, y)| format!("{},{}", num(x), num(y)))
+                .collect();
+            let pts = pts.join(" ");
+            let _ =
+                writeln!(out, "<polyline fill=\"none\"{stroke} points=\"{pts}\"/>");
+            for &p in points {
+                circle(out, self.to_px(p), colour);
+            }
+        }
+        // Legend entry: a short sample of the line, then the name.
+        let (x, y) = (RIGHT + 16.0, TOP + 8.0 + 20.0 * i as f64);
+        line(out, (x, y), (x + 24.0, y), &stroke);
+        circle(out, (x + 12.0, y), colour);
+        text(out, (x + 30.0, y + 4.0), &series.name, "");
     }
 }
 
