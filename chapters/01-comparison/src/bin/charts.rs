@@ -3,6 +3,8 @@
 //! the same typed rows the run's tables were printed from.
 
 use comparison::Results;
+use comparison::sections::memory::{Memory, Unit};
+use comparison::sections::scaling::{Curve, Scaling};
 use shared::chart::{LineChart, Series};
 use shared::cli::read_document;
 use shared::document::Document;
@@ -32,20 +34,37 @@ fn main() -> ExitCode {
 
 fn draw(results: &str, dir: &str) -> anyhow::Result<Vec<String>> {
     use anyhow::Context as _;
-    use comparison::sections::memory::Unit;
-    use comparison::sections::scaling::Curve;
     let text = std::fs::read_to_string(results)
         .with_context(|| format!("reading {}", shared::cli::shown(results)))?;
     let document: Document<Results> = read_document(&text, "comparison")?;
     let cores = document.machine.cores as f64;
-    let results = &document.results;
-    let scaling = comparison::need(&results.scaling, "scaling")?;
-    let memory = comparison::need(&results.memory, "memory")?;
-    let series = |name: &str, points: Vec<(f64, f64)>| Series {
+    let scaling = comparison::need(&document.results.scaling, "scaling")?;
+    let memory = comparison::need(&document.results.memory, "memory")?;
+    std::fs::create_dir_all(dir)?;
+    let mut written = Vec::new();
+    for (name, chart) in [
+        ("speedup.svg", speedup_chart(scaling, cores)),
+        ("memory.svg", memory_chart(memory)),
+    ] {
+        let path = format!("{dir}/{name}");
+        std::fs::write(&path, chart.to_svg())
+            .with_context(|| format!("writing {path}"))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn series(name: &str, points: Vec<(f64, f64)>) -> Series {
+    Series {
         name: name.into(),
         points,
         dashed: false,
-    };
+    }
+}
+
+/// rayon's and the worker processes' speedup against workers, beside the
+/// ideal of one per core.
+fn speedup_chart(scaling: &Scaling, cores: f64) -> LineChart {
     let curve = |c: Curve| -> Vec<(f64, f64)> {
         scaling
             .curve(c)
@@ -57,7 +76,7 @@ fn draw(results: &str, dir: &str) -> anyhow::Result<Vec<String>> {
     let ideal: Vec<(f64, f64)> = (1..=most)
         .map(|k| (k as f64, (k as f64).min(cores)))
         .collect();
-    let speedup = LineChart {
+    LineChart {
         title: format!("Speedup against workers ({cores} cores)"),
         x_label: "workers".into(),
         y_label: "speedup over one worker".into(),
@@ -72,8 +91,13 @@ fn draw(results: &str, dir: &str) -> anyhow::Result<Vec<String>> {
                 dashed: true,
             },
         ],
-    };
-    let memory = LineChart {
+    }
+}
+
+/// Memory per concurrent wait against the number of waits, a line per
+/// kind of unit.
+fn memory_chart(memory: &Memory) -> LineChart {
+    LineChart {
         title: "Memory per concurrent wait".into(),
         x_label: "concurrent waits".into(),
         y_label: "KiB per wait".into(),
@@ -92,14 +116,5 @@ fn draw(results: &str, dir: &str) -> anyhow::Result<Vec<String>> {
                 series(unit.name(), points)
             })
             .collect(),
-    };
-    std::fs::create_dir_all(dir)?;
-    let mut written = Vec::new();
-    for (name, chart) in [("speedup.svg", speedup), ("memory.svg", memory)] {
-        let path = format!("{dir}/{name}");
-        std::fs::write(&path, chart.to_svg())
-            .with_context(|| format!("writing {path}"))?;
-        written.push(path);
     }
-    Ok(written)
 }
