@@ -216,78 +216,90 @@ pub fn check_directives(
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for d in directives(text) {
-        let at = format!("{origin}:{}: {}", d.line, d.text);
-        let selects = matches!(d.kind.as_str(), "include" | "rustdoc_include");
-        match d.kind.as_str() {
-            "title" => continue,
-            "include" | "rustdoc_include" | "playground" | "quiz" => {}
-            "playpen" => {
-                problems.push(format!("{at}: renamed to #playground"));
-                continue;
-            }
-            other => {
-                problems.push(format!(
-                    "{at}: mdBook knows no #{other}; it would print it as written"
-                ));
-                continue;
-            }
-        }
-        if d.target.is_empty() {
-            problems.push(format!("{at}: names no file"));
-            continue;
-        }
-        let (path, selection) = if selects {
-            match parse_target(&d.target) {
-                Ok(split) => split,
-                Err(e) => {
-                    problems.push(format!("{at}: {e}"));
-                    continue;
-                }
-            }
-        } else {
-            (d.target.as_str(), Selection::Whole)
-        };
-        let file = base.join(path);
-        let Some(content) = read(&file) else {
-            let shown = normalize(&file);
-            problems.push(format!("{at}: cannot read {}", shown.display()));
-            continue;
-        };
-        if !selects {
-            continue;
-        }
-        let shown = match select(&content, &selection) {
-            Ok(shown) => shown,
-            Err(e) => {
-                problems.push(format!("{at}: {e}"));
-                continue;
-            }
-        };
-        // mdBook expands directives in what it pulled in, relative to the
-        // included file; rustdoc_include pulls in the whole file.
-        let expanded = if d.kind == "rustdoc_include" {
-            content
-        } else {
-            shown
-        };
-        if directives(&expanded).is_empty() {
-            continue;
-        }
-        if depth + 1 >= MAX_INCLUDE_DEPTH {
-            problems.push(format!("{at}: includes nested too deep (a cycle?)"));
-            continue;
-        }
-        let nested_base = file.parent().unwrap_or(Path::new(""));
-        let nested_origin = format!("{} (included)", file.display());
-        problems.extend(check_directives(
-            &expanded,
-            nested_base,
-            &nested_origin,
-            read,
-            depth + 1,
-        ));
+        check_directive(&d, base, origin, read, depth, &mut problems);
     }
     problems
+}
+
+/// The problems with one directive, and with what its include pulls in.
+fn check_directive(
+    d: &Directive,
+    base: &Path,
+    origin: &str,
+    read: Read<'_>,
+    depth: usize,
+    problems: &mut Vec<String>,
+) {
+    let at = format!("{origin}:{}: {}", d.line, d.text);
+    let selects = matches!(d.kind.as_str(), "include" | "rustdoc_include");
+    match d.kind.as_str() {
+        "title" => return,
+        "include" | "rustdoc_include" | "playground" | "quiz" => {}
+        "playpen" => {
+            problems.push(format!("{at}: renamed to #playground"));
+            return;
+        }
+        other => {
+            problems.push(format!(
+                "{at}: mdBook knows no #{other}; it would print it as written"
+            ));
+            return;
+        }
+    }
+    if d.target.is_empty() {
+        problems.push(format!("{at}: names no file"));
+        return;
+    }
+    let (path, selection) = if selects {
+        match parse_target(&d.target) {
+            Ok(split) => split,
+            Err(e) => {
+                problems.push(format!("{at}: {e}"));
+                return;
+            }
+        }
+    } else {
+        (d.target.as_str(), Selection::Whole)
+    };
+    let file = base.join(path);
+    let Some(content) = read(&file) else {
+        let shown = normalize(&file);
+        problems.push(format!("{at}: cannot read {}", shown.display()));
+        return;
+    };
+    if !selects {
+        return;
+    }
+    let shown = match select(&content, &selection) {
+        Ok(shown) => shown,
+        Err(e) => {
+            problems.push(format!("{at}: {e}"));
+            return;
+        }
+    };
+    // mdBook expands directives in what it pulled in, relative to the
+    // included file; rustdoc_include pulls in the whole file.
+    let expanded = if d.kind == "rustdoc_include" {
+        content
+    } else {
+        shown
+    };
+    if directives(&expanded).is_empty() {
+        return;
+    }
+    if depth + 1 >= MAX_INCLUDE_DEPTH {
+        problems.push(format!("{at}: includes nested too deep (a cycle?)"));
+        return;
+    }
+    let nested_base = file.parent().unwrap_or(Path::new(""));
+    let nested_origin = format!("{} (included)", file.display());
+    problems.extend(check_directives(
+        &expanded,
+        nested_base,
+        &nested_origin,
+        read,
+        depth + 1,
+    ));
 }
 
 #[cfg(test)]
