@@ -180,44 +180,7 @@ pub fn check_command(
         Cargo::Run {
             packages: named,
             args,
-        } => {
-            // A bare `cargo run` runs the workspace's one default member.
-            let default = manifest::default_package(&workspace_root());
-            let name = match (named.as_slice(), &default) {
-                ([name], _) => name,
-                ([], Some(default)) => default,
-                _ => {
-                    problems.push(
-                        "cargo run at the workspace root needs exactly one -p CHAPTER \
-                         (or one default-members entry)"
-                            .to_string(),
-                    );
-                    return problems;
-                }
-            };
-            if is_placeholder(name) {
-                return problems;
-            }
-            let Some(chapter) = chapters.iter().find(|c| c.package == *name) else {
-                let what = if is_package(name) {
-                    "a workspace package but not a chapter"
-                } else {
-                    "no package of this workspace"
-                };
-                problems.push(format!("-p {name}: {what}"));
-                return problems;
-            };
-            let args: Vec<String> = args
-                .iter()
-                .filter(|a| !is_placeholder(a))
-                .cloned()
-                .collect();
-            // The chapter's own parser judges them: it knows which options
-            // take a value (`--from FILE`) and which words are sections.
-            if let Err(e) = (chapter.accepts)(&args) {
-                problems.push(format!("{name} refuses these arguments: {e}"));
-            }
-        }
+        } => check_run(named, args, chapters, packages, &mut problems),
         Cargo::Test { packages: named } => {
             for name in named.iter().filter(|n| !is_placeholder(n)) {
                 if !is_package(name) {
@@ -236,6 +199,53 @@ pub fn check_command(
         },
     }
     problems
+}
+
+/// A `cargo run [-p NAME] [-- ARGS]`: a chapter that takes these arguments.
+fn check_run(
+    named: &[String],
+    args: &[String],
+    chapters: &[ChapterInfo],
+    packages: &[String],
+    problems: &mut Vec<String>,
+) {
+    let is_package = |name: &str| packages.iter().any(|p| p == name);
+    // A bare `cargo run` runs the workspace's one default member.
+    let default = manifest::default_package(&workspace_root());
+    let name = match (named, &default) {
+        ([name], _) => name,
+        ([], Some(default)) => default,
+        _ => {
+            problems.push(
+                "cargo run at the workspace root needs exactly one -p CHAPTER \
+                 (or one default-members entry)"
+                    .to_string(),
+            );
+            return;
+        }
+    };
+    if is_placeholder(name) {
+        return;
+    }
+    let Some(chapter) = chapters.iter().find(|c| c.package == *name) else {
+        let what = if is_package(name) {
+            "a workspace package but not a chapter"
+        } else {
+            "no package of this workspace"
+        };
+        problems.push(format!("-p {name}: {what}"));
+        return;
+    };
+    let args: Vec<String> = args
+        .iter()
+        .filter(|a| !is_placeholder(a))
+        .cloned()
+        .collect();
+    // The chapter's own parser judges them: it knows which options
+    // take a value (`--from FILE`) and which words are sections.
+    if let Err(e) = (chapter.accepts)(&args) {
+        problems.push(format!("{name} refuses these arguments: {e}"));
+    }
 }
 
 #[cfg(test)]
