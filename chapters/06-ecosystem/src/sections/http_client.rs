@@ -11,6 +11,7 @@ use super::{all_bodies_match, download_urls};
 use crate::client::{self, Fetched, Retries};
 use crate::downloads::{self, SLOWEST, Stats};
 use crate::server::RunningServer;
+use crate::sizes::Sizes;
 use crate::stats::Throughput;
 use crate::{Context, Results, need};
 use serde::{Deserialize, Serialize};
@@ -119,44 +120,8 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     // of its own and must not be created or dropped inside another.
     let blocking_client = client::blocking_client(TIMEOUT)?;
 
-    let mut runs = Vec::new();
-    for &in_flight in &sizes.concurrency {
-        let urls = download_urls(&server, in_flight * sizes.rounds);
-        stats.max_in_flight.store(0, Ordering::SeqCst);
-        let start = Instant::now();
-        let results = runtime.block_on(client::fetch_all(
-            &async_client,
-            &urls,
-            in_flight,
-            Retries::DEFAULT,
-        ));
-        runs.push(measured(
-            Client::Async,
-            in_flight,
-            &urls,
-            &results,
-            start,
-            &stats,
-        ));
-
-        stats.max_in_flight.store(0, Ordering::SeqCst);
-        let start = Instant::now();
-        let results = client::fetch_all_blocking(
-            &blocking_client,
-            &urls,
-            in_flight,
-            Retries::DEFAULT,
-        );
-        runs.push(measured(
-            Client::Blocking,
-            in_flight,
-            &urls,
-            &results,
-            start,
-            &stats,
-        ));
-    }
-
+    let clients = (&async_client, &blocking_client);
+    let runs = loads(&sizes, runtime, &server, &stats, clients);
     let (timed_out, flaky) =
         timeouts_and_retries(runtime, &server, &stats, &blocking_client)?;
     server_runtime.block_on(server.stop())?;
@@ -171,6 +136,55 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         max_attempts: Retries::DEFAULT.attempts,
     });
     Ok(())
+}
+
+/// Every load: at each concurrency, the async client, then the blocking
+/// one, on the same URLs.
+fn loads(
+    sizes: &Sizes,
+    runtime: &tokio::runtime::Runtime,
+    server: &RunningServer,
+    stats: &Stats,
+    (async_client, blocking_client): (&reqwest::Client, &reqwest::blocking::Client),
+) -> Vec<ClientRun> {
+    let mut runs = Vec::new();
+    for &in_flight in &sizes.concurrency {
+        let urls = download_urls(server, in_flight * sizes.rounds);
+        stats.max_in_flight.store(0, Ordering::SeqCst);
+        let start = Instant::now();
+        let results = runtime.block_on(client::fetch_all(
+            async_client,
+            &urls,
+            in_flight,
+            Retries::DEFAULT,
+        ));
+        runs.push(measured(
+            Client::Async,
+            in_flight,
+            &urls,
+            &results,
+            start,
+            stats,
+        ));
+
+        stats.max_in_flight.store(0, Ordering::SeqCst);
+        let start = Instant::now();
+        let results = client::fetch_all_blocking(
+            blocking_client,
+            &urls,
+            in_flight,
+            Retries::DEFAULT,
+        );
+        runs.push(measured(
+            Client::Blocking,
+            in_flight,
+            &urls,
+            &results,
+            start,
+            stats,
+        ));
+    }
+    runs
 }
 
 fn measured(
