@@ -9,13 +9,12 @@
 //! `--features postgres` and DATABASE_URL.
 
 use crate::db::servers;
+// Re-exported: a `pool` result names its way through this section.
+pub use crate::db::servers::connections::{POOL_SIZE, Way};
 use crate::versus::load::Load;
 use crate::{Context, Results, need};
 use serde::{Deserialize, Serialize};
 use shared::report::{Cell, SectionReport, Table};
-
-/// The pool's size: a few connections serve many requests.
-pub const POOL_SIZE: usize = 10;
 
 /// What `pool` measured.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,37 +34,6 @@ pub struct PoolRun {
     pub way: Way,
     /// The load, or why it could not run.
     pub load: Result<Load, String>,
-}
-
-/// How a handler gets its connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Way {
-    /// A new connection in every request, as `await asyncpg.connect()` in
-    /// a handler would.
-    ConnectPerRequest,
-    /// One tokio-postgres client shared by every request: its queries are
-    /// pipelined on one connection (an asyncpg connection runs one query
-    /// at a time and refuses a second).
-    OneSharedClient,
-    /// A deadpool pool of this many connections.
-    Pool(usize),
-}
-
-impl Way {
-    pub const ALL: [Way; 3] = [
-        Way::ConnectPerRequest,
-        Way::OneSharedClient,
-        Way::Pool(POOL_SIZE),
-    ];
-
-    pub fn name(self) -> String {
-        match self {
-            Way::ConnectPerRequest => "a new connection per request".into(),
-            Way::OneSharedClient => "one client, shared".into(),
-            Way::Pool(n) => format!("a deadpool pool of {n}"),
-        }
-    }
 }
 
 pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {

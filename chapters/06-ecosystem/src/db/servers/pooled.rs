@@ -3,8 +3,8 @@
 //! app does with asyncpg's `create_pool`, and what it avoids.
 
 use super::bounded;
+use super::connections::Way;
 use super::postgres::connect;
-use crate::sections::pool::Way;
 use crate::versus::endpoint::Item;
 use axum::Json;
 use axum::Router;
