@@ -162,6 +162,35 @@ pub fn add_rows(python: &PythonRun, report: &mut SectionReport) {
         }
         PythonRun::Ran { race } => race,
     };
+    let (table, losing) = race_table(race);
+    report.table(table);
+    report.check(
+        losing[1] > 0,
+        "CPython lost updates with a call between the load and the store",
+    );
+    report.note(what_lost(race, losing));
+}
+
+/// Says where this interpreter lost updates, and why when only a call did.
+fn what_lost(race: &PythonRace, losing: [usize; 2]) -> String {
+    let runs = race.lost(PythonWay::Inline).map_or(0, |l| l.len());
+    let mut note = format!(
+        "CPython {} lost updates in {} of {runs} runs of `+=` inline and in {} \
+         of {runs} runs with a call between the load and the store.",
+        race.version, losing[0], losing[1]
+    );
+    if losing == [0, runs] {
+        note.push_str(
+            " This interpreter hands the GIL over only at a call or a loop's \
+             jump back, never inside `box.value += 1`: the race is there, but \
+             only a call in the window lets another thread in.",
+        );
+    }
+    note
+}
+
+/// One row per way of incrementing, and how many runs of each lost updates.
+fn race_table(race: &PythonRace) -> (Table, [usize; 2]) {
     let mut table = Table::new(
         format!(
             "CPython {}: {} threads each add one {} times (of {} expected), \
@@ -192,25 +221,7 @@ pub fn add_rows(python: &PythonRun, report: &mut SectionReport) {
             Cell::Tally(lost.iter().copied().max().unwrap_or(0)),
         ]);
     }
-    report.table(table);
-    report.check(
-        losing[1] > 0,
-        "CPython lost updates with a call between the load and the store",
-    );
-    let runs = race.lost(PythonWay::Inline).map_or(0, |l| l.len());
-    let mut note = format!(
-        "CPython {} lost updates in {} of {runs} runs of `+=` inline and in {} \
-         of {runs} runs with a call between the load and the store.",
-        race.version, losing[0], losing[1]
-    );
-    if losing == [0, runs] {
-        note.push_str(
-            " This interpreter hands the GIL over only at a call or a loop's \
-             jump back, never inside `box.value += 1`: the race is there, but \
-             only a call in the window lets another thread in.",
-        );
-    }
-    report.note(note);
+    (table, losing)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! [`WITHIN`]× either way.
 
 use crate::sections::memory::Unit as Waiter;
-use crate::sections::memory::run_probe;
+use crate::sections::memory::{Memory, run_probe};
 use crate::sections::overhead::Unit;
 use crate::{Context, Results, need};
 use serde::{Deserialize, Serialize};
@@ -47,9 +47,31 @@ pub struct Waiting {
 pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<()> {
     let sizes = context.sizes.clone();
     let memory = need(&results.memory, "memory")?;
-    let samples = sizes.spawn_threads * sizes.runs;
-    let delay = Duration::from_secs_f64(memory.delay_s);
+    let per_thread = thread_starts(sizes.spawn_threads * sizes.runs);
+    let batch = 100;
+    let per_task =
+        task_starts((sizes.spawn_tasks * sizes.runs / batch).max(1), batch)?;
 
+    // The many waits: a bare program in a fresh process, as the chapter's
+    // probe is one, so only the harness around the waits differs.
+    let delay = Duration::from_secs_f64(memory.delay_s);
+    let tasks_waiting =
+        bare_waits(context, memory, Waiter::Tokio, "bare-tokio", delay)?;
+    let threads_waiting =
+        bare_waits(context, memory, Waiter::Threads, "bare-threads", delay)?;
+
+    results.calibration = Some(Calibration {
+        thread_start: Spread::of(&per_thread),
+        task_start: Spread::of(&per_task),
+        task_batch: batch,
+        tasks_waiting,
+        threads_waiting,
+    });
+    Ok(())
+}
+
+/// Seconds to start and join each of `samples` empty threads, one at a time.
+fn thread_starts(samples: usize) -> Vec<f64> {
     // ANCHOR: thread_start
     let mut per_thread = Vec::with_capacity(samples);
     for _ in 0..samples {
@@ -58,13 +80,17 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         per_thread.push(start.elapsed().as_secs_f64());
     }
     // ANCHOR_END: thread_start
+    per_thread
+}
 
+/// Seconds per empty tokio task, spawned and awaited `batch` at a time on
+/// a fresh runtime: one sample per batch.
+fn task_starts(batches: usize, batch: usize) -> anyhow::Result<Vec<f64>> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_time()
         .build()?;
-    let batch = 100;
     let mut per_task = Vec::new();
-    for _ in 0..(sizes.spawn_tasks * sizes.runs / batch).max(1) {
+    for _ in 0..batches {
         let start = Instant::now();
         runtime.block_on(async {
             let tasks: Vec<_> = (0..batch).map(|_| tokio::spawn(async {})).collect();
@@ -75,39 +101,32 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         })?;
         per_task.push(start.elapsed().as_secs_f64() / batch as f64);
     }
+    Ok(per_task)
+}
 
-    drop(runtime);
-
-    // The many waits: a bare program in a fresh process, as the chapter's
-    // probe is one, so only the harness around the waits differs.
-    let largest = |unit| memory.probe(unit, None).map(|p| p.units);
-    let bare = |unit, kind| -> anyhow::Result<Option<Waiting>> {
-        let Some(count) = largest(unit) else {
-            return Ok(None);
-        };
-        // One sample of 100 000 waits varies by a third on this machine:
-        // the median of three fresh processes.
-        let mut walls = (0..3)
-            .map(|_| run_probe(context, kind, count, delay).map(|p| p.wall_s))
-            .collect::<anyhow::Result<Vec<f64>>>()?;
-        walls.sort_by(f64::total_cmp);
-        Ok(Some(Waiting {
-            count,
-            delay_s: delay.as_secs_f64(),
-            wall_s: walls[1],
-        }))
+/// The largest count of `unit` the memory section reached, waited on by a
+/// bare program in a fresh process: `None` when the section reached none.
+fn bare_waits(
+    context: &Context,
+    memory: &Memory,
+    unit: Waiter,
+    kind: &str,
+    delay: Duration,
+) -> anyhow::Result<Option<Waiting>> {
+    let Some(count) = memory.probe(unit, None).map(|p| p.units) else {
+        return Ok(None);
     };
-    let tasks_waiting = bare(Waiter::Tokio, "bare-tokio")?;
-    let threads_waiting = bare(Waiter::Threads, "bare-threads")?;
-
-    results.calibration = Some(Calibration {
-        thread_start: Spread::of(&per_thread),
-        task_start: Spread::of(&per_task),
-        task_batch: batch,
-        tasks_waiting,
-        threads_waiting,
-    });
-    Ok(())
+    // One sample of 100 000 waits varies by a third on this machine:
+    // the median of three fresh processes.
+    let mut walls = (0..3)
+        .map(|_| run_probe(context, kind, count, delay).map(|p| p.wall_s))
+        .collect::<anyhow::Result<Vec<f64>>>()?;
+    walls.sort_by(f64::total_cmp);
+    Ok(Some(Waiting {
+        count,
+        delay_s: delay.as_secs_f64(),
+        wall_s: walls[1],
+    }))
 }
 
 /// One comparison: what the chapter reported beside what the minimal

@@ -122,30 +122,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          hand-over in memory; through a process pool it is serialised, written \
          to a pipe, run by the worker and read back.",
     );
-    let mut table = Table::new(
-        format!(
-            "Round trip of one small message, timed in batches of {BATCH}: the \
-             minimum per round trip (without interference), and the median with \
-             its range"
-        ),
-        &[
-            "between",
-            "through",
-            "round trips",
-            "minimum",
-            "median (range)",
-        ],
-    );
-    for row in &exchange.rows {
-        table.push(vec![
-            Cell::text(row.way.between()),
-            Cell::text(row.way.through()),
-            Cell::Count(row.round_trips as u64),
-            Cell::Seconds(row.per_round_trip.min),
-            Cell::Timing(row.per_round_trip),
-        ]);
-    }
-    report.table(table);
+    report.table(round_trips_table(exchange));
     if let (Some(channel), Some(pipe)) = (
         exchange.per_round_trip(Way::CrossbeamChannel),
         exchange.per_round_trip(Way::ProcessPool),
@@ -174,6 +151,34 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          same way — two more hand-overs than a bare pipe.",
     );
     Ok(report)
+}
+
+/// One row per way a message can travel, minimum and median per round trip.
+fn round_trips_table(exchange: &DataExchange) -> Table {
+    let mut table = Table::new(
+        format!(
+            "Round trip of one small message, timed in batches of {BATCH}: the \
+             minimum per round trip (without interference), and the median with \
+             its range"
+        ),
+        &[
+            "between",
+            "through",
+            "round trips",
+            "minimum",
+            "median (range)",
+        ],
+    );
+    for row in &exchange.rows {
+        table.push(vec![
+            Cell::text(row.way.between()),
+            Cell::text(row.way.through()),
+            Cell::Count(row.round_trips as u64),
+            Cell::Seconds(row.per_round_trip.min),
+            Cell::Timing(row.per_round_trip),
+        ]);
+    }
+    table
 }
 
 /// Times `n` round trips (rounded up to whole batches) of `one`, which

@@ -76,6 +76,11 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
 /// The table's eight rows, each Python verdict beside the figure its own
 /// section measured for the Rust counterpart, and how many figures are
 /// missing from this run.
+///
+/// Longer than the workspace's 60 lines on purpose: it is the article's
+/// table written out as data, one `vec!` per row in the article's order,
+/// so it reads against the article line by line; split, a row would be
+/// looked for in another function.
 fn rows(results: &Results) -> anyhow::Result<(Vec<Vec<Cell>>, usize)> {
     let io = need(&results.io_bound, "io-bound")?;
     let cpu = need(&results.cpu_bound, "cpu-bound")?;

@@ -103,6 +103,27 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "A one-worker pool, a slow task running and a second one queued behind \
          it: every method of a future, with the answer it gives at that moment.",
     );
+    report.table(calls_table(methods));
+    report.check(
+        !seen.slow_cancel && seen.queued_cancel && seen.queued_cancelled,
+        "cancel() worked on the queued task only",
+    );
+    report.check(
+        seen.queued_result == Err(TaskError::Cancelled)
+            && seen.slow_result == Ok(42),
+        "a cancelled future's result is Cancelled; the running one finished",
+    );
+    report.note(
+        "Rust returns the task's error from result() as a value (Err) where Python \
+         raises it; exception() is the error alone. result(timeout) gives up with \
+         TimedOut but the task goes on, as in Python.",
+    );
+    Ok(report)
+}
+
+/// Each call on the three futures, with the answer it gave at that moment.
+fn calls_table(methods: &FutureMethods) -> Table {
+    let seen = &methods.slow_and_queued;
     let mut table =
         Table::new("Calls and what they returned", &["call", "returned"]);
     let mut row = |call: &str, returned: String| {
@@ -142,22 +163,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         format!("{:?}", methods.failed.exception),
     );
     row("failed.result()", format!("{:?}", methods.failed.result));
-    report.table(table);
-    report.check(
-        !seen.slow_cancel && seen.queued_cancel && seen.queued_cancelled,
-        "cancel() worked on the queued task only",
-    );
-    report.check(
-        seen.queued_result == Err(TaskError::Cancelled)
-            && seen.slow_result == Ok(42),
-        "a cancelled future's result is Cancelled; the running one finished",
-    );
-    report.note(
-        "Rust returns the task's error from result() as a value (Err) where Python \
-         raises it; exception() is the error alone. result(timeout) gives up with \
-         TimedOut but the task goes on, as in Python.",
-    );
-    Ok(report)
+    table
 }
 
 /// Waits (boundedly) until a worker has picked `future` up.

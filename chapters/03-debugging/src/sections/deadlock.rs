@@ -88,30 +88,9 @@ pub fn deadlock_once(timeout: Duration) -> (Vec<Stuck>, WaitGraph, bool) {
         let handles: Vec<_> = sides
             .iter()
             .map(|side| {
-                let (graph, both_hold) = (&graph, &both_hold);
-                let (both_gave_up, release) = (&both_gave_up, &release);
-                s.spawn(move || {
-                    let first = side.first.1.lock();
-                    graph.lock().holds.push((side.name, side.first.0));
-                    both_hold.wait(); // now each holds what the other wants
-                    graph.lock().waits.push((side.name, side.second.0));
-                    let start = Instant::now();
-                    let second = side.second.1.try_lock_for(timeout);
-                    let waited = start.elapsed();
-                    let got = second.as_ref().map(|_| waited);
-                    drop(second);
-                    both_gave_up.wait(); // the watchdog reads the graph now
-                    release.wait();
-                    drop(first); // recovery: give back what we hold
-                    let (held, wanted) = (side.first.0, side.second.0);
-                    Stuck {
-                        thread: side.name,
-                        held,
-                        wanted,
-                        got_it_after: got,
-                        gave_up_after: waited,
-                    }
-                })
+                let barriers = [&both_hold, &both_gave_up, &release];
+                let graph = &graph;
+                s.spawn(move || hold_then_want(side, timeout, graph, barriers))
             })
             .collect();
         both_hold.wait();
@@ -127,6 +106,37 @@ pub fn deadlock_once(timeout: Duration) -> (Vec<Stuck>, WaitGraph, bool) {
     // Recovered: both locks are free again.
     let free = a.try_lock().is_some() && b.try_lock().is_some();
     (stuck, seen, free)
+}
+
+/// One thread of the deadlock: takes its first lock, waits until the other
+/// holds its own, then asks for the second with a timeout, and gives back
+/// the first only after the watchdog has read the graph.
+fn hold_then_want(
+    side: &Side,
+    timeout: Duration,
+    graph: &Mutex<WaitGraph>,
+    [both_hold, both_gave_up, release]: [&Barrier; 3],
+) -> Stuck {
+    let first = side.first.1.lock();
+    graph.lock().holds.push((side.name, side.first.0));
+    both_hold.wait(); // now each holds what the other wants
+    graph.lock().waits.push((side.name, side.second.0));
+    let start = Instant::now();
+    let second = side.second.1.try_lock_for(timeout);
+    let waited = start.elapsed();
+    let got = second.as_ref().map(|_| waited);
+    drop(second);
+    both_gave_up.wait(); // the watchdog reads the graph now
+    release.wait();
+    drop(first); // recovery: give back what we hold
+    let (held, wanted) = (side.first.0, side.second.0);
+    Stuck {
+        thread: side.name,
+        held,
+        wanted,
+        got_it_after: got,
+        gave_up_after: waited,
+    }
 }
 // ANCHOR_END: deadlock
 

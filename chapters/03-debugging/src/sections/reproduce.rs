@@ -127,6 +127,43 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             found.random_schedules, found.seed
         ),
     );
+    report.table(runs_table(found));
+    if let Some(trace) = first_failure(found) {
+        report.table(trace);
+    }
+    report.check(
+        found.random.failing > 0,
+        "shuttle's random scheduler found the double start",
+    );
+    report.check(
+        found.every_broken.failing > 0 && found.every_fixed.failing == 0,
+        "exhaustive search finds the bug in the broken version and none in the fix",
+    );
+    report.note(
+        "On real threads the count varies from run to run and machine to machine, \
+         and is often 0: a test that runs the real code and passes proves little. The fix uses compare_exchange, \
+         so checking and marking happen as one step; std::sync::Once and OnceLock \
+         do exactly this for you. Python has no shuttle; the nearest tools are \
+         stress loops with sys.setswitchinterval set tiny.",
+    );
+    Ok(report)
+}
+
+/// The interleaving shuttle printed for the first failing schedule, step by step.
+fn first_failure(found: &Reproduce) -> Option<Table> {
+    let (at, log) = found.random.first_failure.as_ref()?;
+    let mut trace = Table::new(
+        format!("The first failing interleaving shuttle found (schedule {at})"),
+        &["step", "what happened"],
+    );
+    for (i, line) in log.iter().enumerate() {
+        trace.push(vec![Cell::Count(i as u64 + 1), Cell::text(line)]);
+    }
+    Some(trace)
+}
+
+/// How often each way of running found the double start.
+fn runs_table(found: &Reproduce) -> Table {
     let mut table = Table::new(
         "Runs in which the service started twice",
         &["how it ran", "version", "runs", "started twice"],
@@ -151,33 +188,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::Count(found.failing as u64),
         ]);
     }
-    report.table(table);
-    if let Some((at, log)) = &found.random.first_failure {
-        let mut trace = Table::new(
-            format!("The first failing interleaving shuttle found (schedule {at})"),
-            &["step", "what happened"],
-        );
-        for (i, line) in log.iter().enumerate() {
-            trace.push(vec![Cell::Count(i as u64 + 1), Cell::text(line)]);
-        }
-        report.table(trace);
-    }
-    report.check(
-        found.random.failing > 0,
-        "shuttle's random scheduler found the double start",
-    );
-    report.check(
-        found.every_broken.failing > 0 && found.every_fixed.failing == 0,
-        "exhaustive search finds the bug in the broken version and none in the fix",
-    );
-    report.note(
-        "On real threads the count varies from run to run and machine to machine, \
-         and is often 0: a test that runs the real code and passes proves little. The fix uses compare_exchange, \
-         so checking and marking happen as one step; std::sync::Once and OnceLock \
-         do exactly this for you. Python has no shuttle; the nearest tools are \
-         stress loops with sys.setswitchinterval set tiny.",
-    );
-    Ok(report)
+    table
 }
 
 #[cfg(test)]

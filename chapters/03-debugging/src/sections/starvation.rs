@@ -250,19 +250,25 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             starvation.turns
         ),
     );
-    let mut table = Table::new(
-        "The patient thread's waits (median, range) and the greedy turns it sat through",
-        &["lock", "got", "wait", "overtaken (most)"],
+    report.table(waits_table(starvation));
+    check_rules(&mut report, starvation)?;
+    report.note(
+        "std's lock() and parking_lot's unlock_fair sit in between, and where depends \
+         on the machine's load: the counts and times in their rows vary from run to \
+         run. Unfair locks are the default because they are faster overall (no \
+         hand-over; the greedy thread's data stays in its cache). Python's \
+         threading.Lock promises no order either. The same fix — bound what one \
+         party can take per turn — cures a reader flood on an RwLock and an async task \
+         that never yields.",
     );
-    for (rule, run) in &starvation.rules {
-        table.push(vec![
-            Cell::text(rule.name()),
-            Cell::Tally(run.got as u64),
-            Cell::Timing(Spread::of(&run.waits)),
-            Cell::Tally(run.most_overtaken()),
-        ]);
-    }
-    report.table(table);
+    Ok(report)
+}
+
+/// Polling starves the patient thread; the ticket lock serves it in turn.
+fn check_rules(
+    report: &mut SectionReport,
+    starvation: &Starvation,
+) -> anyhow::Result<()> {
     let (Some(polling), Some(tickets)) = (
         starvation.seen(Rule::Polling),
         starvation.seen(Rule::Tickets),
@@ -286,16 +292,24 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         tickets.got == turns,
         "with the ticket lock the patient thread got every turn",
     );
-    report.note(
-        "std's lock() and parking_lot's unlock_fair sit in between, and where depends \
-         on the machine's load: the counts and times in their rows vary from run to \
-         run. Unfair locks are the default because they are faster overall (no \
-         hand-over; the greedy thread's data stays in its cache). Python's \
-         threading.Lock promises no order either. The same fix — bound what one \
-         party can take per turn — cures a reader flood on an RwLock and an async task \
-         that never yields.",
+    Ok(())
+}
+
+/// The patient thread's waits under each rule.
+fn waits_table(starvation: &Starvation) -> Table {
+    let mut table = Table::new(
+        "The patient thread's waits (median, range) and the greedy turns it sat through",
+        &["lock", "got", "wait", "overtaken (most)"],
     );
-    Ok(report)
+    for (rule, run) in &starvation.rules {
+        table.push(vec![
+            Cell::text(rule.name()),
+            Cell::Tally(run.got as u64),
+            Cell::Timing(Spread::of(&run.waits)),
+            Cell::Tally(run.most_overtaken()),
+        ]);
+    }
+    table
 }
 
 #[cfg(test)]

@@ -270,11 +270,23 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          the exit status and from stderr — and a pool turns a dead worker into \
          an error on the future, not a hang.",
     );
+    report.table(children_table(&processes.children));
+    check_children(&mut report, &processes.children);
+    report.note(
+        "Python's subprocess reports the same facts its own way: returncode is \
+         3 or 1, and -6 or -9 for a signal.",
+    );
+    pool_report(&processes.pool, &mut report);
+    Ok(report)
+}
+
+/// One row per child: its exit status, as `ExitStatus` gives it, and its stderr.
+fn children_table(children: &[ChildEnd]) -> Table {
     let mut table = Table::new(
         "Six children, as the parent sees them",
         &["child", "success()", "code()", "signal()", "stderr"],
     );
-    for ended in &processes.children {
+    for ended in children {
         table.push(vec![
             Cell::text(ended.ending.name()),
             Cell::text(ended.success.to_string()),
@@ -283,8 +295,12 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::text(stderr_summary(&ended.stderr)),
         ]);
     }
-    report.table(table);
-    let of = |ending| processes.children.iter().find(|e| e.ending == ending);
+    table
+}
+
+/// What the parent can tell of each ending, from its status and stderr.
+fn check_children(report: &mut SectionReport, children: &[ChildEnd]) {
+    let of = |ending| children.iter().find(|e| e.ending == ending);
     let holds =
         |ending, test: &dyn Fn(&ChildEnd) -> bool| of(ending).is_some_and(test);
     report.check(
@@ -318,12 +334,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         "exit status 0 says nothing of the warning: only a parent that reads \
          stderr sees it",
     );
-    report.note(
-        "Python's subprocess reports the same facts its own way: returncode is \
-         3 or 1, and -6 or -9 for a signal.",
-    );
-    pool_report(&processes.pool, &mut report);
-    Ok(report)
 }
 
 fn pool_report(pool: &PoolRun, report: &mut SectionReport) {

@@ -3,10 +3,12 @@
 //! panic in the caller. An `Err` from `try_for_each` stops the rest early.
 
 use crate::{Context, Results, need};
+use rayon::ThreadPool;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::panics::panic_message;
 use shared::report::{Cell, SectionReport, Table, group_thousands};
+use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -36,50 +38,9 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         .num_threads(2)
         .thread_name(|i| format!("rayon-{i}"))
         .build()?;
-
-    // ANCHOR: par_panic
-    let ran = AtomicU64::new(0);
-    let caught = catch_unwind(AssertUnwindSafe(|| {
-        pool.install(|| {
-            items.clone().into_par_iter().with_max_len(1).for_each(|i| {
-                if i == 13 {
-                    panic!("item {i} is corrupt");
-                }
-                ran.fetch_add(1, Ordering::Relaxed);
-            })
-        })
-    }));
-    // ANCHOR_END: par_panic
-    let one_by_one_ran = ran.load(Ordering::Relaxed);
-    let one_by_one = caught.map_err(|payload| panic_message(&*payload));
-
-    let ran = AtomicU64::new(0);
-    let chunked_panicked = catch_unwind(AssertUnwindSafe(|| {
-        pool.install(|| {
-            items.clone().into_par_iter().for_each(|i| {
-                if i == 13 {
-                    panic!("item {i} is corrupt");
-                }
-                ran.fetch_add(1, Ordering::Relaxed);
-            })
-        })
-    }))
-    .is_err();
-    let chunked_ran = ran.load(Ordering::Relaxed);
-
-    // ANCHOR: try_for_each
-    let ran = AtomicU64::new(0);
-    let first_error = pool.install(|| {
-        items.clone().into_par_iter().try_for_each(|i| {
-            ran.fetch_add(1, Ordering::Relaxed);
-            if i == 0 {
-                return Err(format!("item {i} rejected"));
-            }
-            Ok(())
-        })
-    });
-    // ANCHOR_END: try_for_each
-    let tried = ran.load(Ordering::Relaxed);
+    let (one_by_one, one_by_one_ran) = panic_one_item_per_task(&pool, items.clone());
+    let (chunked_panicked, chunked_ran) = panic_in_chunks(&pool, items.clone());
+    let (first_error, tried) = fail_the_first_item(&pool, items);
     let still_works: u64 = pool.install(|| (0..10u64).into_par_iter().sum());
     results.rayon = Some(Rayon {
         items: n,
@@ -92,6 +53,71 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         still_works,
     });
     Ok(())
+}
+
+/// Item 13 panics, one item per task: what the caller catches, and how
+/// many items ran anyway.
+fn panic_one_item_per_task(
+    pool: &ThreadPool,
+    items: Range<usize>,
+) -> (Result<(), String>, u64) {
+    // ANCHOR: par_panic
+    let ran = AtomicU64::new(0);
+    let caught = catch_unwind(AssertUnwindSafe(|| {
+        pool.install(|| {
+            items.into_par_iter().with_max_len(1).for_each(|i| {
+                if i == 13 {
+                    panic!("item {i} is corrupt");
+                }
+                ran.fetch_add(1, Ordering::Relaxed);
+            })
+        })
+    }));
+    // ANCHOR_END: par_panic
+    let one_by_one_ran = ran.load(Ordering::Relaxed);
+    (
+        caught.map_err(|payload| panic_message(&*payload)),
+        one_by_one_ran,
+    )
+}
+
+/// The same panic with rayon's own splitting: whether it reached the
+/// caller, and how many items ran.
+fn panic_in_chunks(pool: &ThreadPool, items: Range<usize>) -> (bool, u64) {
+    let ran = AtomicU64::new(0);
+    let chunked_panicked = catch_unwind(AssertUnwindSafe(|| {
+        pool.install(|| {
+            items.into_par_iter().for_each(|i| {
+                if i == 13 {
+                    panic!("item {i} is corrupt");
+                }
+                ran.fetch_add(1, Ordering::Relaxed);
+            })
+        })
+    }))
+    .is_err();
+    (chunked_panicked, ran.load(Ordering::Relaxed))
+}
+
+/// Item 0 returns an error through `try_for_each`: the error, and how
+/// many items were tried before the rest were skipped.
+fn fail_the_first_item(
+    pool: &ThreadPool,
+    items: Range<usize>,
+) -> (Result<(), String>, u64) {
+    // ANCHOR: try_for_each
+    let ran = AtomicU64::new(0);
+    let first_error = pool.install(|| {
+        items.into_par_iter().try_for_each(|i| {
+            ran.fetch_add(1, Ordering::Relaxed);
+            if i == 0 {
+                return Err(format!("item {i} rejected"));
+            }
+            Ok(())
+        })
+    });
+    // ANCHOR_END: try_for_each
+    (first_error, ran.load(Ordering::Relaxed))
 }
 
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {

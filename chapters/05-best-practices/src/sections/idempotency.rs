@@ -192,6 +192,20 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          charges the card again; keyed by request id, a retry gets the first \
          receipt back.",
     );
+    report.table(outcomes_table(naive, keyed));
+    check_outcomes(&mut report, naive, keyed);
+    report.note(
+        "The client cannot make this safe on its own: from its side a lost \
+         request and a lost reply look the same. The id must travel with the \
+         request and the server must remember it — the Idempotency-Key header \
+         of payment APIs. Operations that are idempotent by nature (set x = 5, \
+         delete id 7) need no key.",
+    );
+    Ok(report)
+}
+
+/// Both handlers side by side: what was sent, applied and charged.
+fn outcomes_table(naive: &Outcome, keyed: &Outcome) -> Table {
     let n = naive.requests;
     let mut table = Table::new(
         format!(
@@ -221,7 +235,11 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::Count(o.meant),
         ]);
     }
-    report.table(table);
+    table
+}
+
+/// What must hold of each handler, from its counts alone.
+fn check_outcomes(report: &mut SectionReport, naive: &Outcome, keyed: &Outcome) {
     report.check(
         naive.sent == 2 * naive.requests && keyed.sent == 2 * keyed.requests,
         "every charge was sent twice: once, and once more after its reply was lost",
@@ -238,14 +256,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         naive.answered == naive.requests && keyed.answered == keyed.requests,
         "the client got a receipt for every charge, both ways",
     );
-    report.note(
-        "The client cannot make this safe on its own: from its side a lost \
-         request and a lost reply look the same. The id must travel with the \
-         request and the server must remember it — the Idempotency-Key header \
-         of payment APIs. Operations that are idempotent by nature (set x = 5, \
-         delete id 7) need no key.",
-    );
-    Ok(report)
 }
 
 #[cfg(test)]

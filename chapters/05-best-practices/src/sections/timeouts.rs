@@ -262,13 +262,51 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
 
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
     let timeouts = need(&results.timeouts, "timeouts")?;
-    let (deadline, watchdog) = (timeouts.deadline, timeouts.watchdog);
     let mut report = SectionReport::new(
         "timeouts",
         "Rule 5: put a timeout on every external call. A server that never \
          answers: the caller without a deadline is stuck (a watchdog ends the \
          demo); callers with one fail fast.",
     );
+    report.table(calls_table(timeouts));
+    check_calls(&mut report, timeouts);
+    report.note(
+        "A timeout turns 'hangs forever' into an error the caller can handle: \
+         retry (safely, if the call is idempotent — see idempotency), fall back, \
+         or report. Python spells it queue.get(timeout=…), future.result(timeout=…) \
+         and asyncio.wait_for(…, timeout).",
+    );
+    Ok(report)
+}
+
+/// What must hold: stuck without a deadline, timed out within one with it.
+fn check_calls(report: &mut SectionReport, timeouts: &Timeouts) {
+    let (deadline, watchdog) = (timeouts.deadline, timeouts.watchdog);
+    report.check(
+        timeouts.naive_stuck && timeouts.naive.result == Err(CallError::ServerGone),
+        "without a deadline the caller was still waiting when the watchdog fired",
+    );
+    let bounded = &timeouts.bounded;
+    report.check(
+        !bounded.is_empty()
+            && bounded.iter().all(|c| c.result == Err(CallError::TimedOut)),
+        "every caller with a deadline failed with 'timed out'",
+    );
+    report.check(
+        bounded
+            .iter()
+            .all(|c| c.waited >= deadline && c.waited < watchdog),
+        "each waited at least its deadline, and far less than the watchdog",
+    );
+    report.check(
+        timeouts.swallowed == 2,
+        "the silent server swallowed both requests",
+    );
+}
+
+/// One row per caller: how its call ended and how long it waited.
+fn calls_table(timeouts: &Timeouts) -> Table {
+    let (deadline, watchdog) = (timeouts.deadline, timeouts.watchdog);
     let mut table = Table::new(
         format!(
             "Calling a server that never answers (deadline {} ms, watchdog {} ms)",
@@ -294,34 +332,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             Cell::Seconds(call.waited),
         ]);
     }
-    report.table(table);
-    report.check(
-        timeouts.naive_stuck && timeouts.naive.result == Err(CallError::ServerGone),
-        "without a deadline the caller was still waiting when the watchdog fired",
-    );
-    let bounded = &timeouts.bounded;
-    report.check(
-        !bounded.is_empty()
-            && bounded.iter().all(|c| c.result == Err(CallError::TimedOut)),
-        "every caller with a deadline failed with 'timed out'",
-    );
-    report.check(
-        bounded
-            .iter()
-            .all(|c| c.waited >= deadline && c.waited < watchdog),
-        "each waited at least its deadline, and far less than the watchdog",
-    );
-    report.check(
-        timeouts.swallowed == 2,
-        "the silent server swallowed both requests",
-    );
-    report.note(
-        "A timeout turns 'hangs forever' into an error the caller can handle: \
-         retry (safely, if the call is idempotent — see idempotency), fall back, \
-         or report. Python spells it queue.get(timeout=…), future.result(timeout=…) \
-         and asyncio.wait_for(…, timeout).",
-    );
-    Ok(report)
+    table
 }
 
 #[cfg(test)]

@@ -216,29 +216,8 @@ fn timeouts_and_retries(
     stats: &Stats,
     blocking_client: &reqwest::blocking::Client,
 ) -> anyhow::Result<(TimedOut, Vec<Flaky>)> {
-    let quick = client::async_client(QUICK)?;
+    let timed_out = time_out(runtime, server, stats)?;
     let patient = client::async_client(TIMEOUT)?;
-    let slow_path = format!("/slow/{}", SLOWEST.as_millis());
-    let two = Retries {
-        attempts: 2,
-        ..Retries::DEFAULT
-    };
-    let start = Instant::now();
-    let result = runtime.block_on(client::get_with_retries(
-        &quick,
-        &server.url(&slow_path),
-        two,
-    ));
-    let waited = start.elapsed();
-    let timed_out = TimedOut {
-        seen: stats.attempts_at(&slow_path),
-        path: slow_path,
-        timeout: QUICK.as_secs_f64(),
-        slowest: SLOWEST.as_secs_f64(),
-        attempts: two.attempts,
-        is_timeout: result.as_ref().is_err_and(|e| e.is_timeout()),
-        waited: waited.as_secs_f64(),
-    };
     let mut flaky = Vec::new();
     for (client, fails, id) in [
         (Client::Async, 1, 1),
@@ -274,6 +253,37 @@ fn timeouts_and_retries(
         });
     }
     Ok((timed_out, flaky))
+}
+
+/// A client with a timeout shorter than the server's slowest answer, two
+/// attempts: what it got, and how long it waited in all.
+fn time_out(
+    runtime: &tokio::runtime::Runtime,
+    server: &RunningServer,
+    stats: &Stats,
+) -> anyhow::Result<TimedOut> {
+    let quick = client::async_client(QUICK)?;
+    let slow_path = format!("/slow/{}", SLOWEST.as_millis());
+    let two = Retries {
+        attempts: 2,
+        ..Retries::DEFAULT
+    };
+    let start = Instant::now();
+    let result = runtime.block_on(client::get_with_retries(
+        &quick,
+        &server.url(&slow_path),
+        two,
+    ));
+    let waited = start.elapsed();
+    Ok(TimedOut {
+        seen: stats.attempts_at(&slow_path),
+        path: slow_path,
+        timeout: QUICK.as_secs_f64(),
+        slowest: SLOWEST.as_secs_f64(),
+        attempts: two.attempts,
+        is_timeout: result.as_ref().is_err_and(|e| e.is_timeout()),
+        waited: waited.as_secs_f64(),
+    })
 }
 
 pub fn report(results: &Results) -> anyhow::Result<SectionReport> {

@@ -131,6 +131,35 @@ async fn crowd(extra: usize, shed: bool) -> anyhow::Result<Crowd> {
     // full; without, none can be. Either way the wait is bounded.
     // ANCHOR_END: crowd
     let wait = if shed { INSIDE_WITHIN } else { QUEUE_LOOK };
+    let (answered, released) =
+        answers_then_release(&mut extras, wait, &holds).await?;
+    let mut held_statuses = Vec::new();
+    while let Some(joined) = held.join_next().await {
+        held_statuses.push(joined??.status);
+    }
+    server.stop().await?;
+    let (extra, slowest_before_release, after_release) =
+        sort_answers(answered, released)?;
+    Ok(Crowd {
+        held: held_statuses,
+        extra,
+        slowest_before_release,
+        after_release,
+        inside: holds.inside.load(Ordering::SeqCst),
+    })
+}
+
+/// An extra request's answer, and when it came.
+type Timed = (anyhow::Result<Answer>, Instant);
+
+/// Collects the extra requests' answers for at most `wait`, then lets the
+/// held requests go and collects the rest: every answer, and the moment of
+/// release.
+async fn answers_then_release(
+    extras: &mut JoinSet<Timed>,
+    wait: Duration,
+    holds: &Holds,
+) -> anyhow::Result<(Vec<Timed>, Instant)> {
     let until = Instant::now() + wait;
     let mut answered = Vec::new();
     while !extras.is_empty() {
@@ -145,17 +174,21 @@ async fn crowd(extra: usize, shed: bool) -> anyhow::Result<Crowd> {
     while let Some(joined) = extras.join_next().await {
         answered.push(joined?);
     }
-    let mut held_statuses = Vec::new();
-    while let Some(joined) = held.join_next().await {
-        held_statuses.push(joined??.status);
-    }
-    server.stop().await?;
-    let mut extra_statuses = Vec::new();
+    Ok((answered, released))
+}
+
+/// The extra requests' statuses (sorted), the slowest answer before the
+/// release, and how many were answered only after it.
+fn sort_answers(
+    answered: Vec<Timed>,
+    released: Instant,
+) -> anyhow::Result<(Vec<u16>, Option<f64>, usize)> {
+    let mut statuses = Vec::new();
     let mut slowest_before_release: Option<f64> = None;
     let mut after_release = 0;
     for (answer, at) in answered {
         let answer = answer?;
-        extra_statuses.push(answer.status);
+        statuses.push(answer.status);
         if at < released {
             let slowest = slowest_before_release.unwrap_or(0.0).max(answer.took);
             slowest_before_release = Some(slowest);
@@ -163,14 +196,8 @@ async fn crowd(extra: usize, shed: bool) -> anyhow::Result<Crowd> {
             after_release += 1;
         }
     }
-    extra_statuses.sort_unstable();
-    Ok(Crowd {
-        held: held_statuses,
-        extra: extra_statuses,
-        slowest_before_release,
-        after_release,
-        inside: holds.inside.load(Ordering::SeqCst),
-    })
+    statuses.sort_unstable();
+    Ok((statuses, slowest_before_release, after_release))
 }
 
 fn count(statuses: &[u16], status: u16) -> usize {
