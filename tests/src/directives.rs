@@ -4,7 +4,7 @@
 //! compiling mdBook itself.
 
 use crate::{line_of, normalize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One `{{#kind target …}}` in a page.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,58 +231,13 @@ fn check_directive(
     problems: &mut Vec<String>,
 ) {
     let at = format!("{origin}:{}: {}", d.line, d.text);
-    let selects = matches!(d.kind.as_str(), "include" | "rustdoc_include");
-    match d.kind.as_str() {
-        "title" => return,
-        "include" | "rustdoc_include" | "playground" | "quiz" => {}
-        "playpen" => {
-            problems.push(format!("{at}: renamed to #playground"));
+    let (file, expanded) = match pulled_in(d, base, read) {
+        Err(problem) => {
+            problems.push(format!("{at}: {problem}"));
             return;
         }
-        other => {
-            problems.push(format!(
-                "{at}: mdBook knows no #{other}; it would print it as written"
-            ));
-            return;
-        }
-    }
-    if d.target.is_empty() {
-        problems.push(format!("{at}: names no file"));
-        return;
-    }
-    let (path, selection) = if selects {
-        match parse_target(&d.target) {
-            Ok(split) => split,
-            Err(e) => {
-                problems.push(format!("{at}: {e}"));
-                return;
-            }
-        }
-    } else {
-        (d.target.as_str(), Selection::Whole)
-    };
-    let file = base.join(path);
-    let Some(content) = read(&file) else {
-        let shown = normalize(&file);
-        problems.push(format!("{at}: cannot read {}", shown.display()));
-        return;
-    };
-    if !selects {
-        return;
-    }
-    let shown = match select(&content, &selection) {
-        Ok(shown) => shown,
-        Err(e) => {
-            problems.push(format!("{at}: {e}"));
-            return;
-        }
-    };
-    // mdBook expands directives in what it pulled in, relative to the
-    // included file; rustdoc_include pulls in the whole file.
-    let expanded = if d.kind == "rustdoc_include" {
-        content
-    } else {
-        shown
+        Ok(None) => return,
+        Ok(Some(pulled)) => pulled,
     };
     if directives(&expanded).is_empty() {
         return;
@@ -300,6 +255,51 @@ fn check_directive(
         read,
         depth + 1,
     ));
+}
+
+/// The file a directive names and the text of it that mdBook expands
+/// directives in again; `None` when that is nothing (a title, a
+/// playground or quiz file that exists); the problem when mdBook would
+/// show something other than what the page means.
+fn pulled_in(
+    d: &Directive,
+    base: &Path,
+    read: Read<'_>,
+) -> Result<Option<(PathBuf, String)>, String> {
+    let selects = matches!(d.kind.as_str(), "include" | "rustdoc_include");
+    match d.kind.as_str() {
+        "title" => return Ok(None),
+        "include" | "rustdoc_include" | "playground" | "quiz" => {}
+        "playpen" => return Err("renamed to #playground".into()),
+        other => {
+            return Err(format!(
+                "mdBook knows no #{other}; it would print it as written"
+            ));
+        }
+    }
+    if d.target.is_empty() {
+        return Err("names no file".into());
+    }
+    let (path, selection) = if selects {
+        parse_target(&d.target)?
+    } else {
+        (d.target.as_str(), Selection::Whole)
+    };
+    let file = base.join(path);
+    let content = read(&file)
+        .ok_or_else(|| format!("cannot read {}", normalize(&file).display()))?;
+    if !selects {
+        return Ok(None);
+    }
+    let shown = select(&content, &selection)?;
+    // mdBook expands directives in what it pulled in, relative to the
+    // included file; rustdoc_include pulls in the whole file.
+    let expanded = if d.kind == "rustdoc_include" {
+        content
+    } else {
+        shown
+    };
+    Ok(Some((file, expanded)))
 }
 
 #[cfg(test)]

@@ -210,27 +210,13 @@ fn every_chapter_is_registered_and_has_a_page() {
             problems.push(format!("chapters/{name}: a second chapter {number:02}"));
         }
         found.push((number, package.to_string()));
-        let toml =
-            std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-        if package_name(&toml).as_deref() != Some(package) {
-            problems.push(format!(
-                "chapters/{name}/Cargo.toml: package name should be `{package}`"
-            ));
-        }
-        if !chapters.iter().any(|c| c.package == package) {
-            problems.push(format!(
-                "chapters/{name}: not in chapters() in tests/tests/book.rs, so the \
-                 book's commands for it go unchecked"
-            ));
-        }
-        let page = format!("{name}.md");
-        if !book_src().join(&page).is_file() {
-            problems.push(format!("chapters/{name}: no book page book/src/{page}"));
-        }
-        if !in_summary.contains(&page) {
-            problems
-                .push(format!("chapters/{name}: SUMMARY.md does not link {page}"));
-        }
+        problems.extend(chapter_problems(
+            &name,
+            dir,
+            package,
+            &chapters,
+            &in_summary,
+        ));
     }
     for chapter in &chapters {
         if !found.iter().any(|(_, p)| *p == chapter.package) {
@@ -242,6 +228,38 @@ fn every_chapter_is_registered_and_has_a_page() {
     }
     assert_none("chapters", &problems);
     assert!(!dirs.is_empty(), "no chapters/ directories found");
+}
+
+/// What is wrong with one chapter directory: its package's name, its
+/// place in `chapters()`, its page and the page's link in SUMMARY.md.
+fn chapter_problems(
+    name: &str,
+    dir: &Path,
+    package: &str,
+    chapters: &[ChapterInfo],
+    in_summary: &[String],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let toml = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+    if package_name(&toml).as_deref() != Some(package) {
+        problems.push(format!(
+            "chapters/{name}/Cargo.toml: package name should be `{package}`"
+        ));
+    }
+    if !chapters.iter().any(|c| c.package == package) {
+        problems.push(format!(
+            "chapters/{name}: not in chapters() in tests/tests/book.rs, so the \
+             book's commands for it go unchecked"
+        ));
+    }
+    let page = format!("{name}.md");
+    if !book_src().join(&page).is_file() {
+        problems.push(format!("chapters/{name}: no book page book/src/{page}"));
+    }
+    if !in_summary.contains(&page) {
+        problems.push(format!("chapters/{name}: SUMMARY.md does not link {page}"));
+    }
+    problems
 }
 
 #[test]
