@@ -1,11 +1,12 @@
-// A data race Rust refuses to compile: two threads each holding a `&mut`
-// to one counter. Only one `&mut` may exist at a time, threads or not.
+// Refused: two threads each holding a `&mut` to one counter.
 // ANCHOR: mut
 fn main() {
     let mut count = 0;
+    let one = || count += 1;
+    let two = || count += 1;
     std::thread::scope(|s| {
-        s.spawn(|| count += 1);
-        s.spawn(|| count += 1);
+        s.spawn(one);
+        s.spawn(two);
     });
     println!("{count}");
 }
