@@ -23,6 +23,7 @@
 
 use crate::machine::{Load, Machine};
 use crate::report::SectionReport;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The version of the layout above. Raise it when a field changes meaning.
@@ -69,4 +70,26 @@ impl<R> Document<R> {
         }
         text
     }
+}
+
+/// Reads a document of this chapter, refusing another schema or chapter.
+pub fn read_document<R: DeserializeOwned>(
+    text: &str,
+    package: &str,
+) -> anyhow::Result<Document<R>> {
+    use anyhow::{Context as _, bail};
+    let probe: serde_json::Value =
+        serde_json::from_str(text).context("not a JSON document")?;
+    let schema = probe.get("schema").and_then(|s| s.as_u64());
+    if schema != Some(u64::from(SCHEMA)) {
+        bail!(
+            "schema {schema:?}, but this build reads schema {SCHEMA}: rerun --json"
+        );
+    }
+    let document: Document<R> =
+        serde_json::from_value(probe).context("not a results document")?;
+    if document.chapter != package {
+        bail!("a run of {}, not of {package}", document.chapter);
+    }
+    Ok(document)
 }

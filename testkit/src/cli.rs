@@ -56,7 +56,7 @@ pub fn assert_rebuilt_as_printed<C, R: DeserializeOwned>(
     chapter: &Chapter<C, R>,
     text: &str,
 ) {
-    let saved = shared::cli::read_document::<R>(text, chapter.package)
+    let saved = shared::document::read_document::<R>(text, chapter.package)
         .expect("a document of this chapter");
     let rebuilt =
         shared::cli::rebuild(chapter, &saved, &[]).expect("every section rebuilds");

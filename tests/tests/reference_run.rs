@@ -18,7 +18,7 @@ fn reference_of<R: DeserializeOwned>(package: &str) -> Document<R> {
         .join("results.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run book/regenerate)", path.display()));
-    shared::cli::read_document(&text, package)
+    shared::document::read_document(&text, package)
         .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()))
 }
 

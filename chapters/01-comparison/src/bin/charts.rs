@@ -6,8 +6,8 @@ use comparison::Results;
 use comparison::sections::memory::{Memory, Unit};
 use comparison::sections::scaling::{Curve, Scaling};
 use shared::chart::{LineChart, Series};
-use shared::cli::read_document;
 use shared::document::Document;
+use shared::document::read_document;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
