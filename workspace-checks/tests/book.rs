@@ -13,7 +13,7 @@ use workspace_checks::{
 };
 
 /// Every chapter of the workspace. Adding a chapter? Add its crate to
-/// tests/Cargo.toml's dev-dependencies and a line here:
+/// workspace-checks/Cargo.toml's dev-dependencies and a line here:
 /// `every_chapter_is_registered_and_has_a_page` fails until you do.
 fn chapters() -> Vec<ChapterInfo> {
     vec![
@@ -248,7 +248,7 @@ fn chapter_problems(
     }
     if !chapters.iter().any(|c| c.package == package) {
         problems.push(format!(
-            "chapters/{name}: not in chapters() in tests/tests/book.rs, so the \
+            "chapters/{name}: not in chapters() in workspace-checks/tests/book.rs, so the \
              book's commands for it go unchecked"
         ));
     }

@@ -124,7 +124,7 @@ fn no_measured_figure_is_typed_into_prose() {
                 problems.push(format!(
                     "{file}:{line}: `{figure}` is typed by hand. If it is a chosen \
                      parameter (a size or duration the code is given), add it to \
-                     CHOSEN in tests/tests/prose.rs with where the code sets it; if \
+                     CHOSEN in workspace-checks/tests/prose.rs with where the code sets it; if \
                      it is measured, show it from a generated include or reword the \
                      sentence so it holds on any machine"
                 ));

@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("tests/ sits inside the workspace")
+        .expect("workspace-checks/ sits inside the workspace")
         .to_path_buf()
 }
 

@@ -2,7 +2,7 @@
 //!
 //! mdBook 0.5 renders a missing include file or anchor as an empty block (or
 //! nothing at all) and still exits 0, and it reports no broken link. The
-//! functions here are our guard; the tests in `tests/tests/` apply them to
+//! functions here are our guard; the tests in `workspace-checks/tests/` apply them to
 //! this workspace. Everything that reads text is a plain function of a
 //! `&str`, tested on sample text holding the bad case it must catch.
 //! Markdown is read with pulldown-cmark (what mdBook renders with),
