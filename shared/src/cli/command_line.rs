@@ -4,6 +4,7 @@
 
 use super::{Chapter, Options, UsageError};
 use crate::report::wrap;
+use clap::{Args as _, FromArgMatches as _};
 use std::process::ExitCode;
 
 /// The program's arguments (without its name) as text. One that is not
@@ -54,7 +55,7 @@ pub fn command<C, R>(chapter: &Chapter<C, R>) -> clap::Command {
     use clap::builder::{PossibleValue, PossibleValuesParser};
     use clap::{Arg, ArgAction, Command};
     let sections = chapter.sections.iter().map(|s| PossibleValue::new(s.name));
-    let mut command = Command::new(chapter.package)
+    let command = Command::new(chapter.package)
         .about(chapter.title)
         .after_help(format!("Sections:{}", section_list(chapter)))
         .override_usage(format!(
@@ -71,8 +72,8 @@ pub fn command<C, R>(chapter: &Chapter<C, R>) -> clap::Command {
                 .action(ArgAction::Append)
                 .value_parser(PossibleValuesParser::new(sections))
                 .hide_possible_values(true),
-        )
-        .args(common_options());
+        );
+    let mut command = CommonOptions::augment_args(command);
     if let Some(help) = chapter.python {
         command = command.arg(flag("python", help));
     }
@@ -85,21 +86,30 @@ pub fn command<C, R>(chapter: &Chapter<C, R>) -> clap::Command {
     )
 }
 
-/// The options every chapter takes, besides the sections and `--help`.
-fn common_options() -> [clap::Arg; 5] {
-    [
-        flag("list", "list the sections"),
-        flag("json", "print the results as one JSON document"),
-        flag("full", "real measurements: larger sizes, more runs (slow)"),
-        flag(
-            "wait-quiet",
-            "before each section, wait for a quiet machine (up to 60 s)",
-        ),
-        clap::Arg::new("from")
-            .long("from")
-            .value_name("FILE")
-            .help("print a saved --json run instead of measuring"),
-    ]
+// The options every chapter takes, besides the sections and `--help`:
+// declared once, with clap's derive. (The sections are not an enum beside
+// them: they are the chapter's own table, read by `command`.) A plain
+// comment, not a doc comment: clap would make a doc comment the `--help`
+// text's first line in place of the chapter's title.
+#[derive(clap::Args, Clone, Debug, Default, PartialEq, Eq)]
+struct CommonOptions {
+    #[arg(long, help = "list the sections")]
+    list: bool,
+    #[arg(long, help = "print the results as one JSON document")]
+    json: bool,
+    #[arg(long, help = "real measurements: larger sizes, more runs (slow)")]
+    full: bool,
+    #[arg(
+        long,
+        help = "before each section, wait for a quiet machine (up to 60 s)"
+    )]
+    wait_quiet: bool,
+    #[arg(
+        long,
+        value_name = "FILE",
+        help = "print a saved --json run instead of measuring"
+    )]
+    from: Option<String>,
 }
 
 /// An on/off option: `--name`, with its line of help.
@@ -139,13 +149,15 @@ pub fn parse<C, R>(
             sections.push(name.clone());
         }
     }
+    let common = CommonOptions::from_arg_matches(&matches)
+        .map_err(|err| UsageError(one_line(chapter, args, &err)))?;
     Ok(Options {
-        json: matches.get_flag("json"),
-        full: matches.get_flag("full"),
-        list: matches.get_flag("list"),
+        json: common.json,
+        full: common.full,
+        list: common.list,
         help: matches.get_flag("help"),
-        wait_quiet: matches.get_flag("wait-quiet"),
-        from: matches.get_one::<String>("from").cloned(),
+        wait_quiet: common.wait_quiet,
+        from: common.from,
         sections,
         // get_flag would panic on an argument the command does not have.
         python: chapter.python.is_some() && matches.get_flag("python"),

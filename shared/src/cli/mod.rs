@@ -18,13 +18,16 @@
 //! Bad arguments get one line on stderr and exit status 2; a section that
 //! fails gets one line and the others still run.
 //!
-//! clap's builder API rather than its derive: a chapter's sections are
-//! data (the `sections` table each chapter declares, with the summaries
-//! `--help` and `--list` print), and the options are the same for every
-//! chapter. A derived parser would need each chapter to restate its
-//! sections as an enum beside that table, two lists to keep in step; the
-//! builder reads the one table, and clap still checks each section name
-//! against it and suggests the near miss.
+//! The options every chapter takes are declared once with clap's derive
+//! (`CommonOptions` in `command_line.rs`); the sections and the chapter's
+//! own flags are added with clap's builder. A chapter's sections are data
+//! (the `sections` table each chapter declares, with the summaries `--help`
+//! and `--list` print): a derived value enum would make each chapter restate
+//! them beside that table, two lists to keep in step. Read from the one
+//! table, clap still checks each name and suggests the near miss. The
+//! hidden modes are not subcommands for the same reason they are hidden: a
+//! worker's arguments belong to the protocol of the pool that started it,
+//! so they go to the [`Mode`]'s own function before clap reads anything.
 
 mod command_line;
 mod runner;
