@@ -68,8 +68,17 @@ impl Counting {
 
 /// Runs `threads` threads adding `each` times, released together by a
 /// barrier so they really overlap; returns the final count.
+///
+/// The broken way's first add is forced to overlap: every thread loads
+/// before any stores (a second barrier between the two), so at least
+/// `threads - 1` updates are lost in every run, on any machine and load,
+/// instead of when the scheduler happens to interleave them. The counter
+/// can never climb back: each later store writes one more than a value it
+/// read. The fixes run unforced: an add that is one step, or a lock held
+/// across the read and the write, leaves no gap to force.
 pub fn count(how: Counting, threads: usize, each: u64) -> u64 {
     let start = Barrier::new(threads);
+    let overlap = Barrier::new(threads);
     let atomic = AtomicU64::new(0);
     let locked = Mutex::new(0);
     let (send, receive) = mpsc::channel::<u64>();
@@ -77,9 +86,17 @@ pub fn count(how: Counting, threads: usize, each: u64) -> u64 {
         for _ in 0..threads {
             let send = send.clone();
             let (start, atomic, locked) = (&start, &atomic, &locked);
+            let overlap = &overlap;
             s.spawn(move || {
                 start.wait();
-                for _ in 0..each {
+                let mut left = each;
+                if how == Counting::LoadThenStore && left > 0 {
+                    let seen = atomic.load(Ordering::SeqCst);
+                    overlap.wait(); // every thread has read: now all write
+                    atomic.store(seen + 1, Ordering::SeqCst);
+                    left -= 1;
+                }
+                for _ in 0..left {
                     match how {
                         Counting::LoadThenStore => add_one_racy(atomic),
                         Counting::FetchAdd => add_one_atomic(atomic),
@@ -294,6 +311,22 @@ mod tests {
                 python: PythonRun::NotAsked,
             }),
             ..Results::default()
+        }
+    }
+
+    /// The forced overlap, not the scheduler, makes the broken way lose:
+    /// one add per thread loses all but one of them every time, and a
+    /// longer run loses at least as many.
+    #[test]
+    fn the_broken_way_loses_updates_in_every_run() {
+        for _ in 0..200 {
+            assert_eq!(count(Counting::LoadThenStore, 3, 1), 1);
+        }
+        for _ in 0..20 {
+            assert!(count(Counting::LoadThenStore, 3, 100) <= 300 - 2);
+        }
+        for how in [Counting::FetchAdd, Counting::MutexHeld, Counting::Messages] {
+            assert_eq!(count(how, 3, 100), 300, "{how:?}");
         }
     }
 
