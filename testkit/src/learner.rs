@@ -65,3 +65,13 @@ pub fn assert_learner_check_on_stubs(
         );
     }
 }
+
+/// What the learner's check says of an edited attempt (no `todo!()` left)
+/// whose check printed `attempt`, against the reference's `reference`:
+/// the reason it fails. Panics if it passes.
+pub fn why_it_fails(attempt: &str, reference: &str) -> String {
+    match shared::exercise::verdict("fn solved() {}", attempt, reference) {
+        shared::exercise::Verdict::Fails(why) => why,
+        other => panic!("a wrong answer got {other:?}: {attempt}"),
+    }
+}
