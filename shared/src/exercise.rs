@@ -105,8 +105,9 @@ pub enum Verdict {
 
 /// Compares an attempt's description with the reference's; `source` is
 /// the attempt's file. A failure names the first line that differs and
-/// quotes the attempt's version of it, so the learner sees what to look at
-/// without being shown the answer.
+/// says, in the attempt's own words, what is wrong on it (see
+/// [`what_differs`]), so the learner sees what to look at without being
+/// shown the answer.
 pub fn verdict(source: &str, attempt: &str, reference: &str) -> Verdict {
     if attempt == reference {
         return Verdict::Passes;
@@ -120,19 +121,92 @@ pub fn verdict(source: &str, attempt: &str, reference: &str) -> Verdict {
         .find(|&i| mine.get(i) != theirs.get(i))
         .unwrap_or(0);
     Verdict::Fails(match mine.get(first) {
-        Some(line) => format!("at line {}: {}", first + 1, quoted(line)),
+        Some(line) => {
+            let theirs = theirs.get(first).copied().unwrap_or_default();
+            format!("at line {}{}", first + 1, what_differs(line, theirs))
+        }
         None => format!("after line {}: the reference's output goes on", mine.len()),
     })
 }
 
-/// A line of the learner's output in a verdict: at most 50 characters.
-fn quoted(line: &str) -> String {
+/// What the attempt's `line` says where it differs from the reference's
+/// `theirs`, in the attempt's words only. A check's line is a case and
+/// its properties, `CASE: PROPERTY, PROPERTY` (`n = 10, parts = 3: total
+/// right: yes, near-equal: no`): when the cases agree, this names the case
+/// and the first property that differs (` (n = 10, parts = 3): near-equal:
+/// no`, or ` (a crawler …): got rayon` for a bare value); otherwise it
+/// quotes the whole line. Nothing is cut short that says what is wrong:
+/// only a value over [`LONGEST_VALUE`] characters is.
+fn what_differs(line: &str, theirs: &str) -> String {
     let line = line.trim();
-    if line.chars().count() <= 50 {
-        return format!("'{line}'");
+    let whole = format!(": got {}", quoted(line));
+    let cases = split_case(line).zip(split_case(theirs.trim()));
+    let Some(((case, mine), (their_case, theirs))) = cases else {
+        return whole;
+    };
+    if case != their_case {
+        return whole;
     }
-    let start: String = line.chars().take(49).collect();
-    format!("'{start}…'")
+    let (mine, theirs) = (properties(mine), properties(theirs));
+    match (0..mine.len()).find(|&k| mine.get(k) != theirs.get(k)) {
+        Some(k) if mine[k].contains(": ") => {
+            format!(" ({case}): {}", shortened(mine[k]))
+        }
+        Some(k) => format!(" ({case}): got {}", shortened(mine[k])),
+        None => format!(" ({case}): got {} and no more", quoted(&mine.join(", "))),
+    }
+}
+
+/// The longest value a verdict quotes whole: far more than any check's
+/// line, so only a runaway output (a list of thousands) is cut.
+const LONGEST_VALUE: usize = 200;
+
+fn shortened(text: &str) -> String {
+    if text.chars().count() <= LONGEST_VALUE {
+        return text.to_string();
+    }
+    let start: String = text.chars().take(LONGEST_VALUE - 1).collect();
+    format!("{start}…")
+}
+
+fn quoted(line: &str) -> String {
+    format!("'{}'", shortened(line))
+}
+
+/// `CASE: REST` split at the first `": "` outside brackets and quotes.
+fn split_case(line: &str) -> Option<(&str, &str)> {
+    let at = top_level(line).find(|&i| line[i..].starts_with(": "))?;
+    Some((&line[..at], &line[at + 2..]))
+}
+
+/// `REST` split at each `", "` outside brackets and quotes, so that
+/// `[1, 2]` or `"a, b"` stays one property.
+fn properties(rest: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for i in top_level(rest).filter(|&i| rest[i..].starts_with(", ")) {
+        parts.push(&rest[from..i]);
+        from = i + 2;
+    }
+    parts.push(&rest[from..]);
+    parts
+}
+
+/// The byte offsets of `text` outside any bracket and any `"…"` string.
+fn top_level(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    text.char_indices().filter_map(move |(i, c)| {
+        let outside = depth == 0 && !quoted;
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '(' | '[' | '{' if !quoted => depth += 1,
+            ')' | ']' | '}' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        (outside && c != '"').then_some(i)
+    })
 }
 
 /// Checks every exercise, one line each, then the progress and what to do
@@ -203,7 +277,7 @@ mod tests {
         let Verdict::Fails(why) = verdict(edited, wrong, reference) else {
             panic!("a wrong answer passed");
         };
-        assert_eq!(why, "at line 2: 'images: tokio'");
+        assert_eq!(why, "at line 2 (images): got tokio");
         assert!(!why.contains("rayon"), "the answer leaked: {why}");
         let Verdict::Fails(short) = verdict(edited, "crawler: tokio\n", reference)
         else {
@@ -213,6 +287,57 @@ mod tests {
         let other_panic = "not solved yet: index out of bounds";
         let failed = verdict(edited, other_panic, reference);
         assert!(matches!(failed, Verdict::Fails(_)), "{failed:?}");
+    }
+
+    /// The failure as the learner reads it, for an attempt `mine`.
+    fn why(mine: &str, reference: &str) -> String {
+        match verdict("fn f() {}", mine, reference) {
+            Verdict::Fails(why) => why,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_verdict_names_the_case_and_the_property_that_fails() {
+        let right = "n = 7, parts = 1: total right: yes, near-equal: yes\n\
+                     n = 10, parts = 3: total right: yes, at most 3: yes, \
+                     near-equal: yes\n";
+        let uneven = "n = 7, parts = 1: total right: yes, near-equal: yes\n\
+                      n = 10, parts = 3: total right: yes, at most 3: yes, \
+                      near-equal: no\n";
+        assert_eq!(
+            why(uneven, right),
+            "at line 2 (n = 10, parts = 3): near-equal: no"
+        );
+        // Brackets and quotes hold their commas and colons.
+        let listed = "pairs [(1, 2), (3, 4)]: paid: yes, left: [1, 2]\n";
+        let short = "pairs [(1, 2), (3, 4)]: paid: yes, left: [1, 3]\n";
+        assert_eq!(
+            why(short, listed),
+            "at line 1 (pairs [(1, 2), (3, 4)]): left: [1, 3]"
+        );
+        let quoted = "\"a, b: c\": 2\n";
+        assert_eq!(
+            why("\"a, b: c\": 3\n", quoted),
+            "at line 1 (\"a, b: c\"): got 3"
+        );
+        // A line of another case, or of no case, is quoted whole: the
+        // watchdog's sentence, say.
+        assert_eq!(why("x\n", "y: 1\n"), "at line 1: got 'x'");
+        assert_eq!(why("b: 1\n", "a: 1\n"), "at line 1: got 'b: 1'");
+        let stuck = "no answer within 20s: is a sender still alive, a lock held?";
+        assert_eq!(why(stuck, "a: 1\n"), format!("at line 1: got '{stuck}'"));
+        // Fewer properties than the reference's: the learner's, whole.
+        assert_eq!(
+            why("a: x\n", "a: x, y\n"),
+            "at line 1 (a): got 'x' and no more"
+        );
+        let long = format!("a: [{}]\n", "1, ".repeat(100));
+        assert!(
+            why(&long, "a: []\n").ends_with("1, …"),
+            "{}",
+            why(&long, "a: []\n")
+        );
     }
 
     #[test]

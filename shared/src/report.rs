@@ -12,7 +12,10 @@ use std::fmt::Write as _;
 
 mod table;
 use table::Piece;
-pub use table::Table;
+pub use table::{
+    BOOK_WIDTH, DEFAULT_WIDTH, Table, lay_out_for_stdout, output_width,
+    printed_width,
+};
 
 /// How to render measured values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -283,10 +286,20 @@ impl SectionReport {
         self.tables().flat_map(|t| t.rows.iter().flatten())
     }
 
+    /// The report laid out for the book ([`BOOK_WIDTH`]): what snapshots
+    /// and the book's saved blocks hold.
     pub fn render(&self, how: Render) -> String {
+        self.render_within(how, BOOK_WIDTH)
+    }
+
+    /// The report with its tables within `columns` (a reader's terminal,
+    /// [`output_width`]) and its prose within [`WIDTH`] or `columns`,
+    /// whichever is narrower.
+    pub fn render_within(&self, how: Render, columns: usize) -> String {
+        let prose = WIDTH.min(columns);
         let mut out = String::new();
         let _ = writeln!(out, "== {} ==", self.section);
-        out += &wrap(&self.claim, "", WIDTH);
+        out += &wrap(&self.claim, "", prose);
         let mut previous_was_check = false;
         for block in &self.blocks {
             let is_check = matches!(block, Block::Check(_));
@@ -295,12 +308,12 @@ impl SectionReport {
             }
             previous_was_check = is_check;
             match block {
-                Block::Table(t) => t.render(how, &mut out),
-                Block::Note(n) => out += &wrap(n, "", WIDTH),
+                Block::Table(t) => t.render(how, columns, &mut out),
+                Block::Note(n) => out += &wrap(n, "", prose),
                 Block::Verdict(_) if how == Render::Redacted => {
                     out += "[a sentence on this run's figures]\n";
                 }
-                Block::Verdict(n) => out += &wrap(n, "", WIDTH),
+                Block::Verdict(n) => out += &wrap(n, "", prose),
                 Block::Check(c) => {
                     let mark = match (c.kind, c.holds, how) {
                         // A figure's outcome depends on the machine's load.
@@ -319,7 +332,7 @@ impl SectionReport {
                     let stand_in = "\u{1}".repeat(mark.len() - 1);
                     let claim = format!("{stand_in} {}", c.claim);
                     out += mark;
-                    out += &wrap(&claim, "       ", WIDTH)[mark.len()..];
+                    out += &wrap(&claim, "       ", prose)[mark.len()..];
                 }
             }
         }

@@ -6,7 +6,7 @@
 
 use serde::de::DeserializeOwned;
 use shared::cli::Chapter;
-use shared::report::Render;
+use shared::report::{DEFAULT_WIDTH, Render};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -32,6 +32,17 @@ pub fn json_run(program: &str, args: &[&str]) -> (serde_json::Value, String) {
 /// `text` written to a fresh file and printed back with `--from FILE`
 /// and `sections`.
 pub fn replay(program: &str, text: &str, sections: &[&str]) -> Output {
+    replay_with(program, text, sections, |command| command)
+}
+
+/// [`replay`], with `setup` given the command before it runs (its
+/// environment, say).
+fn replay_with(
+    program: &str,
+    text: &str,
+    sections: &[&str],
+    setup: impl FnOnce(&mut Command) -> &mut Command,
+) -> Output {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let name = std::path::Path::new(program)
         .file_name()
@@ -42,11 +53,32 @@ pub fn replay(program: &str, text: &str, sections: &[&str]) -> Output {
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::write(&path, text).expect("a temporary file");
-    let mut args = vec!["--from", path.to_str().expect("a UTF-8 path")];
-    args.extend(sections);
-    let out = run(program, &args);
+    let mut command = Command::new(program);
+    command.arg("--from").arg(&path).args(sections);
+    let out = setup(&mut command)
+        .output()
+        .expect("the chapter binary runs");
     let _ = std::fs::remove_file(&path);
     out
+}
+
+/// A saved run (`text`) printed back to a pipe with nothing saying how
+/// wide (no `COLUMNS`): every line fits [`DEFAULT_WIDTH`], what a terminal
+/// has by default, though the book lays its tables out wider.
+pub fn assert_fits_off_a_terminal(program: &str, text: &str) {
+    let out = replay_with(program, text, &[], |c| c.env_remove("COLUMNS"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "--from failed: {stderr}");
+    let wide: Vec<&str> = (stdout.lines())
+        .filter(|l| l.chars().count() > DEFAULT_WIDTH)
+        .collect();
+    assert!(
+        wide.is_empty(),
+        "{} line(s) over {DEFAULT_WIDTH} columns:\n{}",
+        wide.len(),
+        wide.join("\n")
+    );
 }
 
 /// Every section of a saved run rebuilds, from its results alone, the
@@ -113,6 +145,19 @@ macro_rules! chapter_cli_tests {
         fn a_saved_run_that_cannot_be_read_is_one_line_and_status_2() {
             let out = chapter(&["--from", "/nonexistent/saved-run.json"]);
             $crate::assert_refused(&out, "cannot read it: ");
+        }
+
+        #[test]
+        fn a_run_printed_to_a_pipe_fits_80_columns() {
+            // This test's own run, and the book's, which has every section.
+            $crate::cli::assert_fits_off_a_terminal($binary, &document().1);
+            let book = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../book/src/generated")
+                .join($chapter.package)
+                .join("results.json");
+            let saved = std::fs::read_to_string(&book)
+                .unwrap_or_else(|e| panic!("{}: {e}", book.display()));
+            $crate::cli::assert_fits_off_a_terminal($binary, &saved);
         }
 
         #[test]

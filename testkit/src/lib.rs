@@ -6,8 +6,9 @@
 //!   redacted, in `tests/snapshots/sections/` beside the calling test;
 //! - [`assert_exercise_snapshot!`] snapshots an exercise's described
 //!   behaviour in `tests/snapshots/exercises/`, so a change to a check is
-//!   seen, and [`assert_learner_check_on_stubs`] holds the learner's check
-//!   (`cargo exercise NAME`) to the committed stubs;
+//!   seen, and [`learner_check_main`] holds the learner's check
+//!   (`cargo exercise NAME`) to the committed stubs, in a process of its
+//!   own, with `INSTA_UPDATE=always` set;
 //! - [`assert_refused`] holds a bad command line to one line on stderr and
 //!   exit status 2, and [`assert_lists_sections`] holds `--list` to the
 //!   chapter's sections, in order;
@@ -26,7 +27,7 @@ pub mod learner;
 pub mod output;
 pub mod script;
 
-pub use learner::assert_learner_check_on_stubs;
+pub use learner::learner_check_main;
 
 pub use insta;
 pub use serde_json;

@@ -8,7 +8,7 @@ use comparison::sections::memory::Unit;
 use serde::de::DeserializeOwned;
 use shared::cli::Chapter;
 use shared::document::Document;
-use shared::report::{Block, Cell, Render, SectionReport};
+use shared::report::{BOOK_WIDTH, Block, Cell, Render, SectionReport};
 use workspace_checks::workspace_root;
 
 fn reference_of<R: DeserializeOwned>(package: &str) -> Document<R> {
@@ -45,7 +45,8 @@ fn every_block_is_rebuilt<C, R: DeserializeOwned>(chapter: &Chapter<C, R>) {
             .join(chapter.package)
             .join(format!("{}.txt", run.name));
         let shown = std::fs::read_to_string(&file).expect("a generated block");
-        let rebuilt = report.render(Render::Plain);
+        // At the width book/regenerate asks for (COLUMNS=84).
+        let rebuilt = report.render_within(Render::Plain, BOOK_WIDTH);
         assert!(
             shown.contains(&rebuilt),
             "{} is not the reference run's {} report: run book/regenerate",

@@ -1,12 +1,13 @@
 //! Proof that the exercises work as exercises: every reference solution matches
-//! its snapshot, every unsolved stub fails its check, and the learner's check
-//! says every stub is not started.
+//! its snapshot and every unsolved stub fails its check; `learner_check.rs`
+//! runs the learner's check on the stubs.
 
-mod exercise_list;
-
+use comparison::exercises::pick_model::Job;
 use comparison::{exercises, solutions};
 use exercises::checks;
+use models::Model;
 use shared::exercise::assert_stub_fails;
+use testkit::learner::why_it_fails;
 
 #[test]
 fn fetch_all_solution_passes_and_stub_fails() {
@@ -56,15 +57,6 @@ fn a_wrong_answer_fails_the_check() {
     );
 }
 
-#[test]
-fn the_learners_check_finds_every_stub_not_started() {
-    testkit::assert_learner_check_on_stubs(
-        env!("CARGO_PKG_NAME"),
-        env!("CARGO_MANIFEST_DIR"),
-        &exercise_list::EXERCISES,
-    );
-}
-
 /// Ranges of `ceil(n / parts)` each: they cover `0..n`, but 10 in three
 /// parts comes out 4, 4, 2, not near-equal.
 fn parallel_sum_in_ceiling_chunks(
@@ -86,4 +78,37 @@ fn uneven_ranges_fail_the_parallel_sum_check() {
         uneven.contains("n = 10, parts = 3: total right: yes, ranges cover 0..n: yes, at most 3: yes, near-equal: no"),
         "{uneven}"
     );
+}
+
+/// An attempt at exercise 3.
+type Pick = fn(&Job) -> Model;
+
+#[test]
+fn a_failure_names_the_case_and_the_property_never_the_answer() {
+    let reference =
+        checks::check_parallel_sum(solutions::parallel_sum::parallel_sum);
+    let uneven = checks::check_parallel_sum(parallel_sum_in_ceiling_chunks);
+    assert_eq!(
+        why_it_fails(&uneven, &reference),
+        "at line 2 (n = 10, parts = 3): near-equal: no"
+    );
+    let reference = checks::check_pick_model(solutions::pick_model::pick_model);
+    let always: [(Pick, &str, &str); 2] = [
+        (
+            |_| Model::Rayon,
+            "at line 1 (a crawler with 10 000 pages in flight): got rayon",
+            "tokio",
+        ),
+        (
+            |_| Model::Tokio,
+            "at line 2 (resize 500 images held in memory): got tokio",
+            "rayon",
+        ),
+    ];
+    for (pick, why, answer) in always {
+        let always = checks::check_pick_model(pick);
+        let said = why_it_fails(&always, &reference);
+        assert_eq!(said, why);
+        assert!(!said.contains(answer), "the answer leaked: {said}");
+    }
 }

@@ -1,14 +1,15 @@
 //! Proof that the exercises work as exercises: every reference solution matches
-//! its snapshot, every unsolved stub fails its check (the learner's check calls
-//! it not started), and the broken code each exercise starts from fails it too.
-
-mod exercise_list;
+//! its snapshot, every unsolved stub fails its check (`learner_check.rs`
+//! runs the learner's check on them),
+//! and the broken code each exercise starts from fails it too.
 
 use debugging::exercises::hits::Hits;
 use debugging::exercises::lock_order::Account;
 use debugging::{exercises, solutions};
 use exercises::checks;
 use shared::exercise::assert_stub_fails;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 #[test]
@@ -71,6 +72,31 @@ fn record_hit_racy_without_a_pause(hits: &Hits) {
     hits.store(seen + 1, Ordering::SeqCst);
 }
 
+/// The racy counter behind a throwaway read: only each thread's first
+/// read was once forced to overlap, and this one escaped it.
+fn record_hit_racy_after_a_throwaway_read(hits: &Hits) {
+    let _ = hits.load(Ordering::SeqCst);
+    let seen = hits.load(Ordering::SeqCst);
+    hits.store(seen + 1, Ordering::SeqCst);
+}
+
+/// A right answer that reads again after each failed compare-and-swap, so
+/// its threads make different numbers of reads and fall out of step.
+fn record_hit_by_reading_again(hits: &Hits) {
+    loop {
+        let seen = hits.load(Ordering::SeqCst);
+        let swapped = hits.compare_exchange(
+            seen,
+            seen + 1,
+            Ordering::SeqCst,
+            Ordering::SeqCst,
+        );
+        if swapped.is_ok() {
+            return;
+        }
+    }
+}
+
 /// A right answer that reads first: a compare-and-swap loop.
 fn record_hit_by_compare_and_swap(hits: &Hits) {
     let mut seen = hits.load(Ordering::SeqCst);
@@ -91,14 +117,24 @@ fn record_hit_under_a_lock(hits: &Hits) {
 
 #[test]
 fn a_racy_counter_fails_every_time_and_right_ones_pass() {
-    // Not one run in twenty lets a racy answer through: the first run of
-    // each check forces the interleaving, it does not wait for it.
+    // Not one check in twenty lets a racy answer through, however many
+    // reads it makes: every read waits for the other threads' reads, so
+    // the interleaving is forced, not waited for.
     for _ in 0..20 {
-        let lost = checks::check_lost_update(record_hit_racy_without_a_pause);
-        assert!(lost.contains("all 4 000 hits: no"), "{lost}");
+        for racy in [
+            record_hit_racy_without_a_pause,
+            record_hit_racy_after_a_throwaway_read,
+        ] {
+            let lost = checks::check_lost_update(racy);
+            assert!(lost.contains("all 4 000 hits: no"), "{lost}");
+        }
     }
     let reference = checks::check_lost_update(solutions::lost_update::record_hit);
-    for right in [record_hit_by_compare_and_swap, record_hit_under_a_lock] {
+    for right in [
+        record_hit_by_compare_and_swap,
+        record_hit_by_reading_again,
+        record_hit_under_a_lock,
+    ] {
         assert_eq!(checks::check_lost_update(right), reference);
     }
 }
@@ -111,17 +147,26 @@ fn the_broken_code_fails_each_check() {
     assert!(deadlocked.contains("deadlocked or blocked"), "{deadlocked}");
     let lost = checks::check_lost_update(record_hit_racy);
     assert!(lost.contains("all 4 000 hits: no"), "{lost}");
-    let blocked = checks::check_responsive(|data| {
-        Box::pin(async move { exercises::responsive::legacy_checksum(&data) })
-    });
+    let blocked = checks::check_responsive(blocking_checksum);
     assert!(blocked.contains("worst lag under 100 ms): no"), "{blocked}");
 }
 
+/// The blocking call made on the runtime's own thread.
+fn blocking_checksum(
+    data: Arc<Vec<u8>>,
+) -> Pin<Box<dyn Future<Output = u64> + Send>> {
+    Box::pin(async move { exercises::responsive::legacy_checksum(&data) })
+}
+
 #[test]
-fn the_learners_check_finds_every_stub_not_started() {
-    testkit::assert_learner_check_on_stubs(
-        env!("CARGO_PKG_NAME"),
-        env!("CARGO_MANIFEST_DIR"),
-        &exercise_list::EXERCISES,
+fn a_blocked_runtime_is_named_in_the_learners_words() {
+    let reference = checks::check_responsive(|data| {
+        Box::pin(solutions::responsive::checksum(data))
+    });
+    let blocked = checks::check_responsive(blocking_checksum);
+    let why = testkit::learner::why_it_fails(&blocked, &reference);
+    assert_eq!(
+        why,
+        "at line 2 (the ticker kept ticking (worst lag under 100 ms)): got no"
     );
 }

@@ -1,14 +1,15 @@
 //! Proof that the exercises work as exercises: every reference solution matches
-//! its snapshot, every unsolved stub fails its check (the learner's check calls
-//! it not started), and the checks tell a wrong answer from a right one.
+//! its snapshot, every unsolved stub fails its check (`learner_check.rs`
+//! runs the learner's check on them),
+//! and the checks tell a wrong answer from a right one.
 
-mod exercise_list;
-
-use best_practices::sections::idempotency::handle_naive;
+use best_practices::sections::idempotency::{Charge, Ledger, Receipt, handle_naive};
 use best_practices::sections::timeouts::call_naive;
 use best_practices::{exercises, solutions};
+use crossbeam::channel::Sender;
 use exercises::checks;
 use shared::exercise::assert_stub_fails;
+use std::time::{Duration, Instant};
 
 #[test]
 fn add_timeout_solution_passes_and_stub_fails() {
@@ -64,11 +65,42 @@ fn wrong_answers_fail_the_checks() {
     assert!(chatty.contains("one per chunk: no"), "{chatty}");
 }
 
+/// A common mistake: the attempt waits for its workers to say they are done
+/// on a channel whose sender it still holds itself, so the wait never ends.
+fn send_subtotals_keeping_a_sender(chunks: &[Vec<u64>], subtotals: Sender<u64>) {
+    let (done, finished) = crossbeam::channel::unbounded::<()>();
+    std::thread::scope(|s| {
+        for chunk in chunks {
+            let (subtotals, done) = (subtotals.clone(), done.clone());
+            s.spawn(move || {
+                let _ = subtotals.send(chunk.iter().sum());
+                let _ = done.send(());
+            });
+        }
+    });
+    // `done` is still alive here: the loop never sees the channel close.
+    for () in finished {}
+}
+
+/// A handler that waits for a wake-up nobody sends (as one waiting on a
+/// lock that is never released would).
+fn handle_waiting_for_ever(_: &mut Ledger, _: &Charge) -> Receipt {
+    loop {
+        std::thread::park();
+    }
+}
+
 #[test]
-fn the_learners_check_finds_every_stub_not_started() {
-    testkit::assert_learner_check_on_stubs(
-        env!("CARGO_PKG_NAME"),
-        env!("CARGO_MANIFEST_DIR"),
-        &exercise_list::EXERCISES,
-    );
+fn an_attempt_that_never_returns_gets_the_watchdogs_message() {
+    let limit = Duration::from_millis(300);
+    let started = Instant::now();
+    let stuck =
+        checks::check_lock_to_channel_within(limit, send_subtotals_keeping_a_sender);
+    assert!(stuck.starts_with("no answer within 300ms"), "{stuck}");
+    assert!(stuck.contains("sender still alive"), "{stuck}");
+    let waiting =
+        checks::check_idempotent_handler_within(limit, handle_waiting_for_ever);
+    assert!(waiting.starts_with("no answer within 300ms"), "{waiting}");
+    // Two bounds of 300 ms, with a margin a loaded machine cannot use up.
+    assert!(started.elapsed() < Duration::from_secs(15), "it hung");
 }

@@ -7,7 +7,7 @@ use super::{Chapter, Mode, Options, Section};
 use crate::document::{Document, SCHEMA, SectionRun, read_document};
 use crate::machine::{Load, Machine, load_now, now_utc, wait_for_quiet};
 use crate::progress::Progress;
-use crate::report::{Check, Kind, Render, SectionReport, wrap};
+use crate::report::{Check, Kind, Render, SectionReport, printed_width, wrap};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::io::Write;
@@ -82,6 +82,7 @@ where
     R: Serialize + DeserializeOwned + Default,
 {
     crate::interrupt::end_on_interrupt(chapter.package);
+    crate::report::lay_out_for_stdout();
     match run_to(chapter, args, make, &mut std::io::stdout()) {
         Ok(status) => ExitCode::from(status),
         Err(err) => ExitCode::from(output_failed(chapter.package, &err)),
@@ -262,7 +263,11 @@ fn measure_all<C, R: Default>(
         match outcome {
             Ok(report) => {
                 if !options.json {
-                    writeln!(out, "{}", report.render(Render::Plain))?;
+                    writeln!(
+                        out,
+                        "{}",
+                        report.render_within(Render::Plain, printed_width())
+                    )?;
                     out.flush()?;
                 }
                 runs.push(SectionRun {
@@ -317,7 +322,11 @@ where
         wrap(&document.header(one), "", 80)
     )?;
     for (_, report) in &reports {
-        writeln!(out, "{}", report.render(Render::Plain))?;
+        writeln!(
+            out,
+            "{}",
+            report.render_within(Render::Plain, printed_width())
+        )?;
     }
     let printed: Vec<&SectionReport> = reports.iter().map(|(_, r)| r).collect();
     let busy = document

@@ -4,14 +4,16 @@
 //! between a thread's read of the count and its write. Left to the
 //! scheduler, a read-then-write without a pause between them loses hits on
 //! some runs and none on others, so a racy answer could pass. [`Hits`] is
-//! an `AtomicU64` with the same methods, except that, given a meeting, the
-//! first `load` in each thread waits (briefly, bounded) until every thread
-//! has loaded: a read-then-write then loses hits on every run, however
-//! quiet the machine, while `fetch_add` never reads first, and an answer
-//! that serialises the threads another way only waits out the bound once.
+//! an `AtomicU64` with the same methods, except that, given a meeting,
+//! every `load` waits (briefly, bounded) until each of the checking
+//! threads has made a read of its own: the threads read in step, so a
+//! read-then-write loses hits on every run, however quiet the machine and
+//! however many reads it makes before its write. `fetch_add` never reads
+//! first, a compare-and-swap loop retries until its write lands, and an
+//! answer that serialises the threads another way only waits out the bound
+//! once.
 
 use parking_lot::{Condvar, Mutex};
-use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A counter of hits: `AtomicU64`'s methods, nothing more.
@@ -21,39 +23,56 @@ pub struct Hits {
     meet: Option<Meeting>,
 }
 
-/// Where the checking threads meet after their first read.
+/// Where the checking threads meet after each read: a barrier that opens
+/// each time `parties` reads have arrived, so the n-th reads of all the
+/// threads land together, before any of them can write.
 #[derive(Debug, Default)]
 struct Meeting {
-    state: Mutex<(usize, bool)>,
+    state: Mutex<Arrivals>,
     all_here: Condvar,
     parties: usize,
 }
 
-/// Far longer than four threads take to reach their first read; short
+#[derive(Debug, Default)]
+struct Arrivals {
+    /// Reads that have arrived since the barrier last opened.
+    waiting: usize,
+    /// How many times the barrier has opened: a waiter's own opening is
+    /// the one after the count it saw on arriving.
+    opened: u64,
+    /// The bound passed once (threads out of step: one has finished, or
+    /// the answer serialises them): from then on nobody waits.
+    gave_up: bool,
+}
+
+/// Far longer than four threads in step take between two reads; short
 /// enough that an answer that never lets them meet loses little time.
 const MEET_WITHIN: std::time::Duration = std::time::Duration::from_millis(500);
 
-thread_local! {
-    static MET: Cell<bool> = const { Cell::new(false) };
-}
-
 impl Meeting {
-    /// Waits until `parties` threads have arrived, or the bound passes;
-    /// once the bound has passed, nobody waits again.
+    /// Waits until `parties` reads have arrived, or the bound passes; once
+    /// the bound has passed, nobody waits again.
     fn meet(&self) {
         let mut state = self.state.lock();
-        state.0 += 1;
-        if state.0 >= self.parties || state.1 {
+        if state.gave_up {
+            return;
+        }
+        state.waiting += 1;
+        if state.waiting >= self.parties {
+            state.waiting = 0;
+            state.opened += 1;
             self.all_here.notify_all();
             return;
         }
+        let mine = state.opened;
         let waited = self.all_here.wait_while_for(
             &mut state,
-            |s| s.0 < self.parties,
+            |s| s.opened == mine && !s.gave_up,
             MEET_WITHIN,
         );
         if waited.timed_out() {
-            state.1 = true;
+            state.gave_up = true;
+            self.all_here.notify_all();
         }
     }
 }
@@ -63,8 +82,8 @@ impl Hits {
         Hits::default()
     }
 
-    /// A counter whose first `load` in each of `parties` threads waits
-    /// for the others' (the check's).
+    /// A counter whose every `load` waits until each of `parties` threads
+    /// has read (the check's).
     pub fn meeting(parties: usize) -> Hits {
         Hits {
             count: AtomicU64::new(0),
@@ -76,14 +95,11 @@ impl Hits {
     }
 
     // ANCHOR: forced
-    /// Reads the count; the first read in each thread of the check's first
-    /// run waits until every thread has read.
+    /// Reads the count; in the check, each read then waits until every
+    /// thread has read, so no thread writes before the others have read.
     pub fn load(&self, order: Ordering) -> u64 {
         let seen = self.count.load(order);
-        if let Some(meet) = &self.meet
-            && !MET.with(Cell::get)
-        {
-            MET.with(|met| met.set(true));
+        if let Some(meet) = &self.meet {
             meet.meet();
         }
         seen
@@ -96,6 +112,11 @@ impl Hits {
 
     pub fn fetch_add(&self, value: u64, order: Ordering) -> u64 {
         self.count.fetch_add(value, order)
+    }
+
+    /// The count once the threads are done (no meeting: nobody else reads).
+    pub fn into_inner(self) -> u64 {
+        self.count.into_inner()
     }
 
     pub fn compare_exchange(

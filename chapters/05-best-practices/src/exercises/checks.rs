@@ -6,7 +6,7 @@
 use crate::sections::idempotency::{Charge, Ledger, Receipt};
 use crate::sections::timeouts::{CallError, Request, SilentServer};
 use crossbeam::channel::{self, Sender};
-use shared::exercise::attempt;
+use shared::exercise::{CHECK_LIMIT, attempt, bounded};
 use shared::report::group_thousands;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -86,6 +86,19 @@ fn watched(
 pub fn check_idempotent_handler(
     handle: fn(&mut Ledger, &Charge) -> Receipt,
 ) -> String {
+    check_idempotent_handler_within(CHECK_LIMIT, handle)
+}
+
+/// [`check_idempotent_handler`] with its watchdog's bound: a handler that
+/// never returns (a lock it waits on for ever) is reported after `limit`.
+pub fn check_idempotent_handler_within(
+    limit: Duration,
+    handle: fn(&mut Ledger, &Charge) -> Receipt,
+) -> String {
+    bounded(limit, move || describe_charges(handle))
+}
+
+fn describe_charges(handle: fn(&mut Ledger, &Charge) -> Receipt) -> String {
     let charges = [(1, 10), (1, 10), (2, 5), (1, 10), (3, 7), (2, 5)];
     attempt(
         || {
@@ -117,6 +130,20 @@ pub fn check_idempotent_handler(
 pub fn check_lock_to_channel(
     send_subtotals: fn(&[Vec<u64>], Sender<u64>),
 ) -> String {
+    check_lock_to_channel_within(CHECK_LIMIT, send_subtotals)
+}
+
+/// [`check_lock_to_channel`] with its watchdog's bound: an attempt that
+/// waits on a channel whose sender it still holds is reported after
+/// `limit` instead of hanging the check.
+pub fn check_lock_to_channel_within(
+    limit: Duration,
+    send_subtotals: fn(&[Vec<u64>], Sender<u64>),
+) -> String {
+    bounded(limit, move || describe_subtotals(send_subtotals))
+}
+
+fn describe_subtotals(send_subtotals: fn(&[Vec<u64>], Sender<u64>)) -> String {
     let chunks: Vec<Vec<u64>> = (0..4u64)
         .map(|c| (c * 1_000..(c + 1) * 1_000).collect())
         .collect();
