@@ -59,9 +59,43 @@ fn profiling() {
     snapshot("profiling");
 }
 
+/// Which other poll, if any, a late heartbeat falls in depends on the
+/// machine's load (an OS preemption of the runtime's thread lands in the
+/// heartbeat's own poll or the downloader's): the watchdog's table keeps
+/// only the culprits' rows in the snapshot, its cells apart by " | " rather
+/// than by padding that the left-out rows would change. Every check stays.
 #[test]
 fn blocked_executor() {
-    snapshot("blocked-executor");
+    stable_snapshot("blocked-executor");
+}
+
+fn stable_snapshot(name: &str) {
+    let redacted = run(name).render(shared::report::Render::Redacted);
+    let mut in_table = false;
+    let mut kept = Vec::new();
+    for line in redacted.lines() {
+        if line == "What the watchdog reported" {
+            in_table = true;
+        } else if line.is_empty() {
+            in_table = false;
+        }
+        let cells: Vec<&str> =
+            line.trim().split("  ").filter(|c| !c.is_empty()).collect();
+        if !in_table || cells.len() < 3 {
+            kept.push(line.to_string());
+        } else if cells[0].starts_with('-') {
+            kept.push("  ---".to_string());
+        } else if ["stall in task", "checksum", "legacy-db"]
+            .contains(&cells[1].trim())
+        {
+            let cells: Vec<&str> = cells.iter().map(|c| c.trim()).collect();
+            kept.push(format!("  {}", cells.join(" | ")));
+        }
+    }
+    let mut settings = testkit::insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/sections");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| testkit::insta::assert_snapshot!(name, kept.join("\n")));
 }
 
 #[test]
