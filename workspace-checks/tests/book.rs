@@ -24,6 +24,7 @@ fn chapters() -> Vec<ChapterInfo> {
         chapter(&best_practices::CHAPTER),
         chapter(&ecosystem::CHAPTER),
         chapter(&async_in_depth::CHAPTER),
+        chapter(&beyond_one_machine::CHAPTER),
     ]
 }
 

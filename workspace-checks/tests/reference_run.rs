@@ -75,6 +75,7 @@ fn every_block_of_every_chapter_is_its_reference_run_rebuilt() {
     every_block_is_rebuilt(&best_practices::CHAPTER);
     every_block_is_rebuilt(&ecosystem::CHAPTER);
     every_block_is_rebuilt(&async_in_depth::CHAPTER);
+    every_block_is_rebuilt(&beyond_one_machine::CHAPTER);
 }
 
 /// Quiz 1, question 2: the 10 000 tasks finish sooner than the 10 000
