@@ -39,11 +39,19 @@ pub(crate) type CallbackId = u64;
 
 struct Slot<T> {
     state: State<T>,
-    callbacks: Vec<(CallbackId, Callback<T>)>,
-    next_id: CallbackId,
+    /// Boxed, and only once one is added: most futures never get one, and
+    /// a future's size is what a million queued tasks hold.
+    callbacks: Option<Box<Callbacks<T>>>,
     /// Threads blocked in `result`: waking a condition variable costs a
     /// system call, so it is only done when someone is waiting.
-    waiters: usize,
+    waiters: u32,
+}
+
+struct Callbacks<T> {
+    /// Never reset, so that a waiter taking back a stale id cannot take
+    /// another's callback.
+    next_id: CallbackId,
+    list: Vec<(CallbackId, Callback<T>)>,
 }
 
 /// What a future's handles share. `P` is whatever else shares the
@@ -116,8 +124,7 @@ impl<T, P> Inner<T, P> {
         Inner {
             slot: Mutex::new(Slot {
                 state: State::Pending,
-                callbacks: Vec::new(),
-                next_id: 0,
+                callbacks: None,
                 waiters: 0,
             }),
             changed: Condvar::new(),
@@ -266,9 +273,15 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
     ) -> Option<CallbackId> {
         let mut slot = lock(&self.inner.slot);
         if matches!(slot.state, State::Pending | State::Running) {
-            let id = slot.next_id;
-            slot.next_id += 1;
-            slot.callbacks.push((id, Box::new(callback)));
+            let callbacks = slot.callbacks.get_or_insert_with(|| {
+                Box::new(Callbacks {
+                    next_id: 0,
+                    list: Vec::new(),
+                })
+            });
+            let id = callbacks.next_id;
+            callbacks.next_id += 1;
+            callbacks.list.push((id, Box::new(callback)));
             return Some(id);
         }
         drop(slot);
@@ -280,13 +293,18 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
     /// `as_completed` do when they return, as CPython removes its waiters,
     /// so that polling a pending future does not grow it call after call.
     pub(crate) fn remove_callback(&self, id: CallbackId) {
-        lock(&self.inner.slot).callbacks.retain(|(i, _)| *i != id);
+        if let Some(callbacks) = &mut lock(&self.inner.slot).callbacks {
+            callbacks.list.retain(|(i, _)| *i != id);
+        }
     }
 
     /// How many done-callbacks wait on this future: what a test of the
     /// waiters' cleanup counts.
     pub fn waiting_callbacks(&self) -> usize {
-        lock(&self.inner.slot).callbacks.len()
+        let slot = lock(&self.inner.slot);
+        slot.callbacks
+            .as_ref()
+            .map_or(0, |callbacks| callbacks.list.len())
     }
 
     /// Whether `self` and `other` are the same task (clones of one future).
@@ -324,7 +342,7 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
     /// After the state became final: wakes the waiters, if any, then runs
     /// the callbacks outside the lock.
     fn wake_and_call_back(&self, mut slot: MutexGuard<'_, Slot<T>>) {
-        let callbacks = std::mem::take(&mut slot.callbacks);
+        let callbacks = slot.callbacks.take().map_or_else(Vec::new, |c| c.list);
         let waiters = slot.waiters;
         drop(slot);
         if waiters > 0 {
