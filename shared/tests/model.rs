@@ -4,7 +4,7 @@
 //!
 //! `cargo test -p shared --features shuttle --test model`
 
-use shared::executor::{ReturnWhen, TaskError, TaskFuture, wait};
+use shared::executor::{Order, ReturnWhen, TaskError, TaskFuture, wait};
 use shuttle::sync::Arc;
 use shuttle::sync::atomic::{AtomicUsize, Ordering};
 use shuttle::thread;
@@ -132,4 +132,40 @@ fn a_waiter_gives_up_while_the_task_finishes() {
 #[test]
 fn a_waiter_that_gives_up_leaves_nothing_behind_in_every_interleaving() {
     shuttle::check_dfs(a_waiter_gives_up_while_the_task_finishes, Some(20_000));
+}
+
+/// A task queued in its future's allocation (`TaskFuture::with_task`, what
+/// `submit_fn` queues) races a caller cancelling it: exactly one wins, the
+/// result agrees, and the task's code is dropped exactly once — by the
+/// worker, even when it never ran and the future outlives it.
+fn a_queued_task_races_its_cancel() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let captured = CountsDrops(drops.clone());
+    let (future, queued) = TaskFuture::<u32>::with_task(move || {
+        let _held = &captured;
+        Ok(7)
+    });
+    let worker = thread::spawn(move || queued.order(Order::Run));
+    let cancelled = future.cancel();
+    worker.join().unwrap();
+    assert_eq!(drops.load(Ordering::SeqCst), 1, "the task's code was kept");
+    match future.result() {
+        Ok(7) => assert!(!cancelled),
+        Err(TaskError::Cancelled) => assert!(cancelled),
+        other => panic!("impossible outcome {other:?}"),
+    }
+}
+
+/// Counts its drops: whether a task's captured values were let go.
+struct CountsDrops(Arc<AtomicUsize>);
+
+impl Drop for CountsDrops {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_queued_task_runs_or_is_cancelled_and_let_go_in_every_interleaving() {
+    shuttle::check_dfs(a_queued_task_races_its_cancel, None);
 }

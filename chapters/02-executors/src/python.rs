@@ -68,11 +68,12 @@ pub fn measure(context: &Context) -> anyhow::Result<PythonRun> {
         return Ok(PythonRun::NotAsked);
     };
     let s = &context.sizes;
-    // CPython is slower per task: a tenth of the tasks keeps it to seconds.
+    // CPython is slower per task: a tenth of the tasks one by one keeps it
+    // to seconds; chunked, it is fast enough to take many more.
     let args = [
         s.trivial_thread_tasks / 10,
         s.trivial_process_tasks_chunk_1 / 10,
-        s.trivial_process_tasks_chunked / 10,
+        s.cpython_chunked_tasks,
     ];
     let args = args.map(|a| a.max(1).to_string());
     let stdout = match shared::python::run(interpreter, SCRIPT, &args)? {

@@ -20,6 +20,9 @@ pub struct Sizes {
     pub trivial_thread_tasks: usize,
     pub trivial_process_tasks_chunk_1: usize,
     pub trivial_process_tasks_chunked: usize,
+    /// CPython's chunked tasks under `--python`: enough that the pool's
+    /// start-up and its last, partly idle chunks do not set its rate.
+    pub cpython_chunked_tasks: usize,
     /// Round trips timed one after another in the process-pool section.
     pub round_trips: usize,
 }
@@ -39,6 +42,7 @@ impl RunSizes for Sizes {
             trivial_thread_tasks: 100_000,
             trivial_process_tasks_chunk_1: 5_000,
             trivial_process_tasks_chunked: 500_000,
+            cpython_chunked_tasks: 100_000,
             round_trips: 2_000,
         }
     }
@@ -57,6 +61,7 @@ impl RunSizes for Sizes {
             trivial_thread_tasks: 1_000_000,
             trivial_process_tasks_chunk_1: 50_000,
             trivial_process_tasks_chunked: 5_000_000,
+            cpython_chunked_tasks: 1_000_000,
             round_trips: 20_000,
         }
     }
@@ -73,6 +78,7 @@ impl Sizes {
             trivial_thread_tasks: 2_000,
             trivial_process_tasks_chunk_1: 300,
             trivial_process_tasks_chunked: 20_000,
+            cpython_chunked_tasks: 2_000,
             round_trips: 100,
         }
     }

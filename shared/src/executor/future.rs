@@ -6,6 +6,13 @@
 //! cancelled only while it waits in the queue; once a worker has moved it to
 //! `Running`, `cancel` says no. Waiters sleep on a condition variable;
 //! done-callbacks run once, outside the lock, after the state is final.
+//!
+//! A thread-pool task lives in the same allocation as its future
+//! ([`TaskFuture::with_task`]): one allocation per task instead of two, and
+//! the thread that submitted it, which usually drops the last handle, frees
+//! it. Freeing on the worker what the submitter allocated made the two
+//! threads queue on the allocator's lock: the largest cost a profile of
+//! the thread pool found, larger than this future's own lock.
 
 use super::error::TaskError;
 use super::sync::{Arc, Condvar, Mutex, MutexGuard, lock};
@@ -33,21 +40,98 @@ pub(crate) type CallbackId = u64;
 
 struct Slot<T> {
     state: State<T>,
-    callbacks: Vec<(CallbackId, Callback<T>)>,
-    next_id: CallbackId,
+    /// Boxed, and only once one is added: most futures never get one, and
+    /// a future's size is what a million queued tasks hold.
+    callbacks: Option<Box<Callbacks<T>>>,
     /// Threads blocked in `result`: waking a condition variable costs a
     /// system call, so it is only done when someone is waiting.
-    waiters: usize,
+    waiters: u32,
 }
 
-struct Inner<T> {
+struct Callbacks<T> {
+    /// Never reset, so that a waiter taking back a stale id cannot take
+    /// another's callback.
+    next_id: CallbackId,
+    list: Vec<(CallbackId, Callback<T>)>,
+}
+
+/// What a future's handles share. `P` is whatever else shares the
+/// allocation: a queued task's code, or nothing; a handle sees it as
+/// `dyn Send + Sync`, so that a future's type does not name its task's.
+struct Inner<T, P: ?Sized = dyn Send + Sync> {
     slot: Mutex<Slot<T>>,
     changed: Condvar,
+    payload: P,
 }
 
 /// The future of one task submitted to a pool. Clones share the task.
 pub struct TaskFuture<T> {
     inner: Arc<Inner<T>>,
+}
+
+/// A task's code beside its future, until a worker takes it.
+type WithTask<T, F> = Inner<T, Mutex<Option<F>>>;
+
+/// What a worker is told to do with a task queued by
+/// [`TaskFuture::with_task`].
+pub enum Order {
+    Run,
+    /// `shutdown(cancel_futures)`: it never starts.
+    Cancel,
+    /// The pool is broken: it fails with this.
+    Fail(TaskError),
+}
+
+/// The pool's side of a task queued by [`TaskFuture::with_task`]: the same
+/// allocation as the future, seen by a worker that need not know its types.
+pub struct QueuedTask(Arc<dyn Start>);
+
+impl QueuedTask {
+    /// Runs the task (unless it was cancelled meanwhile), cancels it or
+    /// fails it, as `order` says; its code is dropped either way, so a
+    /// cancelled task holds nothing it captured while its future lives on.
+    pub fn order(self, order: Order) {
+        self.0.start(order);
+    }
+}
+
+/// [`QueuedTask`]'s one operation, behind a `dyn` so that a queue of them
+/// is of one type whatever each returns.
+trait Start: Send + Sync {
+    fn start(self: Arc<Self>, order: Order);
+}
+
+impl<T, F> Start for WithTask<T, F>
+where
+    T: Clone + Send + 'static,
+    F: FnOnce() -> anyhow::Result<T> + Send + 'static,
+{
+    fn start(self: Arc<Self>, order: Order) {
+        let task = lock(&self.payload).take();
+        let future = TaskFuture::<T> { inner: self };
+        match (order, task) {
+            (Order::Run, Some(task)) if future.set_running() => {
+                future.finish(crate::executor::run_caught(task));
+            }
+            (Order::Run, _) => {} // cancelled while queued, so it never runs
+            (Order::Cancel, _) => drop(future.cancel()),
+            (Order::Fail(why), _) => future.finish(Err(why)),
+        }
+    }
+}
+
+impl<T, P> Inner<T, P> {
+    fn holding(payload: P) -> Inner<T, P> {
+        Inner {
+            slot: Mutex::new(Slot {
+                state: State::Pending,
+                callbacks: None,
+                waiters: 0,
+            }),
+            changed: Condvar::new(),
+            payload,
+        }
+    }
 }
 
 impl<T> Clone for TaskFuture<T> {
@@ -75,16 +159,19 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
     /// A future for a task that is queued but not started.
     pub fn pending() -> TaskFuture<T> {
         TaskFuture {
-            inner: Arc::new(Inner {
-                slot: Mutex::new(Slot {
-                    state: State::Pending,
-                    callbacks: Vec::new(),
-                    next_id: 0,
-                    waiters: 0,
-                }),
-                changed: Condvar::new(),
-            }),
+            inner: Arc::new(Inner::holding(())),
         }
+    }
+
+    /// A future for `task`, and the task to queue: both in one allocation.
+    pub fn with_task<F>(task: F) -> (TaskFuture<T>, QueuedTask)
+    where
+        F: FnOnce() -> anyhow::Result<T> + Send + 'static,
+    {
+        let inner: Arc<WithTask<T, F>> =
+            Arc::new(Inner::holding(Mutex::new(Some(task))));
+        let queued = QueuedTask(inner.clone());
+        (TaskFuture { inner }, queued)
     }
 
     /// A copy of the current state.
@@ -122,13 +209,13 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
 
     /// The task's value, waiting as long as it takes (Python's `result()`).
     pub fn result(&self) -> Result<T, TaskError> {
-        self.wait_until(None)
+        self.wait_for(None)
     }
 
     /// The task's value, or `TaskError::TimedOut` after `timeout`
     /// (`result(timeout=…)`); the task itself goes on.
     pub fn result_timeout(&self, timeout: Duration) -> Result<T, TaskError> {
-        self.wait_until(deadline_after(Some(timeout)))
+        self.wait_for(Some(timeout))
     }
 
     /// The task's error alone, `None` if it succeeded (`exception()`).
@@ -136,14 +223,19 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
         self.result_timeout(timeout).err()
     }
 
-    fn wait_until(&self, deadline: Option<Instant>) -> Result<T, TaskError> {
+    /// Waits up to `timeout` (`None`: for ever). The clock is read only
+    /// if the task is not done at once: most results are collected after
+    /// their tasks finished, and reading it took a few percent of their cost.
+    fn wait_for(&self, timeout: Option<Duration>) -> Result<T, TaskError> {
         let mut slot = lock(&self.inner.slot);
+        let mut deadline = None;
         loop {
             match &slot.state {
                 State::Finished(outcome) => return outcome.clone(),
                 State::Cancelled => return Err(TaskError::Cancelled),
                 State::Pending | State::Running => {}
             }
+            let deadline = *deadline.get_or_insert_with(|| deadline_after(timeout));
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
             if left.is_some_and(|left| left.is_zero()) {
                 return Err(TaskError::TimedOut);
@@ -182,9 +274,15 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
     ) -> Option<CallbackId> {
         let mut slot = lock(&self.inner.slot);
         if matches!(slot.state, State::Pending | State::Running) {
-            let id = slot.next_id;
-            slot.next_id += 1;
-            slot.callbacks.push((id, Box::new(callback)));
+            let callbacks = slot.callbacks.get_or_insert_with(|| {
+                Box::new(Callbacks {
+                    next_id: 0,
+                    list: Vec::new(),
+                })
+            });
+            let id = callbacks.next_id;
+            callbacks.next_id += 1;
+            callbacks.list.push((id, Box::new(callback)));
             return Some(id);
         }
         drop(slot);
@@ -196,13 +294,18 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
     /// `as_completed` do when they return, as CPython removes its waiters,
     /// so that polling a pending future does not grow it call after call.
     pub(crate) fn remove_callback(&self, id: CallbackId) {
-        lock(&self.inner.slot).callbacks.retain(|(i, _)| *i != id);
+        if let Some(callbacks) = &mut lock(&self.inner.slot).callbacks {
+            callbacks.list.retain(|(i, _)| *i != id);
+        }
     }
 
     /// How many done-callbacks wait on this future: what a test of the
     /// waiters' cleanup counts.
     pub fn waiting_callbacks(&self) -> usize {
-        lock(&self.inner.slot).callbacks.len()
+        let slot = lock(&self.inner.slot);
+        slot.callbacks
+            .as_ref()
+            .map_or(0, |callbacks| callbacks.list.len())
     }
 
     /// Whether `self` and `other` are the same task (clones of one future).
@@ -240,7 +343,7 @@ impl<T: Clone + Send + 'static> TaskFuture<T> {
     /// After the state became final: wakes the waiters, if any, then runs
     /// the callbacks outside the lock.
     fn wake_and_call_back(&self, mut slot: MutexGuard<'_, Slot<T>>) {
-        let callbacks = std::mem::take(&mut slot.callbacks);
+        let callbacks = slot.callbacks.take().map_or_else(Vec::new, |c| c.list);
         let waiters = slot.waiters;
         drop(slot);
         if waiters > 0 {

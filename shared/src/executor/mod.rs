@@ -21,7 +21,7 @@ pub mod thread_pool;
 pub mod waiting;
 
 pub use error::{SubmitError, TaskError};
-pub use future::{State, TaskFuture};
+pub use future::{Order, QueuedTask, State, TaskFuture};
 pub use process_pool::{ProcessPoolExecutor, Registry};
 pub use thread_pool::ThreadPoolExecutor;
 pub use waiting::{

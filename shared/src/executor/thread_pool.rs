@@ -6,6 +6,7 @@
 //!
 //! [`submit_fn`]: ThreadPoolExecutor::submit_fn
 
+use super::future::{Order, QueuedTask};
 use super::sync::{Mutex, lock};
 use super::{
     BatchFuture, Executor, SubmitError, Task, TaskError, TaskFuture, run_caught,
@@ -15,17 +16,22 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
-/// What a worker does with a queued unit of work.
-enum Order {
-    Run,
-    /// `shutdown(cancel_futures)`: it never starts.
-    Cancel,
-    /// The pool is broken: it fails with this.
-    Fail(TaskError),
+/// One queued unit of work, told what to do when a worker takes it.
+enum Work {
+    /// One task sharing its future's allocation: `submit_fn`.
+    Task(QueuedTask),
+    /// Several tasks or futures: `submit_chunk`, `submit_batch`.
+    Chunk(Box<dyn FnOnce(Order) + Send>),
 }
 
-/// One queued unit of work, told what to do when a worker takes it.
-type Work = Box<dyn FnOnce(Order) + Send>;
+impl Work {
+    fn order(self, order: Order) {
+        match self {
+            Work::Task(task) => task.order(order),
+            Work::Chunk(work) => work(order),
+        }
+    }
+}
 
 /// Code each worker thread runs once before its first task: CPython's
 /// `initializer` (with its `initargs` captured).
@@ -158,8 +164,8 @@ fn work(jobs: &Receiver<Work>, shared: &Shared, initializer: Option<Initializer>
             }
         };
         match shared.broken() {
-            None => work(Order::Run),
-            Some(why) => work(Order::Fail(TaskError::BrokenPool(why))),
+            None => work.order(Order::Run),
+            Some(why) => work.order(Order::Fail(TaskError::BrokenPool(why))),
         }
     }
 }
@@ -193,20 +199,15 @@ impl ThreadPoolExecutor {
     }
 
     // ANCHOR: submit_fn
-    /// Queues `task` and returns its future at once.
+    /// Queues `task` and returns its future at once. The task is kept in
+    /// its future's allocation until a worker takes it.
     pub fn submit_fn<T, F>(&self, task: F) -> Result<TaskFuture<T>, SubmitError>
     where
         T: Clone + Send + 'static,
         F: FnOnce() -> anyhow::Result<T> + Send + 'static,
     {
-        let future = TaskFuture::pending();
-        let handle = future.clone();
-        self.enqueue(Box::new(move |order| match order {
-            Order::Run if handle.set_running() => handle.finish(run_caught(task)),
-            Order::Run => {} // cancelled while queued, so it never runs
-            Order::Cancel => drop(handle.cancel()),
-            Order::Fail(why) => handle.finish(Err(why)),
-        }))?;
+        let (future, queued) = TaskFuture::with_task(task);
+        self.enqueue(Work::Task(queued))?;
         Ok(future)
     }
     // ANCHOR_END: submit_fn
@@ -236,7 +237,7 @@ impl ThreadPoolExecutor {
             // No thread will ever take what is queued: fail it (outside
             // the lock: a done-callback may submit again).
             while let Ok(work) = self.backlog.try_recv() {
-                work(Order::Fail(TaskError::BrokenPool(why.clone())));
+                work.order(Order::Fail(TaskError::BrokenPool(why.clone())));
             }
         }
         adjusted
@@ -302,7 +303,7 @@ impl Executor for ThreadPoolExecutor {
         let futures: Vec<TaskFuture<T::Output>> =
             tasks.iter().map(|_| TaskFuture::pending()).collect();
         let handles = futures.clone();
-        self.enqueue(Box::new(move |order| {
+        self.enqueue(Work::Chunk(Box::new(move |order| {
             for (task, future) in tasks.into_iter().zip(handles) {
                 match &order {
                     Order::Run if future.set_running() => {
@@ -313,7 +314,7 @@ impl Executor for ThreadPoolExecutor {
                     Order::Fail(why) => future.finish(Err(why.clone())),
                 }
             }
-        }))?;
+        })))?;
         Ok(futures)
     }
 
@@ -323,7 +324,7 @@ impl Executor for ThreadPoolExecutor {
     ) -> Result<BatchFuture<T::Output>, SubmitError> {
         let future = TaskFuture::pending();
         let handle = future.clone();
-        self.enqueue(Box::new(move |order| match order {
+        self.enqueue(Work::Chunk(Box::new(move |order| match order {
             Order::Run if handle.set_running() => {
                 let results =
                     tasks.into_iter().map(|task| run_caught(|| task.run()));
@@ -332,7 +333,7 @@ impl Executor for ThreadPoolExecutor {
             Order::Run => {}
             Order::Cancel => drop(handle.cancel()),
             Order::Fail(why) => handle.finish(Err(why)),
-        }))?;
+        })))?;
         Ok(future)
     }
 
@@ -340,7 +341,7 @@ impl Executor for ThreadPoolExecutor {
         lock(&self.queue).take();
         if cancel_futures {
             while let Ok(work) = self.backlog.try_recv() {
-                work(Order::Cancel);
+                work.order(Order::Cancel);
             }
         }
         if wait {
