@@ -69,7 +69,14 @@ pub fn assert_fits_off_a_terminal(program: &str, text: &str) {
     let out = replay_with(program, text, &[], |c| c.env_remove("COLUMNS"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "--from failed: {stderr}");
+    // A fresh test run on a loaded machine may hold a figure a run fit to
+    // quote may not (status 1, said on stderr): it is printed all the
+    // same, and its width is what is checked here. Any other failure —
+    // a document it cannot read (2), a crash — fails the test.
+    let printed = out.status.success()
+        || (out.status.code() == Some(1)
+            && stderr.contains("a run fit to quote must pass"));
+    assert!(printed, "--from failed: {stderr}");
     let wide: Vec<&str> = (stdout.lines())
         .filter(|l| l.chars().count() > DEFAULT_WIDTH)
         .collect();
