@@ -14,6 +14,8 @@
 //! - [`pool`]: the baseline, chapter 2's process pool on the same jobs.
 //! - `broker` (feature `broker`): the queue, the worker process, the
 //!   fleet of them, the measurements and the faults.
+//! - `dataflow` (feature `dataflow`): the sum of squares on timely
+//!   dataflow, in threads and across processes over TCP.
 //! - `server` (feature `broker`): a redis-server the chapter starts and
 //!   restarts itself.
 //! - [`sections`]: one file per section, each a `measure` into its typed
@@ -23,6 +25,9 @@
 
 #[cfg(feature = "broker")]
 pub mod broker;
+pub mod children;
+#[cfg(feature = "dataflow")]
+pub mod dataflow;
 pub mod exercises;
 pub mod jobs;
 pub mod pool;
@@ -47,7 +52,7 @@ pub const BOUND: Duration = Duration::from_secs(90);
 /// The chapter as the command line sees it.
 pub static CHAPTER: Chapter<Context, Results> = Chapter {
     package: "beyond-one-machine",
-    title: "Chapter 8 · Beyond one machine: a job queue on Redis, and its faults",
+    title: "Chapter 8 · Beyond one machine: a job queue, its faults, a dataflow engine",
     sections: &[
         Section {
             name: "job-queue",
@@ -59,6 +64,11 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             summary: "a worker killed, the broker restarted, a poison job: nothing lost",
             run: typed!(faults),
         },
+        Section {
+            name: "dataflow",
+            summary: "the sum of squares on timely dataflow across processes vs rayon",
+            run: typed!(dataflow),
+        },
     ],
     python: None,
 };
@@ -69,6 +79,7 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
 pub struct Results {
     pub job_queue: Option<sections::job_queue::JobQueue>,
     pub faults: Option<sections::Ran<sections::faults::Faults>>,
+    pub dataflow: Option<sections::dataflow::Dataflow>,
 }
 
 /// The results of a section a report needs (shared by every chapter).

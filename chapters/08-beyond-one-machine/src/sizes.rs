@@ -17,6 +17,11 @@ pub struct Sizes {
     pub latency_jobs: u64,
     /// Timed runs of each way: the median and range show how steady.
     pub runs: usize,
+    /// The dataflow section: how many sums of squares, the `n` of each at
+    /// every size it is measured at (the work per job), and its runs.
+    pub dataflow_jobs: u64,
+    pub dataflow_n: Vec<u64>,
+    pub dataflow_runs: usize,
 }
 
 impl RunSizes for Sizes {
@@ -28,6 +33,9 @@ impl RunSizes for Sizes {
             delay_ms: 20,
             latency_jobs: 10,
             runs: 1,
+            dataflow_jobs: 64,
+            dataflow_n: vec![1_000, 1_000_000],
+            dataflow_runs: 3,
         }
     }
 
@@ -39,6 +47,9 @@ impl RunSizes for Sizes {
             delay_ms: 20,
             latency_jobs: 30,
             runs: 3,
+            dataflow_jobs: 64,
+            dataflow_n: vec![100, 10_000, 100_000, 1_000_000, 10_000_000],
+            dataflow_runs: 7,
         }
     }
 }
@@ -52,6 +63,9 @@ impl Sizes {
             delay_ms: 5,
             latency_jobs: 3,
             runs: 1,
+            dataflow_jobs: 8,
+            dataflow_n: vec![1_000],
+            dataflow_runs: 1,
         }
     }
 }

@@ -79,3 +79,26 @@ fn a_saved_run_that_lost_a_job_or_applied_one_twice_is_refused() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("took effect exactly once"), "{stdout}");
 }
+
+#[test]
+fn a_saved_dataflow_run_with_a_wrong_total_is_refused() {
+    let (saved, _) = document();
+    // The run as saved breaks no invariant (a busy test machine may still
+    // make it unfit to quote: status 1, no [FAIL]).
+    let honest = replay(&saved.to_string(), &["dataflow"]);
+    let stdout = String::from_utf8_lossy(&honest.stdout);
+    assert!(
+        stdout.contains("== dataflow ==") && !stdout.contains("[FAIL]"),
+        "{stdout}"
+    );
+    let mut doc = saved.clone();
+    let sum = &mut doc["results"]["dataflow"]["sizes"][0]["rows"][0]["sum"];
+    *sum = serde_json::json!(sum.as_u64().expect("a total") ^ 1);
+    let out = replay(&doc.to_string(), &["dataflow"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("[FAIL] every way's total is the closed formula's"),
+        "{stdout}"
+    );
+}

@@ -1,7 +1,8 @@
 //! Every section, run at test sizes without a broker: each says what it
 //! skipped and why, and the report is snapshotted. (With the `broker`
 //! feature the skip reasons differ, and tests/faults.rs runs the sections
-//! against a real redis-server instead.)
+//! against a real redis-server instead; with `dataflow`, the engine's
+//! rows run, and tests/dataflow.rs checks them with exact counts.)
 
 use beyond_one_machine::sizes::Sizes;
 use beyond_one_machine::{CHAPTER, Context};
@@ -12,19 +13,29 @@ fn run(name: &str) -> SectionReport {
     testkit::run_section(&CHAPTER, &mut Context::new(Sizes::tiny(), program), name)
 }
 
-#[cfg(not(feature = "broker"))]
+/// A build with a feature runs more than the snapshots (taken without
+/// any) show: there a section is held to its invariants and its words.
+#[cfg(not(any(feature = "broker", feature = "dataflow")))]
 fn snapshot(name: &str) {
     testkit::assert_section_snapshot!(run(name));
 }
 
-#[cfg(feature = "broker")]
+#[cfg(any(feature = "broker", feature = "dataflow"))]
 fn snapshot(name: &str) {
-    let report = run(name).render(shared::report::Render::Plain);
-    let why = match name {
-        "job-queue" => "skipped, the broker's half: REDIS_URL is not set",
-        _ => "skipped: this run may not start a redis-server",
+    let section = run(name);
+    assert!(section.broken().is_empty(), "{section:?}");
+    let report = section.render(shared::report::Render::Plain);
+    let expected = match name {
+        "job-queue" if cfg!(feature = "broker") => {
+            "skipped, the broker's half: REDIS_URL is not set"
+        }
+        "faults" if cfg!(feature = "broker") => {
+            "skipped: this run may not start a redis-server"
+        }
+        "dataflow" if cfg!(feature = "dataflow") => "timely, processes over TCP",
+        _ => "skipped",
     };
-    assert!(report.contains(why), "{report}");
+    assert!(report.contains(expected), "{report}");
 }
 
 #[test]
@@ -35,6 +46,11 @@ fn job_queue() {
 #[test]
 fn faults() {
     snapshot("faults");
+}
+
+#[test]
+fn dataflow() {
+    snapshot("dataflow");
 }
 
 #[test]

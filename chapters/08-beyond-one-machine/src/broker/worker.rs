@@ -53,7 +53,7 @@ pub fn serve(args: &[String]) -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    end_when_stdin_closes();
+    crate::children::end_when_stdin_closes();
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -94,13 +94,3 @@ async fn supervise(url: &str, queue: &str, name: &str) {
     }
 }
 // ANCHOR_END: supervise
-
-/// Exits the process once stdin reaches its end: the parent closed it on
-/// purpose, or died. Either way nobody wants this worker any more.
-fn end_when_stdin_closes() {
-    std::thread::spawn(|| {
-        let mut sink = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
-        std::process::exit(0);
-    });
-}

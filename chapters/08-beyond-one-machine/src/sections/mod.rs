@@ -1,6 +1,7 @@
 //! One module per section, in the order of the page, and what both share:
 //! a section that needs the broker either ran or says why it did not.
 
+pub mod dataflow;
 pub mod faults;
 pub mod job_queue;
 
