@@ -16,6 +16,8 @@
 //!   `spawn_blocking`: writers, readers and transfers in transactions.
 //!   PostgreSQL and Redis through their async drivers (`db::servers`),
 //!   behind the opt-in `postgres` and `redis` features.
+//! - [`events`]: server-sent events, a counted stream and an endless one
+//!   that may watch the shutdown signal.
 //! - [`stats`]: requests per second and latency percentiles.
 //! - [`versus`]: the same endpoint, clients and queries under Python's
 //!   frameworks and drivers, for `versus-python --python`.
@@ -29,6 +31,7 @@
 pub mod client;
 pub mod db;
 pub mod downloads;
+pub mod events;
 pub mod exercises;
 pub mod items;
 pub mod limits;
@@ -66,6 +69,11 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             run: typed!(server_limits),
         },
         Section {
+            name: "events",
+            summary: "server-sent events: a burst, a paced stream, a stop with a stream open",
+            run: typed!(events),
+        },
+        Section {
             name: "web-framework",
             summary: "FastAPI's counterpart: typed JSON handlers, shared state",
             run: typed!(web_framework),
@@ -97,6 +105,7 @@ pub struct Results {
     pub http_server: Option<sections::http_server::HttpServer>,
     pub http_client: Option<sections::http_client::HttpClient>,
     pub server_limits: Option<sections::server_limits::ServerLimits>,
+    pub events: Option<sections::events::Events>,
     pub web_framework: Option<sections::web_framework::WebFramework>,
     pub database: Option<sections::database::Database>,
     pub pool: Option<sections::pool::Pool>,

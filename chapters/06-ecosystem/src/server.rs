@@ -69,18 +69,24 @@ impl RunningServer {
     /// it has; returns how long that took. Past [`STOP_BOUND`] the server
     /// task is aborted and this is an error.
     // ANCHOR: stop
-    pub async fn stop(mut self) -> anyhow::Result<Duration> {
+    pub async fn stop(self) -> anyhow::Result<Duration> {
+        self.stop_within(STOP_BOUND).await
+    }
+
+    /// [`stop`](Self::stop) with another bound: the `events` section shows
+    /// an endless response holding the stop, and need not wait long for it.
+    pub async fn stop_within(mut self, bound: Duration) -> anyhow::Result<Duration> {
         let start = Instant::now();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
         let task = self.task.take().context("the server was already stopped")?;
         let abort = task.abort_handle();
-        match tokio::time::timeout(STOP_BOUND, task).await {
+        match tokio::time::timeout(bound, task).await {
             Ok(served) => served.context("the server task failed")??,
             Err(_) => {
                 abort.abort();
-                anyhow::bail!("the server did not stop within {STOP_BOUND:?}");
+                anyhow::bail!("the server did not stop within {bound:?}");
             }
         }
         Ok(start.elapsed())

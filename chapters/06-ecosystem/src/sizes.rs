@@ -46,6 +46,11 @@ pub struct Sizes {
     /// `pool`: requests in flight, and requests in all for each way.
     pub pool_in_flight: usize,
     pub pool_calls: usize,
+    /// `events`: a burst of events sent as fast as they go, then a paced
+    /// stream of this many, one every `events_every`.
+    pub events_burst: u64,
+    pub events_paced: u64,
+    pub events_every: Duration,
 }
 
 impl RunSizes for Sizes {
@@ -71,6 +76,9 @@ impl RunSizes for Sizes {
             versus_db_calls: 5_000,
             pool_in_flight: 200,
             pool_calls: 2_000,
+            events_burst: 10_000,
+            events_paced: 50,
+            events_every: Duration::from_millis(10),
             limit_extra: 20,
         }
     }
@@ -97,6 +105,9 @@ impl RunSizes for Sizes {
             versus_db_calls: 50_000,
             pool_in_flight: 200,
             pool_calls: 20_000,
+            events_burst: 100_000,
+            events_paced: 200,
+            events_every: Duration::from_millis(10),
             limit_extra: 100,
         }
     }
@@ -127,6 +138,9 @@ impl Sizes {
             versus_db_calls: 40,
             pool_in_flight: 8,
             pool_calls: 40,
+            events_burst: 200,
+            events_paced: 5,
+            events_every: Duration::from_millis(5),
             limit_extra: 6,
         }
     }

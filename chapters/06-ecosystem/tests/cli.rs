@@ -87,3 +87,29 @@ fn an_interrupt_in_database_leaves_no_sqlite_file() {
     assert_eq!(status.code(), Some(130));
     assert_eq!(ours(), Vec::<String>::new(), "files left behind");
 }
+
+/// A saved run of `events` in which the stream that ignores the shutdown
+/// signal let the stop finish: that cannot happen, and the replay says so.
+#[test]
+fn a_saved_events_run_whose_endless_stream_let_the_stop_finish_is_refused() {
+    let binary = env!("CARGO_BIN_EXE_ecosystem");
+    let (saved, _) = testkit::cli::json_run(binary, &["events", "--json"]);
+    let ignoring = &saved["results"]["events"]["stops"][1];
+    assert_eq!(ignoring["watches"], false, "{ignoring}");
+    assert!(ignoring["stopped_in"].is_null(), "{ignoring}");
+    let honest = replay(&saved.to_string(), &["events"]);
+    let stdout = String::from_utf8_lossy(&honest.stdout);
+    assert!(
+        stdout.contains("== events ==") && !stdout.contains("[FAIL]"),
+        "{stdout}"
+    );
+    let mut doc = saved.clone();
+    doc["results"]["events"]["stops"][1]["stopped_in"] = serde_json::json!(0.002);
+    let out = replay(&doc.to_string(), &["events"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("[FAIL] the stream that ignores it held the stop"),
+        "{stdout}"
+    );
+}

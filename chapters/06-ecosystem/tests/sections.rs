@@ -30,6 +30,11 @@ fn http_client() {
 }
 
 #[test]
+fn events() {
+    snapshot("events");
+}
+
+#[test]
 fn web_framework() {
     snapshot("web-framework");
 }

@@ -3,6 +3,7 @@
 //! `report`, a pure function of those results, checks the claims it makes.
 
 pub mod database;
+pub mod events;
 pub mod http_client;
 pub mod http_server;
 pub mod pool;
