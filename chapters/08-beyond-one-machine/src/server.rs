@@ -55,15 +55,22 @@ impl RedisServer {
     /// and waits (bounded) until it answers PING.
     pub fn start() -> anyhow::Result<RedisServer> {
         available().map_err(anyhow::Error::msg)?;
-        let port = free_port()?;
-        let dir = temporary_dir()?;
-        let mut server = RedisServer {
-            port,
-            dir,
-            child: None,
-        };
-        server.spawn()?;
-        Ok(server)
+        // A port the kernel just called free can be taken before the
+        // server binds it (tests start servers in parallel): the server
+        // then exits, and a fresh port is tried.
+        let mut last = None;
+        for _ in 0..3 {
+            let mut server = RedisServer {
+                port: free_port()?,
+                dir: temporary_dir()?,
+                child: None,
+            };
+            match server.spawn() {
+                Ok(()) => return Ok(server),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.expect("three attempts were made"))
     }
 
     /// `redis://127.0.0.1:PORT/`: what clients and worker processes use.
@@ -118,8 +125,20 @@ impl RedisServer {
         self.child = Some(child);
         let deadline = Instant::now() + STARTUP_BOUND;
         loop {
-            if answers_ping(self.port) {
-                return Ok(());
+            // Ours, not merely a server on the port: when another took the
+            // port first, its answer would otherwise pass for this one's,
+            // and a test would use (and restart) a server it does not own.
+            let ours = self.child.as_ref().map(Child::id);
+            match server_pid(self.port) {
+                Some(pid) if Some(pid) == ours => return Ok(()),
+                Some(pid) => {
+                    let _ = self.stop();
+                    anyhow::bail!(
+                        "port {} is another {BINARY}'s (process {pid})",
+                        self.port
+                    );
+                }
+                None => {}
             }
             if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok())
                 && let Some(status) = status
@@ -207,6 +226,25 @@ pub fn answers_ping(port: u16) -> bool {
     stream.read_exact(&mut reply).is_ok() && &reply == b"+PONG\r\n"
 }
 
+/// The process id of the redis-server answering on `port` (from its
+/// `INFO server`), or `None` if none answers within a short bound.
+fn server_pid(port: u16) -> Option<u32> {
+    let bound = Duration::from_millis(500);
+    let address = ([127, 0, 0, 1], port).into();
+    let mut stream = TcpStream::connect_timeout(&address, bound).ok()?;
+    stream.set_read_timeout(Some(bound)).ok()?;
+    stream.write_all(b"INFO server\r\n").ok()?;
+    let mut reader = std::io::BufReader::new(stream);
+    let mut header = String::new();
+    std::io::BufRead::read_line(&mut reader, &mut header).ok()?;
+    let length: usize = header.trim().strip_prefix('$')?.parse().ok()?;
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    String::from_utf8_lossy(&body)
+        .lines()
+        .find_map(|line| line.strip_prefix("process_id:")?.trim().parse().ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +264,27 @@ mod tests {
         drop(server);
         assert!(!answers_ping(port), "the server stopped on drop");
         assert!(!dir.exists(), "its folder is gone");
+    }
+
+    #[test]
+    fn a_server_whose_port_another_holds_is_refused_not_shared() {
+        if let Err(why) = available() {
+            eprintln!("skipped: {why}");
+            return;
+        }
+        let first = RedisServer::start().expect("redis-server starts");
+        let mut second = RedisServer {
+            port: first.port(),
+            dir: temporary_dir().expect("a folder"),
+            child: None,
+        };
+        let refused = second.spawn().expect_err("the port is taken");
+        let why = refused.to_string();
+        assert!(why.contains("another") || why.contains("exited"), "{why}");
+        assert_eq!(
+            server_pid(first.port()),
+            first.pid(),
+            "the first still serves"
+        );
     }
 }
