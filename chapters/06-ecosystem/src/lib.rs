@@ -89,6 +89,11 @@ pub static CHAPTER: Chapter<Context, Results> = Chapter {
             run: typed!(pool),
         },
         Section {
+            name: "checked-queries",
+            summary: "with --features sqlx and a PostgreSQL: sqlx's checked query vs tokio-postgres",
+            run: typed!(checked_queries),
+        },
+        Section {
             name: "versus-python",
             summary: "with --python: axum, reqwest and the drivers against FastAPI, httpx, asyncpg…",
             run: typed!(versus_python),
@@ -109,6 +114,7 @@ pub struct Results {
     pub web_framework: Option<sections::web_framework::WebFramework>,
     pub database: Option<sections::database::Database>,
     pub pool: Option<sections::pool::Pool>,
+    pub checked_queries: Option<sections::checked_queries::CheckedQueries>,
     pub versus_python: Option<sections::versus_python::VersusPython>,
 }
 

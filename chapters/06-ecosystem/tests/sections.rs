@@ -49,6 +49,11 @@ fn database() {
     snapshot("database");
 }
 
+#[test]
+fn checked_queries() {
+    snapshot("checked-queries");
+}
+
 /// Without a server: the line saying what to set.
 #[test]
 fn pool() {

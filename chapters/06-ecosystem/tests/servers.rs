@@ -179,3 +179,29 @@ fn the_pool_section_against_a_real_postgres_answers_every_pooled_request() {
     let report = pool::report(&results).unwrap();
     assert!(report.broken().is_empty(), "{report:?}");
 }
+
+/// The `checked-queries` section against a real PostgreSQL, at test sizes:
+/// both drivers asked every call of the load, every answer right.
+#[test]
+#[cfg(feature = "sqlx")]
+fn the_checked_query_against_a_real_postgres_answers_every_call() {
+    use ecosystem::sections::checked_queries;
+    let Some(url) = real_server(POSTGRES) else {
+        return;
+    };
+    let sizes = ecosystem::sizes::Sizes::tiny();
+    let calls = sizes.versus_db_calls;
+    let mut context = ecosystem::Context::new(sizes);
+    context.servers.postgres = Some(url);
+    let mut results = ecosystem::Results::default();
+    checked_queries::measure(&mut context, &mut results).unwrap();
+    let checked = results.checked_queries.as_ref().unwrap();
+    assert_eq!(checked.skipped, None);
+    let drivers: Vec<&str> = checked.loads.iter().map(|(d, _)| d.as_str()).collect();
+    assert_eq!(drivers, ["tokio-postgres", "sqlx"]);
+    for (driver, load) in &checked.loads {
+        assert_eq!((load.calls, load.wrong), (calls, 0), "{driver}: {load:?}");
+    }
+    let report = checked_queries::report(&results).unwrap();
+    assert!(report.broken().is_empty(), "{report:?}");
+}

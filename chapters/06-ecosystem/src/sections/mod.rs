@@ -2,6 +2,7 @@
 //! measures into its typed results and stops everything it started; each
 //! `report`, a pure function of those results, checks the claims it makes.
 
+pub mod checked_queries;
 pub mod database;
 pub mod events;
 pub mod http_client;

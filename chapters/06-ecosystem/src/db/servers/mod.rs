@@ -5,6 +5,8 @@
 //! Every call to a server is bounded by [`TIMEOUT`]: a server that is
 //! absent or stalled ends the run with an error, never a hang.
 
+#[cfg(feature = "sqlx")]
+pub mod checked;
 pub mod connections;
 #[cfg(feature = "postgres")]
 pub mod pooled;
