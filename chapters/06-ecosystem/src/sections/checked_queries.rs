@@ -98,7 +98,7 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
             "per second",
             "p50",
             "p99",
-            "÷ tokio-postgres",
+            "ratio",
         ],
     );
     let base = checked
