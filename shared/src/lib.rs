@@ -6,6 +6,8 @@
 //!   the same work.
 //! - [`measure`]: repeat a run, take the median and the spread, read wall and
 //!   CPU time. One noisy run proves nothing on a shared machine.
+//! - [`speedup`]: ways timed in turns, each turn's speedup taken over the
+//!   faster of two baseline runs, so one slow baseline run inflates none.
 //! - [`memory`]: what the kernel says a process holds (RSS, PSS, kernel
 //!   stacks), read from `/proc`.
 //! - [`report`]: the tables a chapter prints and the JSON it emits, with a
@@ -42,5 +44,6 @@ pub mod panics;
 pub mod progress;
 pub mod python;
 pub mod report;
+pub mod speedup;
 pub mod tasks;
 pub mod workload;

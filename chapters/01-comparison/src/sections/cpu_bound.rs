@@ -10,8 +10,9 @@ use crate::python::{self, PythonModel, PythonRun};
 use crate::{Context, Results, need};
 use models::Model;
 use serde::{Deserialize, Serialize};
-use shared::measure::{Repeated, repeat_in_turns, timed};
+use shared::measure::{Repeated, Spread, timed};
 use shared::report::{Cell, SectionReport, Table, group_thousands};
+use shared::speedup::speedups_in_turns;
 use shared::workload::{sum_of_squares, sum_of_squares_formula};
 
 /// Cores a parallel model must keep busy at once (CPU time over wall time)
@@ -44,6 +45,11 @@ pub struct CpuRow {
     pub model: Model,
     pub runs_on: String,
     pub timing: Repeated,
+    /// Over sequential: the median of each turn's ratio to the faster of
+    /// that turn's two sequential runs ([`shared::speedup`]). A run saved
+    /// before it was measured has none and falls back on the medians.
+    #[serde(default)]
+    pub speedup: Option<Spread>,
     /// Every sum equal to the closed formula.
     pub correct: bool,
 }
@@ -62,11 +68,18 @@ impl CpuBound {
 
     /// `model`'s speedup over sequential, both from this run.
     pub fn speedup(&self, model: Model) -> Option<f64> {
+        let row = self.row(model)?;
+        if let Some(paired) = row.speedup {
+            return Some(paired.median);
+        }
         let baseline = self.row(Model::Sequential)?;
-        Some(speedup(
-            &baseline.timing.wall,
-            &self.row(model)?.timing.wall,
-        ))
+        Some(speedup(&baseline.timing.wall, &row.timing.wall))
+    }
+
+    /// Whether the speedups were taken turn by turn (runs saved before
+    /// that have only the medians).
+    pub fn paired(&self) -> bool {
+        self.rows.iter().all(|r| r.speedup.is_some())
     }
 }
 
@@ -78,17 +91,24 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
     // cold caches and a core still clocking up, and a slow baseline
     // inflates every speedup after it.
     Model::Sequential.sum_all(&context.runners, &ns)?;
-    // The models take turns, run by run: a machine that slows down for a
-    // while slows every model, not only the baseline.
-    let timed = repeat_in_turns(sizes.runs, Model::ALL, |model| {
-        model.sum_all(&context.runners, &ns)
-    })?;
+    // The models take turns, run by run, and each turn ends with
+    // sequential again: a machine that slows down for a while slows every
+    // model, and one slow baseline run cannot inflate a turn's speedups.
+    assert_eq!(Model::ALL[0], Model::Sequential, "the baseline comes first");
+    let timed = speedups_in_turns(
+        sizes.runs,
+        Model::ALL,
+        |_| 0,
+        |model| model.sum_all(&context.runners, &ns),
+    )?;
     let rows = (Model::ALL.iter().zip(timed))
-        .map(|(&model, (sums, timing))| CpuRow {
+        .map(|(&model, run)| CpuRow {
             model,
             runs_on: model.runs_on(&context.runners, ns.len()),
-            timing,
-            correct: sums.len() == ns.len() && sums.iter().all(|&s| s == expected),
+            timing: run.timing,
+            speedup: Some(run.speedup),
+            correct: run.value.len() == ns.len()
+                && run.value.iter().all(|&s| s == expected),
         })
         .collect();
     let (loop_quarter, loop_whole) = loop_times(sizes.cpu_n / 4);
@@ -123,6 +143,13 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
         );
     }
     report.table(table(cpu));
+    if cpu.paired() {
+        report.note(
+            "The models ran in turns, each turn ending with sequential again; a \
+             speedup is the median of each turn's ratio to the faster of that \
+             turn's two sequential runs, so one slow baseline run inflates none.",
+        );
+    }
     python::add_table(
         &cpu.python,
         &["model", "runs on", "wall", "speedup", "CPU", "cores busy"],
@@ -275,7 +302,6 @@ fn loop_times(n: u64) -> (f64, f64) {
 #[cfg(test)]
 pub mod tests {
     use super::*;
-    use shared::measure::Spread;
 
     /// A run made up for the checks: `walls[i]` seconds for model `i` of
     /// [`Model::ALL`], each using `busy` cores.
@@ -293,6 +319,7 @@ pub mod tests {
                         wall: Spread::single(wall),
                         cpu: Spread::single(wall * busy),
                     },
+                    speedup: None,
                     correct: true,
                 }
             })
@@ -327,6 +354,24 @@ pub mod tests {
             "{}",
             r.render(shared::report::Render::Plain)
         );
+    }
+
+    /// A sequential median a neighbour inflated would claim 2.75×; the
+    /// turn-by-turn ratio the run measured is what the page shows and checks.
+    #[test]
+    fn the_turn_by_turn_speedup_is_the_one_shown_and_checked() {
+        let mut cpu = made_up([2.75, 1.0, 1.1, 1.0, 1.1, 1.2, 1.2, 2.0], 1.9);
+        for row in &mut cpu.rows {
+            let paired = if row.model == Model::Sequential {
+                1.0
+            } else {
+                1.9
+            };
+            row.speedup = Some(Spread::single(paired));
+        }
+        assert_eq!(cpu.speedup(Model::Threads), Some(1.9));
+        let r = report_of(cpu);
+        assert!(r.implausible().is_empty(), "{r:?}");
     }
 
     #[test]

@@ -10,8 +10,9 @@ use crate::{Context, Results, need};
 use models::processes;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use shared::measure::{Repeated, repeat_in_turns};
+use shared::measure::{Repeated, Spread};
 use shared::report::{Cell, SectionReport, Table};
+use shared::speedup::speedups_in_turns;
 use shared::workload::sum_of_squares;
 
 /// What `scaling` measured.
@@ -29,6 +30,13 @@ pub struct ScalingRow {
     pub workers: usize,
     pub rayon: Repeated,
     pub processes: Repeated,
+    /// Over one worker of the same kind: the median of each turn's ratio to
+    /// the faster of that turn's two one-worker runs ([`shared::speedup`]).
+    /// A run saved before it was measured has none: the medians stand in.
+    #[serde(default)]
+    pub rayon_speedup: Option<Spread>,
+    #[serde(default)]
+    pub processes_speedup: Option<Spread>,
 }
 
 /// The two curves of the section, as the chart draws them.
@@ -54,6 +62,13 @@ impl Curve {
             Curve::Processes => &row.processes,
         }
     }
+
+    fn speedup(self, row: &ScalingRow) -> Option<Spread> {
+        match self {
+            Curve::Rayon => row.rayon_speedup,
+            Curve::Processes => row.processes_speedup,
+        }
+    }
 }
 
 impl Scaling {
@@ -66,7 +81,10 @@ impl Scaling {
         self.rows
             .iter()
             .map(|row| {
-                let s = speedup(&curve.timing(one).wall, &curve.timing(row).wall);
+                let s = curve.speedup(row).map_or_else(
+                    || speedup(&curve.timing(one).wall, &curve.timing(row).wall),
+                    |paired| paired.median,
+                );
                 (row.workers, s)
             })
             .collect()
@@ -96,21 +114,34 @@ pub fn measure(context: &mut Context, results: &mut Results) -> anyhow::Result<(
         .map(|workers| rayon::ThreadPoolBuilder::new().num_threads(workers).build())
         .collect::<Result<Vec<_>, _>>()?;
     // Every worker count of both kinds takes its turn, run by run, so a
-    // machine that slows down for a while slows them all, not only the
-    // one-worker baseline every speedup is taken over.
+    // machine that slows down for a while slows them all; each turn ends
+    // with both one-worker baselines (ways 0 and 1) again, so one slow
+    // baseline run cannot inflate the turn's speedups.
     let ways: Vec<(usize, Kind)> = (1..=most)
         .flat_map(|workers| [(workers, Kind::Rayon), (workers, Kind::Processes)])
         .collect();
-    let timed = repeat_in_turns(sizes.runs, &ways, |&(workers, kind)| match kind {
-        Kind::Rayon => Ok(pools[workers - 1]
-            .install(|| ns.par_iter().map(|&n| sum_of_squares(n)).collect())),
-        Kind::Processes => processes::sum_all(&context.runners.worker, workers, &ns),
-    })?;
+    let timed = speedups_in_turns(
+        sizes.runs,
+        &ways,
+        |i| i % 2,
+        |&(workers, kind)| {
+            let sums: Vec<u64> = match kind {
+                Kind::Rayon => pools[workers - 1]
+                    .install(|| ns.par_iter().map(|&n| sum_of_squares(n)).collect()),
+                Kind::Processes => {
+                    processes::sum_all(&context.runners.worker, workers, &ns)?
+                }
+            };
+            anyhow::Ok(sums)
+        },
+    )?;
     let rows = (timed.chunks(2).zip(1..=most))
         .map(|(pair, workers)| ScalingRow {
             workers,
-            rayon: pair[0].1,
-            processes: pair[1].1,
+            rayon: pair[0].timing,
+            processes: pair[1].timing,
+            rayon_speedup: Some(pair[0].speedup),
+            processes_speedup: Some(pair[1].speedup),
         })
         .collect();
     results.scaling = Some(Scaling {
@@ -130,10 +161,13 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          speedup over one worker. It rises while idle cores can take the extra \
          workers; past the core count, more workers only share the same cores.",
     );
-    let mut table = Table::new(
-        "Speedup over one worker (median wall time)",
-        &["workers", "rayon", "processes"],
-    );
+    let paired = scaling.rows.iter().all(|r| r.rayon_speedup.is_some());
+    let title = if paired {
+        "Speedup over one worker (median of each turn's ratio)"
+    } else {
+        "Speedup over one worker (median wall time)"
+    };
+    let mut table = Table::new(title, &["workers", "rayon", "processes"]);
     let curves: Vec<Vec<(usize, f64)>> =
         Curve::BOTH.iter().map(|&c| scaling.curve(c)).collect();
     for (i, row) in scaling.rows.iter().enumerate() {
@@ -185,7 +219,6 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::measure::Spread;
 
     fn timing(wall: f64) -> Repeated {
         Repeated {
@@ -203,6 +236,8 @@ mod tests {
                 workers: i + 1,
                 rayon: timing(w),
                 processes: timing(w),
+                rayon_speedup: None,
+                processes_speedup: None,
             })
             .collect();
         Results {
