@@ -161,21 +161,9 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          speedup over one worker. It rises while idle cores can take the extra \
          workers; past the core count, more workers only share the same cores.",
     );
-    let paired = scaling.rows.iter().all(|r| r.rayon_speedup.is_some());
-    let title = if paired {
-        "Speedup over one worker (median of each turn's ratio)"
-    } else {
-        "Speedup over one worker (median wall time)"
-    };
-    let mut table = Table::new(title, &["workers", "rayon", "processes"]);
     let curves: Vec<Vec<(usize, f64)>> =
         Curve::BOTH.iter().map(|&c| scaling.curve(c)).collect();
-    for (i, row) in scaling.rows.iter().enumerate() {
-        let mut cells = vec![Cell::Count(row.workers as u64)];
-        cells.extend(curves.iter().map(|curve| Cell::CpuSpeedup(curve[i].1)));
-        table.push(cells);
-    }
-    report.table(table);
+    report.table(speedup_table(scaling, &curves));
     let checked_at = cores.min(scaling.rows.len());
     if cores >= 2
         && let Some(row) = scaling.rows.iter().find(|r| r.workers == checked_at)
@@ -214,6 +202,23 @@ pub fn report(results: &Results) -> anyhow::Result<SectionReport> {
          1× because of the GIL. Run `--python` in `cpu-bound` to see it.",
     );
     Ok(report)
+}
+
+/// A row per worker count: both curves' speedups.
+fn speedup_table(scaling: &Scaling, curves: &[Vec<(usize, f64)>]) -> Table {
+    let paired = scaling.rows.iter().all(|r| r.rayon_speedup.is_some());
+    let title = if paired {
+        "Speedup over one worker (median of each turn's ratio)"
+    } else {
+        "Speedup over one worker (median wall time)"
+    };
+    let mut table = Table::new(title, &["workers", "rayon", "processes"]);
+    for (i, row) in scaling.rows.iter().enumerate() {
+        let mut cells = vec![Cell::Count(row.workers as u64)];
+        cells.extend(curves.iter().map(|curve| Cell::CpuSpeedup(curve[i].1)));
+        table.push(cells);
+    }
+    table
 }
 
 #[cfg(test)]
