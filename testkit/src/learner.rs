@@ -75,18 +75,42 @@ const AS_THE_LEARNER: &str = "TESTKIT_AS_THE_LEARNER";
 /// The one test a `learner_check` binary holds, as libtest would name it.
 const TEST_NAME: &str = "the_learners_check_on_the_stubs";
 
-/// Whether `cargo test`'s arguments select the test: no filter, or one it
-/// contains (`--list` lists it instead of running it).
-fn selected(args: impl Iterator<Item = String>) -> bool {
-    let args: Vec<String> = args.collect();
-    if args.iter().any(|a| a == "--list") {
-        println!("{TEST_NAME}: test");
-        return false;
+/// Whether `cargo test`'s arguments select the test as libtest would: no
+/// filter, or one it contains, and no `--skip` it contains (`--list` lists
+/// it instead of running it). The value after an option that takes one
+/// (`--skip NAME`, `--test-threads 1`) is not a filter.
+fn selected(mut args: impl Iterator<Item = String>) -> bool {
+    let mut filters = Vec::new();
+    let mut skips = Vec::new();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--list" => {
+                println!("{TEST_NAME}: test");
+                return false;
+            }
+            "--skip" => skips.extend(args.next()),
+            option if TAKES_A_VALUE.contains(&option) => {
+                args.next();
+            }
+            option if option.starts_with('-') => {}
+            filter => filters.push(filter.to_owned()),
+        }
     }
-    let filters: Vec<&String> =
-        args.iter().filter(|a| !a.starts_with('-')).collect();
-    filters.is_empty() || filters.iter().any(|f| TEST_NAME.contains(f.as_str()))
+    let skipped = skips.iter().any(|s| TEST_NAME.contains(s.as_str()));
+    let chosen =
+        filters.is_empty() || filters.iter().any(|f| TEST_NAME.contains(f.as_str()));
+    chosen && !skipped
 }
+
+/// libtest's options whose value is a separate argument.
+const TAKES_A_VALUE: [&str; 6] = [
+    "--test-threads",
+    "--format",
+    "--color",
+    "--logfile",
+    "--shuffle-seed",
+    "-Z",
+];
 
 /// Far longer than any chapter's check takes, each exercise being bounded
 /// by its own watchdog: only a check without one could reach it.
@@ -186,5 +210,25 @@ pub fn why_it_fails(attempt: &str, reference: &str) -> String {
     match shared::exercise::verdict("fn solved() {}", attempt, reference) {
         shared::exercise::Verdict::Fails(why) => why,
         other => panic!("a wrong answer got {other:?}: {attempt}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::selected;
+
+    fn chooses(args: &[&str]) -> bool {
+        selected(args.iter().map(|a| a.to_string()))
+    }
+
+    #[test]
+    fn libtest_arguments_select_or_skip_the_check_by_name() {
+        assert!(chooses(&[]));
+        assert!(chooses(&["learners_check"]));
+        assert!(!chooses(&["data_races"]));
+        assert!(!chooses(&["--skip", "learners"]));
+        assert!(chooses(&["--skip", "data_races_do_not_compile"]));
+        assert!(chooses(&["--test-threads", "1", "--nocapture"]));
+        assert!(!chooses(&["--list"]));
     }
 }

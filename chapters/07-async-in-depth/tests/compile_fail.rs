@@ -15,7 +15,7 @@
 //! point.
 
 #[test]
-fn what_the_compiler_refuses() {
+fn unsound_async_code_does_not_compile() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/compile-fail/*.rs");
 }
