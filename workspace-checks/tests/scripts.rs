@@ -20,7 +20,7 @@ fn bad_arguments_get_one_line_and_status_2() {
     let cases: [(&str, &[&str], &str); 7] = [
         ("soak", &["--runs"], "--runs needs a value"),
         ("soak", &["--skip"], "--skip needs a value"),
-        ("soak", &["--runs", "many"], "whole numbers"),
+        ("soak", &["--minutes", "many"], "whole numbers"),
         ("soak", &["--fast"], "unknown argument '--fast'"),
         ("build-time-against", &[], "which revision?"),
         ("build-time-against", &["no-such-revision"], "no commit"),
